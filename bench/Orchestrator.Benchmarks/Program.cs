@@ -5,8 +5,14 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         var which = args.Length > 0 ? args[0] : "all";
-        await Task.CompletedTask;
-        Console.WriteLine($"benchmark '{which}': nothing registered yet");
-        return 0;
+        switch (which)
+        {
+            case "storage":
+                await StorageWriteBenchmark.RunAsync(args[1..]);
+                return 0;
+            default:
+                Console.WriteLine($"benchmark '{which}': nothing registered yet");
+                return 0;
+        }
     }
 }

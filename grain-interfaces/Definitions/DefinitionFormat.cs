@@ -1,0 +1,14 @@
+namespace Orchestrator.Definitions;
+
+/// <summary>The text format a definition is written in.</summary>
+public enum DefinitionFormat
+{
+    /// <summary>JSON when the text starts with <c>{</c>, otherwise YAML.</summary>
+    Auto,
+
+    /// <summary>JSON (comments and trailing commas allowed).</summary>
+    Json,
+
+    /// <summary>YAML 1.2 (a single document; core schema for plain scalars).</summary>
+    Yaml,
+}

@@ -1,0 +1,38 @@
+namespace Orchestrator.Definitions;
+
+/// <summary>The node types a definition may use.</summary>
+public static class NodeTypes
+{
+    /// <summary>Does nothing; useful as a join point.</summary>
+    public const string Noop = "noop";
+
+    /// <summary>Waits for <c>duration</c>.</summary>
+    public const string Delay = "delay";
+
+    /// <summary>Writes <c>message</c> to the run's log.</summary>
+    public const string Log = "log";
+
+    /// <summary>Fails its first <c>times</c> attempts (every attempt when absent), then succeeds.</summary>
+    public const string Fail = "fail";
+
+    /// <summary>Assigns state: <c>values</c> maps keys to expressions.</summary>
+    public const string Set = "set";
+
+    /// <summary>Runs <c>command</c> (an argv array) with optional <c>env</c> and <c>cwd</c>.</summary>
+    public const string Shell = "shell";
+
+    /// <summary>Sends an HTTP request: <c>method</c>, <c>url</c>, optional <c>headers</c> and <c>body</c>.</summary>
+    public const string Http = "http";
+
+    /// <summary>Runs a <c>BaseNode</c> class named by <c>class</c>, passing <c>settings</c> as its configuration.</summary>
+    public const string DotNet = "dotnet";
+
+    /// <summary>Runs the workflow named by <c>workflow</c> as a sub-run with optional <c>input</c>, and awaits it.</summary>
+    public const string Workflow = "workflow";
+
+    /// <summary>Pushes <c>value</c> (the flowing data when absent) onto the durable queue <c>queue</c>.</summary>
+    public const string QueuePush = "queue.push";
+
+    /// <summary>Every node type, in documentation order.</summary>
+    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush];
+}

@@ -1,0 +1,11 @@
+namespace Orchestrator.Expressions.Syntax;
+
+internal enum ExpressionFunction
+{
+    Len,
+    Contains,
+    Now,
+    String,
+    Number,
+    Default,
+}

@@ -1,0 +1,7 @@
+namespace Orchestrator.Expressions.Syntax;
+
+internal enum UnaryOperator
+{
+    Not,
+    Negate,
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace Orchestrator.Runtime.Hosting;
+
+/// <summary>The silo's life-cycle status and the state of each start-up step, for health reporting.</summary>
+public sealed class SiloLifecycle
+{
+    private readonly ConcurrentDictionary<string, string> _components = new(StringComparer.Ordinal);
+    private volatile SiloStatus _status = SiloStatus.Starting;
+
+    /// <summary>Where the silo is in its life cycle.</summary>
+    public SiloStatus Status => _status;
+
+    /// <summary>Each start-up step (storage, reminders, streams, …) and its state (<c>starting</c>, <c>ready</c>, <c>failed: …</c>, <c>stopped</c>).</summary>
+    public IReadOnlyDictionary<string, string> Components => _components;
+
+    /// <summary>When the silo started taking calls.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>Raised when the silo begins to stop, before anything is torn down.</summary>
+    public event Action? Stopping;
+
+    internal void SetComponent(string name, string state) => _components[name] = state;
+
+    internal void MarkRunning(DateTimeOffset at)
+    {
+        StartedAt = at;
+        _status = SiloStatus.Running;
+    }
+
+    internal void MarkStopping()
+    {
+        if (_status == SiloStatus.Stopping || _status == SiloStatus.Stopped)
+        {
+            return;
+        }
+
+        _status = SiloStatus.Stopping;
+        Stopping?.Invoke();
+    }
+
+    internal void MarkStopped() => _status = SiloStatus.Stopped;
+}

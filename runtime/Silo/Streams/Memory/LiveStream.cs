@@ -1,0 +1,19 @@
+namespace Orchestrator.Runtime.Streams.Memory;
+
+/// <summary>A handle on a live stream.</summary>
+internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) : IAsyncStream<T>
+{
+    public StreamId Id => id;
+
+    public Task<long> OnNextAsync(T item, CancellationToken cancellationToken = default)
+    {
+        provider.Publish(id, item);
+        return Task.FromResult(-1L);
+    }
+
+    public Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return Task.FromResult(provider.Subscribe(id, observer));
+    }
+}
