@@ -7,6 +7,9 @@ internal static class Program
         var which = args.Length > 0 ? args[0] : "all";
         switch (which)
         {
+            case "calls":
+                await GrainCallBenchmark.RunAsync(args[1..]);
+                return 0;
             case "storage":
                 await StorageWriteBenchmark.RunAsync(args[1..]);
                 return 0;

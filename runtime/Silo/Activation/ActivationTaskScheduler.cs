@@ -48,7 +48,9 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
             _running = null;
         }
 
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence: with a plain release store the emptiness check below could be reordered before it, and a task
+        // queued in between (whose producer saw _scheduled == 1 and did not schedule) would never run.
+        Interlocked.Exchange(ref _scheduled, 0);
         if (!_tasks.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
