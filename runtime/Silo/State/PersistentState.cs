@@ -40,7 +40,13 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
     {
         var payload = JsonSerializer.Serialize(State, json);
         var views = (State as IQueryViewSource)?.GetViewRows(grainId);
-        Etag = await storage.WriteAsync(new GrainStateWrite(grainId, stateName, payload, Etag, views), cancellationToken);
+        var journalSource = State as IJournalSource;
+        var journal = journalSource?.PendingJournal is { Count: > 0 } pending ? pending.ToArray() : null;
+        Etag = await storage.WriteAsync(new GrainStateWrite(grainId, stateName, payload, Etag, views, journal), cancellationToken);
+        if (journal is not null)
+        {
+            journalSource!.JournalWritten(journal.Length);
+        }
     }
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)

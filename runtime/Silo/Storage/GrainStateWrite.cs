@@ -7,9 +7,12 @@ namespace Orchestrator.Runtime.Storage;
 /// <param name="ExpectedEtag">The ETag the writer read; null when it expects no record to exist.</param>
 /// <param name="Views">Rows of query views written in the same transaction: for each view named here, the grain's
 /// rows in that view are replaced by these. Null leaves views untouched.</param>
+/// <param name="Journal">Entries appended to the grain's journal in the same transaction; nothing is appended when the
+/// write is rejected.</param>
 public sealed record GrainStateWrite(
     GrainId GrainId,
     string StateName,
     string Payload,
     string? ExpectedEtag,
-    IReadOnlyList<ViewRow>? Views = null);
+    IReadOnlyList<ViewRow>? Views = null,
+    IReadOnlyList<JournalEntry>? Journal = null);

@@ -12,9 +12,12 @@ public interface IGrainStorage
     /// and writes nothing (state nor views) on a mismatch.</summary>
     Task<string> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a state record and the grain's view rows, conditional on the ETag as for writes. Clearing a
+    /// <summary>Deletes a state record, the grain's view rows and its journal, conditional on the ETag as for writes. Clearing a
     /// record that does not exist with a null ETag succeeds.</summary>
     Task ClearAsync(GrainId grainId, string stateName, string? expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>Reads journal entries of a grain with sequence greater than <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(GrainId grainId, long afterSequence, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>Reads a page of a query view.</summary>
     Task<ViewPage> QueryViewAsync(ViewQuery query, CancellationToken cancellationToken);

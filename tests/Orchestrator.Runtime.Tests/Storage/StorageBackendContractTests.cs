@@ -488,6 +488,32 @@ public abstract class StorageBackendContractTests : IAsyncLifetime
         await Task.WhenAll(writes);
     }
 
+    [Fact]
+    public async Task WriteAsync_AppendsJournalWithState_AndReadJournalPagesInOrder()
+    {
+        var etag = await Backend.Grains.WriteAsync(new GrainStateWrite(Run1, "state", "v1", null, Journal: [new(1, "e1"), new(2, "e2")]), Ct);
+        await Backend.Grains.WriteAsync(new GrainStateWrite(Run1, "state", "v2", etag, Journal: [new(3, "e3")]), Ct);
+        await ReopenBackendAsync();
+
+        Assert.Equal([new JournalEntry(1, "e1"), new JournalEntry(2, "e2"), new JournalEntry(3, "e3")],
+            await Backend.Grains.ReadJournalAsync(Run1, 0, 10, Ct));
+        Assert.Equal([new JournalEntry(3, "e3")], await Backend.Grains.ReadJournalAsync(Run1, 2, 10, Ct));
+        Assert.Equal([new JournalEntry(2, "e2")], await Backend.Grains.ReadJournalAsync(Run1, 1, 1, Ct));
+        Assert.Empty(await Backend.Grains.ReadJournalAsync(new GrainId("run", "other"), 0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_AppendsNoJournal_WhenEtagConflicts_AndClearRemovesIt()
+    {
+        var etag = await Backend.Grains.WriteAsync(new GrainStateWrite(Run1, "state", "v1", null, Journal: [new(1, "e1")]), Ct);
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Backend.Grains.WriteAsync(new GrainStateWrite(Run1, "state", "stale", "999999", Journal: [new(2, "lost")]), Ct));
+        Assert.Equal([new JournalEntry(1, "e1")], await Backend.Grains.ReadJournalAsync(Run1, 0, 10, Ct));
+
+        await Backend.Grains.ClearAsync(Run1, "state", etag, Ct);
+        Assert.Empty(await Backend.Grains.ReadJournalAsync(Run1, 0, 10, Ct));
+    }
+
     protected async Task ReopenBackendAsync() => _backend = await ReopenAsync(Backend);
 
     protected Task<string> WriteAsync(GrainId grain, string payload, string? etag, params ViewRow[] views) =>

@@ -8,6 +8,7 @@ internal sealed class MemoryGrainStorage : IGrainStorage
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId Grain, string StateName), GrainStateRecord> _states = [];
     private readonly Dictionary<GrainId, List<(string View, ViewResultRow Row)>> _viewRowsByGrain = [];
+    private readonly Dictionary<GrainId, List<JournalEntry>> _journals = [];
     private long _lastEtag;
 
     /// <inheritdoc/>
@@ -40,6 +41,16 @@ internal sealed class MemoryGrainStorage : IGrainStorage
                 ReplaceViewRows(write.GrainId, views);
             }
 
+            if (write.Journal is { Count: > 0 } entries)
+            {
+                if (!_journals.TryGetValue(write.GrainId, out var journal))
+                {
+                    _journals[write.GrainId] = journal = [];
+                }
+
+                journal.AddRange(entries);
+            }
+
             return Task.FromResult(etag);
         }
     }
@@ -58,7 +69,21 @@ internal sealed class MemoryGrainStorage : IGrainStorage
 
             _states.Remove((grainId, stateName));
             _viewRowsByGrain.Remove(grainId);
+            _journals.Remove(grainId);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(GrainId grainId, long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        lock (_lock)
+        {
+            IReadOnlyList<JournalEntry> entries = _journals.TryGetValue(grainId, out var journal)
+                ? [.. journal.Where(e => e.Sequence > afterSequence).Take(maxCount)]
+                : [];
+            return Task.FromResult(entries);
         }
     }
 

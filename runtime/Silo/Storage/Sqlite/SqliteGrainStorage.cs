@@ -26,6 +26,11 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
         VALUES ($view, $type, $key, $key1, $key2, $sortAt, $payload)
         """;
 
+    private const string InsertJournal = "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ($type, $key, $seq, $payload)";
+    private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
+    private const string SelectJournal =
+        "SELECT seq, payload FROM grain_journal WHERE " + GrainMatch + " AND seq > $after ORDER BY seq LIMIT $limit";
+
     private const string SelectViewRows = "SELECT grain_type, grain_key, key1, key2, sort_at, payload FROM view_rows WHERE view = $view";
     private const string ViewPageTail =
         " AND sort_at <= $afterAt AND (sort_at < $afterAt OR grain_key < $afterKey) ORDER BY sort_at DESC, grain_key DESC LIMIT $limit";
@@ -65,6 +70,25 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
         {
             throw new InconsistentStateException(grainId, stateName, expectedEtag, storedEtag);
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(GrainId grainId, long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return database.ReadAsync<IReadOnlyList<JournalEntry>>(connection =>
+        {
+            using var command = connection.Command(SelectJournal)
+                .With("$type", grainId.Type).With("$key", grainId.Key).With("$after", afterSequence).With("$limit", maxCount);
+            using var reader = command.ExecuteReader();
+            var entries = new List<JournalEntry>();
+            while (reader.Read())
+            {
+                entries.Add(new JournalEntry(reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            return entries;
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -144,6 +168,14 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
             ReplaceViews(scope, write.GrainId, views);
         }
 
+        foreach (var entry in write.Journal ?? [])
+        {
+            scope.Command(InsertJournal)
+                .With("$type", write.GrainId.Type).With("$key", write.GrainId.Key)
+                .With("$seq", entry.Sequence).With("$payload", entry.Payload)
+                .ExecuteNonQuery();
+        }
+
         return (true, SqliteEtag.Format(etag));
     }
 
@@ -158,6 +190,7 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
 
         Bind(scope.Command(DeleteState), grainId, stateName).ExecuteNonQuery();
         scope.Command(DeleteGrainViews).With("$type", grainId.Type).With("$key", grainId.Key).ExecuteNonQuery();
+        scope.Command(DeleteJournal).With("$type", grainId.Type).With("$key", grainId.Key).ExecuteNonQuery();
         return (true, null);
     }
 

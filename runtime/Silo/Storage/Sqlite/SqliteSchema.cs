@@ -38,6 +38,13 @@ internal static class SqliteSchema
         CREATE INDEX view_rows_by_time ON view_rows (view, sort_at DESC, grain_key DESC);
         CREATE INDEX view_rows_by_grain ON view_rows (grain_type, grain_key, view);
 
+        CREATE TABLE grain_journal (
+            grain_type TEXT NOT NULL,
+            grain_key TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, seq));
+
         CREATE TABLE reminders (
             grain_type TEXT NOT NULL,
             grain_key TEXT NOT NULL,

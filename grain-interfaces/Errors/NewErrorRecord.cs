@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Errors;
+
+/// <summary>A node failure whose attempts ran out, as reported by its run.</summary>
+public sealed record NewErrorRecord
+{
+    public required string RunId { get; init; }
+
+    public required string Workflow { get; init; }
+
+    public required string Node { get; init; }
+
+    public int Iteration { get; init; }
+
+    public int Attempts { get; init; }
+
+    public required string Error { get; init; }
+
+    /// <summary>What the node was given (rendered configuration, forEach item).</summary>
+    public JsonNode? Input { get; init; }
+
+    /// <summary>Automatic recovery: attempts before escalation (0: none, a person decides).</summary>
+    public int RecoveryAttempts { get; init; }
+
+    /// <summary>Delay before the first automatic recovery attempt; doubles each time.</summary>
+    public TimeSpan RecoveryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Called with the record when it is escalated, if set.</summary>
+    public string? EscalationWebhook { get; init; }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Runs;
+
+/// <summary>The outcome of one node attempt, reported back to its run.</summary>
+public sealed record NodeAttemptResult
+{
+    public required string Node { get; init; }
+
+    public int Iteration { get; init; }
+
+    public int Attempt { get; init; }
+
+    /// <summary>For forEach nodes: the element's index; null otherwise.</summary>
+    public int? ItemIndex { get; init; }
+
+    public bool Succeeded { get; init; }
+
+    public JsonNode? Output { get; init; }
+
+    public string? Error { get; init; }
+
+    /// <summary>True when the attempt ended because the run was cancelled or paused mid-way, not because it failed.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>The node started a sub-run and waits for it; the run id is in <see cref="Output"/>.</summary>
+    public string? AwaitingSubRun { get; init; }
+}

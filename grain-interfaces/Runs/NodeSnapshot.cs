@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Runs;
+
+/// <summary>One node of a run as seen from outside.</summary>
+public sealed record NodeSnapshot
+{
+    public NodeStatus Status { get; init; }
+
+    /// <summary>Attempts started for the node's current iteration.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>How many times the node has completed (graph mode counts cycles).</summary>
+    public int Iterations { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>When a retrying node's next attempt is due.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    public JsonNode? Output { get; init; }
+
+    public string? Error { get; init; }
+}

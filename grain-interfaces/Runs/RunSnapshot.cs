@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Runs;
+
+/// <summary>A run as seen from outside (the <c>GET /api/runs/{id}</c> shape).</summary>
+public sealed record RunSnapshot
+{
+    public required string RunId { get; init; }
+
+    public required string Workflow { get; init; }
+
+    public int Version { get; init; }
+
+    public RunStatus Status { get; init; }
+
+    /// <summary>The shared state object: defaults, then input, then merged node outputs and signals.</summary>
+    public JsonObject State { get; init; } = [];
+
+    public JsonNode? Input { get; init; }
+
+    public string? Error { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Graph mode: the node running or last run; <c>END</c> once the run finished through an edge to END.</summary>
+    public string? CurrentNode { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    public ParentLink? Parent { get; init; }
+
+    public IReadOnlyDictionary<string, NodeSnapshot> Nodes { get; init; } = new Dictionary<string, NodeSnapshot>();
+}

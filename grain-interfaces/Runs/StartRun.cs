@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Runs;
+
+/// <summary>A request to start a run of a workflow.</summary>
+public sealed record StartRun
+{
+    /// <summary>The workflow's name.</summary>
+    public required string Workflow { get; init; }
+
+    /// <summary>The version to run; the latest when null.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>The run's input (also merged over the definition's default state when it is an object).</summary>
+    public JsonNode? Input { get; init; }
+
+    /// <summary>Starting again with the same key (for the same workflow) returns the same run.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Set when a <c>workflow</c> node starts this run as its sub-run.</summary>
+    public ParentLink? Parent { get; init; }
+}
+
+/// <summary>The node of a parent run that awaits a sub-run.</summary>
+public sealed record ParentLink(string RunId, string Node, int Iteration, int Attempt);
