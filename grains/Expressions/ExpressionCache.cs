@@ -15,6 +15,7 @@ public sealed class ExpressionCache
     private readonly ConcurrentDictionary<string, CompiledExpression> _expressions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledTemplate> _templates = new(StringComparer.Ordinal);
 
+    /// <summary>Creates a cache holding at most <see cref="DefaultCapacity"/> expressions and as many templates.</summary>
     public ExpressionCache()
         : this(DefaultCapacity)
     {

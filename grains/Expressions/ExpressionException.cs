@@ -8,11 +8,13 @@ public sealed class ExpressionException : Exception
 {
     private const int MaxQuotedLength = 160;
 
+    /// <summary>Creates an exception with a generic message.</summary>
     public ExpressionException()
         : this("The expression is invalid.")
     {
     }
 
+    /// <summary>Creates an exception with <paramref name="message"/> and no position.</summary>
     public ExpressionException(string message)
         : base(message)
     {
@@ -20,6 +22,7 @@ public sealed class ExpressionException : Exception
         Detail = message;
     }
 
+    /// <summary>Creates an exception with <paramref name="message"/>, no position, and the exception that caused it.</summary>
     public ExpressionException(string message, Exception innerException)
         : base(message, innerException)
     {
