@@ -72,7 +72,6 @@ public sealed class TestSilo : IAsyncDisposable
             builder.Services.AddSingleton(options.Clock);
         }
 
-        options.Services?.Invoke(builder.Services);
         if (options.SqlitePath is null)
         {
             memory ??= new MemoryStorageBackend();
@@ -103,6 +102,8 @@ public sealed class TestSilo : IAsyncDisposable
             }
         });
 
+        // After the silo, so hosted services registered here start once the silo runs.
+        options.Services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host, options, memory);

@@ -30,6 +30,10 @@ public abstract class Grain
     /// <summary>Deactivates this activation when the current turn ends; the next call activates it again.</summary>
     protected void DeactivateOnIdle() => GrainContext.DeactivateOnIdle();
 
+    /// <summary>Keeps this activation from idle collection for at least <paramref name="duration"/> (work in flight outside
+    /// turns, say); a negative duration cancels an earlier delay.</summary>
+    protected void DelayDeactivation(TimeSpan duration) => GrainContext.DelayDeactivation(duration);
+
     /// <summary>Starts a timer whose callback runs as a turn of this activation. Timers are not durable.</summary>
     protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period) =>
         GrainContext.RegisterTimer(callback, new GrainTimerCreationOptions { DueTime = dueTime, Period = period });

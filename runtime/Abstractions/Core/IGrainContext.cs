@@ -20,4 +20,8 @@ public interface IGrainContext
 
     /// <summary>Asks the runtime to deactivate this activation once the current turn ends.</summary>
     void DeactivateOnIdle();
+
+    /// <summary>Keeps the activation from idle collection for at least <paramref name="duration"/>; a negative duration
+    /// cancels an earlier delay. Shutdown still deactivates it.</summary>
+    void DelayDeactivation(TimeSpan duration);
 }

@@ -22,6 +22,7 @@ internal sealed partial class ActivationData : IGrainContext
     private bool _deactivateRequested;
     private bool _busy;
     private long _lastActivity;
+    private long _keepAliveUntil;
     private object? _grain;
     private GrainReminderRegistry? _reminders;
 
@@ -138,12 +139,27 @@ internal sealed partial class ActivationData : IGrainContext
         }
     }
 
-    /// <summary>True when nothing runs or waits and the last call ended before <paramref name="idleSince"/>.</summary>
-    public bool IsIdleSince(long idleSince)
+    public void DelayDeactivation(TimeSpan duration)
     {
+        var now = _services.Clock.GetTimestamp();
+        var until = duration < TimeSpan.Zero
+            ? 0
+            : now + (long)Math.Min(duration.TotalSeconds * _services.Clock.TimestampFrequency, long.MaxValue / 4);
         lock (_lock)
         {
-            return _status == ActivationStatus.Valid && _running.Count == 0 && _queue.Count == 0 && _lastActivity <= idleSince;
+            _keepAliveUntil = until;
+        }
+    }
+
+    /// <summary>True when nothing runs or waits, the last call ended before <paramref name="idleSince"/>, and no
+    /// deactivation delay is in force.</summary>
+    public bool IsIdleSince(long idleSince)
+    {
+        var now = _services.Clock.GetTimestamp();
+        lock (_lock)
+        {
+            return _status == ActivationStatus.Valid && _running.Count == 0 && _queue.Count == 0 && _lastActivity <= idleSince
+                && _keepAliveUntil <= now;
         }
     }
 

@@ -24,8 +24,9 @@ internal sealed partial class SiloHostedService(
     TimeProvider clock,
     ILogger<SiloHostedService> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly Lock _stopLock = new();
     private bool _started;
-    private bool _stopped;
+    private Task? _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -53,14 +54,22 @@ internal sealed partial class SiloHostedService(
         LogStarted(logger, options.SiloName, storage.Name);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops the silo; a second caller (the host and a test factory, say) waits for the same stop.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (!_started || _stopped)
+        lock (_stopLock)
         {
-            return;
-        }
+            if (!_started)
+            {
+                return Task.CompletedTask;
+            }
 
-        _stopped = true;
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
         var started = Stopwatch.GetTimestamp();
         lifecycle.MarkStopping();
         LogStopping(logger, options.SiloName);

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Orchestrator.Api.Availability;
+using Orchestrator.Runtime.Hosting;
+using Orchestrator.Runtime.Storage;
+
+namespace Orchestrator.Api.Health;
+
+/// <summary>Asks storage to answer a trivial query (bounded) and combines the answer with the silo's life-cycle status.</summary>
+internal sealed partial class SiloHealthCheck(
+    SiloAvailability availability,
+    SiloLifecycle lifecycle,
+    IStorageBackend storage,
+    SiloOptions siloOptions,
+    TimeProvider clock,
+    ILogger<SiloHealthCheck> logger)
+{
+    /// <summary>How long storage has to answer before it counts as down.</summary>
+    public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var status = availability.Status;
+        var storageHealth = await PingStorageAsync(cancellationToken);
+        var reason = (status, storageHealth.Status) switch
+        {
+            (SiloStatus.Starting, _) => "The silo is starting.",
+            (SiloStatus.Stopping, _) => "The silo is stopping.",
+            (SiloStatus.Stopped, _) => "The silo has stopped.",
+            (_, not StorageHealth.Ok) => $"Storage '{storage.Name}' does not answer: {storageHealth.Error}",
+            _ => null,
+        };
+        var overall = (status, reason) switch
+        {
+            (SiloStatus.Running, null) => HealthReport.Healthy,
+            (SiloStatus.Running, _) => "unhealthy",
+            _ => NameOf(status),
+        };
+
+        var startedAt = lifecycle.StartedAt;
+        var silo = new SiloHealth(
+            siloOptions.SiloName,
+            NameOf(status),
+            startedAt?.UtcDateTime,
+            startedAt is { } since ? Math.Round((clock.GetUtcNow() - since).TotalSeconds, 3) : null);
+        var components = new SortedDictionary<string, string>(lifecycle.Components.ToDictionary(), StringComparer.Ordinal);
+        return new HealthReport(overall, reason, silo, storageHealth, components);
+    }
+
+    private async Task<StorageHealth> PingStorageAsync(CancellationToken cancellationToken)
+    {
+        // Task.Run and WaitAsync: a backend whose ping blocks, or ignores the token, must not hold the request past the bound.
+        using var bound = new CancellationTokenSource(StorageTimeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        try
+        {
+            await Task.Run(() => storage.PingAsync(linked.Token), linked.Token).WaitAsync(linked.Token);
+            return new StorageHealth(storage.Name, StorageHealth.Ok, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            LogStorageTimedOut(logger, storage.Name, StorageTimeout.TotalSeconds);
+            return new StorageHealth(storage.Name, "timeout", $"no answer within {StorageTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception exception)
+        {
+            LogStorageFailed(logger, exception, storage.Name);
+            return new StorageHealth(storage.Name, "error", exception.Message);
+        }
+    }
+
+    private static string NameOf(SiloStatus status) => status switch
+    {
+        SiloStatus.Starting => "starting",
+        SiloStatus.Running => "running",
+        SiloStatus.Stopping => "stopping",
+        SiloStatus.Stopped => "stopped",
+        _ => "unknown",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check: storage {Storage} did not answer within {Seconds} s")]
+    private static partial void LogStorageTimedOut(ILogger logger, string storage, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check: storage {Storage} failed to answer")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, string storage);
+}

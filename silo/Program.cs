@@ -1,0 +1,28 @@
+using Orchestrator.Api;
+using Orchestrator.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddSiloHostSources(args);
+var options = builder.Configuration.GetSiloHostOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync(problem);
+    }
+
+    return 2;
+}
+
+builder.AddOrchestratorSilo(options);
+builder.Services.AddOrchestratorApi();
+
+var app = builder.Build();
+app.UseOrchestratorApi();
+app.MapOrchestratorApi();
+await app.RunAsync();
+return 0;
+
+/// <summary>The silo executable's entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

@@ -1,0 +1,69 @@
+namespace Orchestrator.Silo;
+
+/// <summary>Settings of the silo executable, from standard configuration: command line (<c>--storage memory</c>,
+/// <c>--data-dir ./data</c>, <c>--silo-name a</c>, <c>--shutdown-timeout 00:00:20</c>), environment
+/// (<c>ORCHESTRATOR_STORAGE</c>, <c>ORCHESTRATOR_DATADIR</c>, or unprefixed <c>Storage</c>, <c>DataDir</c>) and
+/// <c>appsettings.json</c>. The command line wins.</summary>
+internal sealed class SiloHostOptions
+{
+    public const string Memory = "memory";
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary>The database file's name inside <see cref="DataDir"/>.</summary>
+    public const string DatabaseFileName = "orchestrator.db";
+
+    /// <summary>Where the API listens unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or Kestrel endpoints say otherwise.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    private static readonly string[] AvailableStorage = [Sqlite, Memory];
+
+    /// <summary>The storage backend: <c>sqlite</c> (default), <c>memory</c>; <c>postgres</c> comes later.</summary>
+    public string Storage { get; set; } = Sqlite;
+
+    /// <summary>The folder holding the SQLite file, relative to the current directory unless rooted.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>The silo's name in logs and the health report; machine name and process id when absent.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>Bound on letting running turns finish and flushing storage on shutdown.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The SQLite database file.</summary>
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
+
+    /// <summary>Every problem with these settings, each naming the setting and what is allowed; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.Equals(Storage, Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("PostgreSQL storage is not available in this build yet; use --storage sqlite or memory.");
+        }
+        else if (!AvailableStorage.Contains(Storage, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"Unknown storage '{Storage}' (--storage, ORCHESTRATOR_STORAGE); allowed values: {string.Join(", ", AvailableStorage)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDir) && string.Equals(Storage, Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("The data directory (--data-dir, ORCHESTRATOR_DATADIR) must not be empty with sqlite storage.");
+        }
+
+        if (SiloName is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("The silo name (--silo-name, ORCHESTRATOR_SILONAME) must not be blank.");
+        }
+
+        if (ShutdownTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"The shutdown timeout (--shutdown-timeout, ORCHESTRATOR_SHUTDOWNTIMEOUT) must be positive, not {ShutdownTimeout}.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Whether the chosen storage is <paramref name="storage"/>.</summary>
+    public bool Uses(string storage) => string.Equals(Storage, storage, StringComparison.OrdinalIgnoreCase);
+}
