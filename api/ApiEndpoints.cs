@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Health;
+using Orchestrator.Api.Runs;
+using Orchestrator.Api.Workflows;
 
 namespace Orchestrator.Api;
 
@@ -13,6 +15,8 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder app)
     {
         app.MapHealthApi();
+        app.MapWorkflowsApi();
+        app.MapRunsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Orchestrator.Runtime.Hosting;
+using Orchestrator.Runs.Engine;
 
 namespace Orchestrator.Silo;
 
@@ -46,9 +47,9 @@ internal static class SiloHostBuilderExtensions
                 silo.UseMemoryStorage();
             }
         });
+        builder.Services.AddWorkflowEngine(configureNodes: nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
         return builder;
     }
 
-    // The grains project keeps its classes internal, so it is loaded by name rather than through one of its types.
-    private static Assembly GrainsAssembly() => Assembly.Load(new AssemblyName("Orchestrator.Grains"));
+    private static Assembly GrainsAssembly() => typeof(EngineOptions).Assembly;
 }

@@ -11,6 +11,7 @@ internal static class SiloHostConfiguration
     private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.OrdinalIgnoreCase)
     {
         ["--data-dir"] = nameof(SiloHostOptions.DataDir),
+        ["--plugins"] = nameof(SiloHostOptions.Plugins),
         ["--silo-name"] = nameof(SiloHostOptions.SiloName),
         ["--shutdown-timeout"] = nameof(SiloHostOptions.ShutdownTimeout),
     };

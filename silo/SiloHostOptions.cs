@@ -24,6 +24,9 @@ internal sealed class SiloHostOptions
     /// <summary>The folder holding the SQLite file, relative to the current directory unless rooted.</summary>
     public string DataDir { get; set; } = "data";
 
+    /// <summary>The folder of <c>dotnet</c> node plugins (<c>--plugins</c>), relative to the current directory unless rooted.</summary>
+    public string Plugins { get; set; } = "plugins";
+
     /// <summary>The silo's name in logs and the health report; machine name and process id when absent.</summary>
     public string? SiloName { get; set; }
 

@@ -23,6 +23,12 @@ public sealed record NodeAttemptResult
     /// <summary>True when the attempt ended because the run was cancelled or paused mid-way, not because it failed.</summary>
     public bool Cancelled { get; init; }
 
-    /// <summary>The node started a sub-run and waits for it; the run id is in <see cref="Output"/>.</summary>
+    /// <summary>The node started this sub-run and waits for its end.</summary>
     public string? AwaitingSubRun { get; init; }
+
+    /// <summary>True when this reports the end of the sub-run the attempt started (not the attempt starting it).</summary>
+    public bool SubRunFinished { get; init; }
+
+    /// <summary>Lines the node asked to log (the <c>log</c> node).</summary>
+    public IReadOnlyList<string> Logs { get; init; } = [];
 }

@@ -1,0 +1,21 @@
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Settings of the workflow engine.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Node attempts one run executes at once (forEach elements included); the rest wait as <c>ready</c>.</summary>
+    public int MaxParallelAttempts { get; set; } = 256;
+
+    /// <summary>Graph mode: how many times one node may start when neither the definition (<c>maxIterations</c>) nor the
+    /// state (<c>max_iterations</c>) says.</summary>
+    public int DefaultMaxIterations { get; set; } = 25;
+
+    /// <summary>Automatic recovery attempts of an error record before it is escalated (0: a person decides).</summary>
+    public int ErrorRecoveryAttempts { get; set; }
+
+    /// <summary>Delay before the first automatic recovery attempt; doubles each time.</summary>
+    public TimeSpan ErrorRecoveryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Called with an error record when it is escalated, if set.</summary>
+    public string? EscalationWebhook { get; set; }
+}

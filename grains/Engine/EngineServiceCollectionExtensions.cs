@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Nodes;
+
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Registers the workflow engine's services with a silo host.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Adds node executors, the attempt runner, the definition cache and run recovery on start. Call after
+    /// <c>AddSilo</c> so recovery starts after the silo.</summary>
+    public static IServiceCollection AddWorkflowEngine(
+        this IServiceCollection services,
+        Action<EngineOptions>? configureEngine = null,
+        Action<NodeExecutorOptions>? configureNodes = null)
+    {
+        var options = new EngineOptions();
+        configureEngine?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton<DefinitionCache>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddHttpClient();
+        services.AddNodeExecutors(configureNodes);
+        services.AddHostedService<RunRecoveryService>();
+        return services;
+    }
+}

@@ -1,0 +1,258 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Runs;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.Errors;
+
+/// <summary>A node failure and its recovery: <c>unresolved → retry_scheduled → retrying → resolved</c>, or
+/// <c>ignored</c>, or <c>escalated</c> (by a person, or automatically when the automatic recovery attempts run out).
+/// Every action is recorded with who, when and why.</summary>
+[GrainType("error")]
+internal sealed partial class ErrorRecordGrain(
+    [PersistentState("error")] IPersistentState<ErrorRecordState> store,
+    IHttpClientFactory httpClients,
+    TimeProvider clock,
+    ILogger<ErrorRecordGrain> logger) : Grain, IErrorRecordGrain, IRemindable
+{
+    /// <summary>Memory-stream namespace (key <c>*</c>) on which error records are announced when created or changed.</summary>
+    public const string StreamNamespace = "error-events";
+
+    private const string RecoveryReminder = "recovery";
+    private const string System = "system";
+
+    private ErrorRecordState Record => store.State;
+
+    public async Task<ErrorRecordSnapshot> CreateAsync(NewErrorRecord error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (Record.Id is not null)
+        {
+            return Record.ToSnapshot();
+        }
+
+        var now = clock.GetUtcNow();
+        store.State = new ErrorRecordState
+        {
+            Id = this.GetPrimaryKeyString(),
+            RunId = error.RunId,
+            Workflow = error.Workflow,
+            Node = error.Node,
+            Iteration = error.Iteration,
+            Attempts = error.Attempts,
+            Error = error.Error,
+            Input = error.Input?.DeepClone(),
+            Status = ErrorRecoveryStatus.Unresolved,
+            MaxRecoveryAttempts = error.RecoveryAttempts,
+            RecoveryDelay = error.RecoveryDelay,
+            EscalationWebhook = error.EscalationWebhook,
+            CreatedAt = now,
+            UpdatedAt = now,
+            History = [new ErrorAction("created", System, now, error.Error)],
+        };
+        if (Record.MaxRecoveryAttempts > 0)
+        {
+            await ScheduleRecoveryAsync();
+        }
+
+        await SaveAsync();
+        return Record.ToSnapshot();
+    }
+
+    public Task<ErrorRecordSnapshot?> GetAsync() => Task.FromResult(Record.Id is null ? null : Record.ToSnapshot());
+
+    public async Task<ErrorRecordSnapshot> RetryAsync(string by, string? reason)
+    {
+        EnsureExists();
+        if (Record.Status is ErrorRecoveryStatus.Resolved or ErrorRecoveryStatus.Ignored or ErrorRecoveryStatus.Retrying)
+        {
+            throw Conflict("retry");
+        }
+
+        await RetryCoreAsync(by, reason);
+        return Record.ToSnapshot();
+    }
+
+    public async Task<ErrorRecordSnapshot> ResolveAsync(string by, string? reason)
+    {
+        EnsureExists();
+        if (Record.Status == ErrorRecoveryStatus.Resolved)
+        {
+            throw Conflict("resolve");
+        }
+
+        Record.Status = ErrorRecoveryStatus.Resolved;
+        Record.ResolvedAt = clock.GetUtcNow();
+        await CloseAsync("resolve", by, reason);
+        return Record.ToSnapshot();
+    }
+
+    public async Task<ErrorRecordSnapshot> IgnoreAsync(string by, string? reason)
+    {
+        EnsureExists();
+        if (Record.Status is ErrorRecoveryStatus.Resolved or ErrorRecoveryStatus.Ignored)
+        {
+            throw Conflict("ignore");
+        }
+
+        Record.Status = ErrorRecoveryStatus.Ignored;
+        await CloseAsync("ignore", by, reason);
+        return Record.ToSnapshot();
+    }
+
+    public async Task<ErrorRecordSnapshot> EscalateAsync(string by, string? reason)
+    {
+        EnsureExists();
+        if (Record.Status is ErrorRecoveryStatus.Resolved or ErrorRecoveryStatus.Ignored or ErrorRecoveryStatus.Escalated)
+        {
+            throw Conflict("escalate");
+        }
+
+        await EscalateCoreAsync(by, reason);
+        return Record.ToSnapshot();
+    }
+
+    public async Task RetryFinishedAsync(bool succeeded, string? error)
+    {
+        if (Record.Id is null || Record.Status != ErrorRecoveryStatus.Retrying)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (succeeded)
+        {
+            Record.Status = ErrorRecoveryStatus.Resolved;
+            Record.ResolvedAt = now;
+            Record.History.Add(new ErrorAction("retry_succeeded", System, now, null));
+            await SaveAsync();
+            return;
+        }
+
+        Record.Error = error ?? Record.Error;
+        Record.History.Add(new ErrorAction("retry_failed", System, now, error));
+        if (Record.RecoveryAttempts < Record.MaxRecoveryAttempts)
+        {
+            await ScheduleRecoveryAsync();
+            await SaveAsync();
+        }
+        else if (Record.MaxRecoveryAttempts > 0)
+        {
+            await EscalateCoreAsync(System, $"automatic recovery gave up after {Record.RecoveryAttempts} attempts");
+        }
+        else
+        {
+            Record.Status = ErrorRecoveryStatus.Unresolved;
+            await SaveAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RecoveryReminder || Record.Status != ErrorRecoveryStatus.RetryScheduled)
+        {
+            return;
+        }
+
+        try
+        {
+            await RetryCoreAsync(System, "automatic recovery");
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            await RetryFinishedAsync(succeeded: false, e.Message);
+        }
+    }
+
+    private async Task RetryCoreAsync(string by, string? reason)
+    {
+        var now = clock.GetUtcNow();
+        Record.Status = ErrorRecoveryStatus.Retrying;
+        Record.RecoveryAttempts++;
+        Record.NextRetryAt = null;
+        Record.History.Add(new ErrorAction("retry", by, now, reason));
+        await UnregisterReminder(RecoveryReminder);
+        await SaveAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            Record.Status = ErrorRecoveryStatus.Unresolved;
+            Record.History.Add(new ErrorAction("retry_failed", System, clock.GetUtcNow(), e.Message));
+            await SaveAsync();
+            throw new ErrorRecordConflictException($"Error record {Record.Id}: the run could not retry node '{Record.Node}': {e.Message}", e);
+        }
+    }
+
+    private async Task ScheduleRecoveryAsync()
+    {
+        var delay = Record.RecoveryDelay * Math.Pow(2, Record.RecoveryAttempts);
+        Record.Status = ErrorRecoveryStatus.RetryScheduled;
+        Record.NextRetryAt = clock.GetUtcNow() + delay;
+        Record.History.Add(new ErrorAction("retry_scheduled", System, clock.GetUtcNow(), $"next attempt at {Record.NextRetryAt:O}"));
+        await RegisterOrUpdateReminder(RecoveryReminder, delay, TimeSpan.Zero);
+    }
+
+    private async Task EscalateCoreAsync(string by, string? reason)
+    {
+        Record.Status = ErrorRecoveryStatus.Escalated;
+        Record.NextRetryAt = null;
+        Record.History.Add(new ErrorAction("escalate", by, clock.GetUtcNow(), reason));
+        await UnregisterReminder(RecoveryReminder);
+        await SaveAsync();
+        if (Record.EscalationWebhook is { } webhook)
+        {
+            await CallWebhookAsync(webhook);
+        }
+    }
+
+    private async Task CallWebhookAsync(string webhook)
+    {
+        try
+        {
+            using var client = httpClients.CreateClient("escalation");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), clock);
+            using var response = await client.PostAsJsonAsync(webhook, Record.ToSnapshot(), timeout.Token);
+            Record.History.Add(new ErrorAction("webhook", System, clock.GetUtcNow(), $"{webhook} answered {(int)response.StatusCode}"));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException)
+        {
+            LogWebhookFailed(logger, e, Record.Id!, webhook);
+            Record.History.Add(new ErrorAction("webhook", System, clock.GetUtcNow(), $"{webhook} failed: {e.Message}"));
+        }
+
+        await SaveAsync();
+    }
+
+    private async Task CloseAsync(string action, string by, string? reason)
+    {
+        Record.NextRetryAt = null;
+        Record.History.Add(new ErrorAction(action, by, clock.GetUtcNow(), reason));
+        await UnregisterReminder(RecoveryReminder);
+        await SaveAsync();
+    }
+
+    private async Task SaveAsync()
+    {
+        Record.UpdatedAt = clock.GetUtcNow();
+        await store.WriteStateAsync();
+        var stream = GetStreamProvider(StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(new StreamId(StreamNamespace, "*"));
+        await stream.OnNextAsync(Record.ToSnapshot());
+    }
+
+    private void EnsureExists()
+    {
+        if (Record.Id is null)
+        {
+            throw new KeyNotFoundException($"Error record '{this.GetPrimaryKeyString()}' does not exist.");
+        }
+    }
+
+    private ErrorRecordConflictException Conflict(string action) =>
+        new($"Error record {Record.Id} is {ErrorRecordState.StatusName(Record.Status)}; it cannot be given '{action}'.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation webhook {Webhook} for error record {ErrorId} failed")]
+    private static partial void LogWebhookFailed(ILogger logger, Exception exception, string errorId, string webhook);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Runs;
+
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Persisted state of one node of a run.</summary>
+public sealed class NodeRunState
+{
+    public NodeStatus Status { get; set; } = NodeStatus.Pending;
+
+    /// <summary>Attempts started in the current iteration.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Times the node started (graph mode: its current iteration number).</summary>
+    public int Iteration { get; set; }
+
+    /// <summary>Times the node completed.</summary>
+    public int Iterations { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    public JsonNode? Output { get; set; }
+
+    public string? Error { get; set; }
+
+    /// <summary>The sub-run a <c>workflow</c> node waits for.</summary>
+    public string? SubRunId { get; set; }
+
+    /// <summary>Attempts allowed in the current iteration when a manual retry granted a fresh round (null: the policy's).</summary>
+    public int? AttemptLimit { get; set; }
+
+    /// <summary>The error record whose retry re-runs this node, while it does.</summary>
+    public string? RecoveringErrorId { get; set; }
+
+    /// <summary>forEach nodes: one entry per element.</summary>
+    public List<ItemRunState>? Items { get; set; }
+}

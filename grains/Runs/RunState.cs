@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Orchestrator.Runtime;
+using Orchestrator.Runtime.Storage;
+
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Persisted state of a run. Its event log is the grain's journal, appended in the same write as the state.</summary>
+public sealed class RunState : IQueryViewSource, IJournalSource
+{
+    /// <summary>The query view listing runs by workflow (key1) and status (key2), newest first.</summary>
+    public const string RunsView = "runs";
+
+    private readonly List<JournalEntry> _pending = [];
+
+    public string? RunId { get; set; }
+
+    public string Workflow { get; set; } = "";
+
+    public int Version { get; set; }
+
+    public RunStatus Status { get; set; } = RunStatus.Pending;
+
+    public JsonNode? Input { get; set; }
+
+    public JsonObject State { get; set; } = [];
+
+    public string? Error { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>When the run times out, if it has a timeout.</summary>
+    public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>Graph mode: the node running or last run; <c>END</c> after the run reached END.</summary>
+    public string? CurrentNode { get; set; }
+
+    public string? IdempotencyKey { get; set; }
+
+    public ParentLink? Parent { get; set; }
+
+    /// <summary>Sequence of the last event appended.</summary>
+    public long EventSeq { get; set; }
+
+    public Dictionary<string, NodeRunState> Nodes { get; set; } = new(StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public bool Exists => RunId is not null;
+
+    [JsonIgnore]
+    public IReadOnlyList<JournalEntry> PendingJournal => _pending;
+
+    /// <summary>Appends an event to the log (durable with the next write) and returns it.</summary>
+    public RunEvent Append(RunEvent draft, JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var entry = draft with { Seq = ++EventSeq };
+        _pending.Add(new JournalEntry(entry.Seq, JsonSerializer.Serialize(entry, json)));
+        return entry;
+    }
+
+    public void JournalWritten(int count) => _pending.RemoveRange(0, count);
+
+    /// <summary>Forgets events not yet written (after a failed write, before the state is read again).</summary>
+    public void DiscardPendingJournal() => _pending.Clear();
+
+    public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
+    {
+        var summary = new RunSummary(RunId ?? grainId.Key, Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error);
+        return [new ViewRow(RunsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
+    }
+
+    /// <summary>The status as it is written in views and JSON (<c>running</c>, …).</summary>
+    public static string StatusName<TStatus>(TStatus status)
+        where TStatus : struct, Enum => JsonSerializer.Serialize(status).Trim('"');
+}

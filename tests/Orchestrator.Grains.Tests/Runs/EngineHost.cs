@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Definitions;
+using Orchestrator.Errors;
+using Orchestrator.Runs;
+using Orchestrator.Runs.Engine;
+using Orchestrator.Runtime;
+using Orchestrator.Runtime.Testing;
+using Orchestrator.Workflows;
+
+namespace Orchestrator.Grains.Tests.Runs;
+
+/// <summary>A test silo with the workflow engine, recording every run event so tests can wait on them.</summary>
+internal sealed class EngineHost : IAsyncDisposable
+{
+    private readonly TestSiloOptions _options;
+    private readonly EventRecorder _recorder;
+    private StreamSubscriptionHandle? _subscription;
+
+    private EngineHost(TestSilo silo, TestSiloOptions options, EventRecorder recorder)
+    {
+        Silo = silo;
+        _options = options;
+        _recorder = recorder;
+    }
+
+    public TestSilo Silo { get; private set; }
+
+    public IGrainFactory Grains => Silo.GrainFactory;
+
+    public static async Task<EngineHost> StartAsync(FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null)
+    {
+        var recorder = new EventRecorder();
+        var options = new TestSiloOptions
+        {
+            GrainAssemblies = [typeof(EngineOptions).Assembly],
+            Clock = clock,
+            SqlitePath = sqlitePath,
+            Services = services => services.AddWorkflowEngine(engine),
+        };
+        var host = new EngineHost(await TestSilo.StartAsync(options), options, recorder);
+        await host.SubscribeAsync();
+        return host;
+    }
+
+    public async Task RestartAsync()
+    {
+        if (_subscription is not null)
+        {
+            await _subscription.UnsubscribeAsync();
+        }
+
+        Silo = await Silo.RestartAsync();
+        await SubscribeAsync();
+    }
+
+    public async Task<WorkflowVersion> PutAsync(string yaml)
+    {
+        var loaded = DefinitionLoader.Load(yaml);
+        Assert.True(loaded.IsValid, string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        return await Grains.GetGrain<IWorkflowGrain>(loaded.Definition!.Name).PutAsync(loaded.Definition);
+    }
+
+    public Task<RunSnapshot> StartRunAsync(string workflow, JsonNode? input = null, string? runId = null, string? idempotencyKey = null) =>
+        Grains.GetGrain<IRunGrain>(runId ?? (idempotencyKey is null ? RunIds.New(TimeProvider.System) : RunIds.ForIdempotencyKey(workflow, idempotencyKey)))
+            .StartAsync(new StartRun { Workflow = workflow, Input = input, IdempotencyKey = idempotencyKey });
+
+    public IRunGrain Run(string runId) => Grains.GetGrain<IRunGrain>(runId);
+
+    public IErrorRecordGrain Error(string errorId) => Grains.GetGrain<IErrorRecordGrain>(errorId);
+
+    /// <summary>Waits for the run to finish and returns it.</summary>
+    public async Task<RunSnapshot> WaitForEndAsync(string runId)
+    {
+        await WaitForAsync(runId, e => RunEventTypes.IsTerminal(e.Type));
+        return await Run(runId).GetAsync();
+    }
+
+    /// <summary>Waits until an event of the run matches; returns it.</summary>
+    public Task<RunEvent> WaitForAsync(string runId, Func<RunEvent, bool> match) => _recorder.WaitAsync(runId, match);
+
+    /// <summary>Waits until <paramref name="count"/> events of the run match.</summary>
+    public Task<RunEvent> WaitForCountAsync(string runId, Func<RunEvent, bool> match, int count) => _recorder.WaitForCountAsync(runId, match, count);
+
+    public IReadOnlyList<RunEvent> Events(string runId) => _recorder.Events(runId);
+
+    public async ValueTask DisposeAsync() => await Silo.DisposeAsync();
+
+    private async Task SubscribeAsync()
+    {
+        var stream = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
+            .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
+        _subscription = await stream.SubscribeAsync(_recorder);
+    }
+
+    private sealed class EventRecorder : IAsyncObserver<RunEvent>
+    {
+        private readonly ConcurrentDictionary<string, List<RunEvent>> _events = new();
+        private readonly Lock _lock = new();
+        private readonly List<(string RunId, Func<IReadOnlyList<RunEvent>, RunEvent?> Check, TaskCompletionSource<RunEvent> Done)> _waiters = [];
+
+        public IReadOnlyList<RunEvent> Events(string runId)
+        {
+            lock (_lock)
+            {
+                return _events.TryGetValue(runId, out var list) ? [.. list] : [];
+            }
+        }
+
+        public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+        {
+            lock (_lock)
+            {
+                var list = _events.GetOrAdd(item.RunId, _ => []);
+                list.Add(item);
+                foreach (var waiter in _waiters.Where(w => w.RunId == item.RunId).ToList())
+                {
+                    if (waiter.Check(list) is { } hit)
+                    {
+                        _waiters.Remove(waiter);
+                        waiter.Done.TrySetResult(hit);
+                    }
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<RunEvent> WaitAsync(string runId, Func<RunEvent, bool> match) =>
+            Wait(runId, list => list.FirstOrDefault(match));
+
+        public Task<RunEvent> WaitForCountAsync(string runId, Func<RunEvent, bool> match, int count) =>
+            Wait(runId, list => list.Where(match).Skip(count - 1).FirstOrDefault());
+
+        private Task<RunEvent> Wait(string runId, Func<IReadOnlyList<RunEvent>, RunEvent?> check)
+        {
+            var done = new TaskCompletionSource<RunEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                if (_events.TryGetValue(runId, out var list) && check(list) is { } hit)
+                {
+                    return Task.FromResult(hit);
+                }
+
+                _waiters.Add((runId, check, done));
+            }
+
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
