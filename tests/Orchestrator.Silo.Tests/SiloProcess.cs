@@ -127,6 +127,13 @@ internal sealed class SiloProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Kills the silo and its children at once (SIGKILL), as a crash or an OOM kill would.</summary>
+    public void Crash()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>Waits for the process to exit and its output to be read to the end.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan bound)
     {
