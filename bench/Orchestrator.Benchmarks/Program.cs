@@ -10,6 +10,9 @@ internal static class Program
             case "calls":
                 await GrainCallBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "engine":
+                await EngineBenchmark.RunAsync(args[1..]);
+                return 0;
             case "storage":
                 await StorageWriteBenchmark.RunAsync(args[1..]);
                 return 0;
