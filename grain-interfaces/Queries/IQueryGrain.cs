@@ -1,0 +1,26 @@
+using Orchestrator.Errors;
+using Orchestrator.Runs;
+using Orchestrator.Runtime;
+using Orchestrator.Workflows;
+
+namespace Orchestrator.Queries;
+
+/// <summary>Listings read from the indexed views the grains write with their state (never by scanning grains).
+/// Stateless; use the key <see cref="Key"/>.</summary>
+public interface IQueryGrain : IGrainWithStringKey
+{
+    /// <summary>The key to use.</summary>
+    const string Key = "query";
+
+    /// <summary>Runs, newest first, optionally of one workflow and/or in one status.</summary>
+    [ReadOnly]
+    Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor);
+
+    /// <summary>Error records, newest first, optionally of one workflow and/or in one recovery status.</summary>
+    [ReadOnly]
+    Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor);
+
+    /// <summary>Workflows, most recently changed first.</summary>
+    [ReadOnly]
+    Task<Page<WorkflowInfo>> ListWorkflowsAsync(bool includeRetired, int limit, string? cursor);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Errors;
+using Orchestrator.Runs;
+using Orchestrator.Runs.Engine;
+using Orchestrator.Runtime;
+using Orchestrator.Runtime.Storage;
+using Orchestrator.Workflows;
+
+namespace Orchestrator.Queries;
+
+/// <summary>Reads listings from the query views; its calls interleave.</summary>
+[GrainType("query")]
+internal sealed class QueryGrain(IStorageBackend storage) : Grain, IQueryGrain
+{
+    /// <summary>The largest page.</summary>
+    public const int MaxLimit = 500;
+
+    public Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor) =>
+        QueryAsync<RunSummary>(RunState.RunsView, workflow, status is { } s ? RunState.StatusName(s) : null, limit, cursor);
+
+    public Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor) =>
+        QueryAsync<ErrorRecordSummary>(ErrorRecordState.ErrorsView, workflow, status is { } s ? ErrorRecordState.StatusName(s) : null, limit, cursor);
+
+    public Task<Page<WorkflowInfo>> ListWorkflowsAsync(bool includeRetired, int limit, string? cursor) =>
+        QueryAsync<WorkflowInfo>(WorkflowState.WorkflowsView, null, includeRetired ? null : "active", limit, cursor);
+
+    private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        var page = await storage.Grains.QueryViewAsync(new ViewQuery(view, key1, key2, limit, DecodeCursor(cursor)), CancellationToken.None);
+        return new Page<T>(
+            [.. page.Rows.Select(row => JsonSerializer.Deserialize<T>(row.Payload, JsonSerializerOptions.Web)!)],
+            page.Next is { } next ? EncodeCursor(next) : null);
+    }
+
+    /// <summary>Cursors are opaque to callers: base64url of <c>unixMilliseconds:grainKey</c>.</summary>
+    private static string EncodeCursor(ViewCursor cursor) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{cursor.SortAt.ToUnixTimeMilliseconds()}:{cursor.GrainKey}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static ViewCursor? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            var millis = long.Parse(text[..colon], CultureInfo.InvariantCulture);
+            return new ViewCursor(DateTimeOffset.FromUnixTimeMilliseconds(millis), text[(colon + 1)..]);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            throw new ArgumentException($"cursor '{cursor}' is not a cursor returned by a listing", nameof(cursor), e);
+        }
+    }
+}

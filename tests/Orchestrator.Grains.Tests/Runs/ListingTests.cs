@@ -1,0 +1,48 @@
+using Orchestrator.Queries;
+using Orchestrator.Runs;
+
+namespace Orchestrator.Grains.Tests.Runs;
+
+public sealed class ListingTests
+{
+    [Fact]
+    public async Task Runs_AreListedNewestFirst_ByWorkflowAndStatus_InPages()
+    {
+        var clock = new Orchestrator.Runtime.Testing.FakeClock();
+        await using var host = await EngineHost.StartAsync(clock);
+        await host.PutAsync("""
+            name: quick
+            nodes:
+              only: { type: noop }
+            """);
+        await host.PutAsync("""
+            name: broken
+            nodes:
+              only: { type: fail, retry: { maxAttempts: 1 } }
+            """);
+        var quick = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            quick.Add((await host.WaitForEndAsync((await host.StartRunAsync("quick", runId: $"q{i}")).RunId)).RunId);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var broken = await host.WaitForEndAsync((await host.StartRunAsync("broken", runId: "b0")).RunId);
+        var query = host.Grains.GetGrain<IQueryGrain>(IQueryGrain.Key);
+
+        var first = await query.ListRunsAsync("quick", null, 2, null);
+        var second = await query.ListRunsAsync("quick", null, 2, first.Cursor);
+        var third = await query.ListRunsAsync("quick", null, 2, second.Cursor);
+        Assert.Equal(["q4", "q3", "q2", "q1", "q0"], [.. first.Items.Concat(second.Items).Concat(third.Items).Select(r => r.RunId)]);
+        Assert.Null(third.Cursor);
+
+        var failed = await query.ListRunsAsync(null, RunStatus.Failed, 10, null);
+        Assert.Equal([broken.RunId], failed.Items.Select(r => r.RunId));
+        Assert.All((await query.ListRunsAsync(null, RunStatus.Completed, 10, null)).Items, r => Assert.Equal("quick", r.Workflow));
+        var errors = await query.ListErrorsAsync("broken", Orchestrator.Errors.ErrorRecoveryStatus.Unresolved, 10, null);
+        Assert.Equal("b0", Assert.Single(errors.Items).RunId);
+        Assert.Equal(["broken", "quick"], (await query.ListWorkflowsAsync(false, 10, null)).Items.Select(w => w.Name).Order());
+        await Assert.ThrowsAsync<ArgumentException>(() => query.ListRunsAsync(null, null, 10, "not-a-cursor!"));
+    }
+}
