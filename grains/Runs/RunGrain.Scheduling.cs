@@ -330,7 +330,7 @@ internal sealed partial class RunGrain
             return fromDefinition;
         }
 
-        return JsonNumbers.TryGetDouble(Run.State["max_iterations"], out var fromState) && fromState >= 1
+        return ExpressionValues.TryGetNumber(Run.State["max_iterations"], out var fromState) && fromState >= 1
             ? (int)Math.Min(fromState, DefinitionLimits.MaxIterations)
             : options.DefaultMaxIterations;
     }
