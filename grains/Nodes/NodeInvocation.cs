@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Definitions;
+using Orchestrator.Expressions;
+
+namespace Orchestrator.Nodes;
+
+/// <summary>One attempt of one node, as handed to its executor.</summary>
+public sealed record NodeInvocation
+{
+    public required string RunId { get; init; }
+
+    public required string Workflow { get; init; }
+
+    public required string Node { get; init; }
+
+    public required NodeDefinition Definition { get; init; }
+
+    /// <summary>The node's type-specific settings with every <c>${…}</c> template rendered (except <c>set.values</c>,
+    /// which are expressions and stay as written).</summary>
+    public required JsonObject Config { get; init; }
+
+    /// <summary>What the node's expressions read: state, input, nodes, iteration, item, attempt. Executors that evaluate
+    /// expressions themselves (<c>set</c>) use it with <see cref="Expressions"/>.</summary>
+    public required ExpressionContext Context { get; init; }
+
+    /// <summary>The parsed expressions of the definition version.</summary>
+    public required ExpressionCache Expressions { get; init; }
+
+    /// <summary>Graph mode: the node's iteration (1 on its first run); DAG mode: 1.</summary>
+    public int Iteration { get; init; } = 1;
+
+    /// <summary>1 on the first attempt.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>For a forEach node: the element's index; null otherwise.</summary>
+    public int? ItemIndex { get; init; }
+
+    /// <summary><c>runId/node/iteration/attempt</c> (plus <c>/index</c> for forEach elements); executors pass it on
+    /// (<c>Idempotency-Key</c> header, <c>ORCHESTRATOR_IDEMPOTENCY_KEY</c> environment variable).</summary>
+    public required string IdempotencyKey { get; init; }
+}
