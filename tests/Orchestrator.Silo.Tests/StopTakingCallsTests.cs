@@ -15,7 +15,7 @@ public sealed class StopTakingCallsTests
         var gate = new StopGate();
         await using var factory = new SiloApiFactory { Storage = "memory", TestServices = s => s.AddSingleton<IHostedService>(gate) };
         using var client = factory.CreateClient();
-        using (var before = await client.GetAsync(new Uri("/api/workflows", UriKind.Relative)))
+        using (var before = await client.GetAsync(new Uri("/api/workflows/no-such-workflow", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
         }
@@ -25,7 +25,7 @@ public sealed class StopTakingCallsTests
             factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
             await gate.Reached.WaitAsync(Bound);
 
-            using var response = await client.GetAsync(new Uri("/api/workflows", UriKind.Relative));
+            using var response = await client.GetAsync(new Uri("/api/workflows/no-such-workflow", UriKind.Relative));
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
