@@ -115,6 +115,20 @@ public sealed class ErrorRecordTests
         Assert.Equal(3, host.Events(run.RunId).Count(e => e.Type == RunEventTypes.NodeStarted));
     }
 
+    [Fact]
+    public async Task Escalation_CallsTheWebhook_WithTheRecord()
+    {
+        await using var server = await Orchestrator.Grains.Tests.Nodes.LocalHttpServer.StartAsync();
+        await using var host = await EngineHost.StartAsync(engine: o => o.EscalationWebhook = server.Url("/echo").ToString());
+        await host.PutAsync(OnceBroken);
+        var run = await host.WaitForEndAsync((await host.StartRunAsync("once-broken")).RunId);
+
+        var escalated = await host.Error($"{run.RunId}.call.1").EscalateAsync("dave", "page the owner");
+
+        var webhook = escalated.History.Single(h => h.Action == "webhook");
+        Assert.Contains("answered 200", webhook.Reason, StringComparison.Ordinal);
+    }
+
     private static (string, string, string?) Last(ErrorRecordSnapshot record) =>
         (record.History[^1].Action, record.History[^1].By, record.History[^1].Reason);
 

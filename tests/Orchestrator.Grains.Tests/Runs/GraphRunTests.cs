@@ -78,7 +78,38 @@ public sealed class GraphRunTests
     }
 
     [Fact]
-    public async Task SignalAndNoMatchingEdge_AreHandled()
+    public async Task Signal_IsMergedIntoState_AndOpensTheEdgeItControls()
+    {
+        var clock = new Orchestrator.Runtime.Testing.FakeClock();
+        await using var host = await EngineHost.StartAsync(clock);
+        await host.PutAsync("""
+            name: approval
+            entry: wait
+            nodes:
+              wait:    { type: delay, duration: 1m }
+              approve: { type: set, values: { approvedBy: "state.approval.by" } }
+              reject:  { type: set, values: { rejected: "true" } }
+            edges:
+              - { from: wait, to: approve, when: "state.approval.ok == true" }
+              - { from: wait, to: reject }
+            """);
+        var run = await host.StartRunAsync("approval");
+        await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
+
+        var signalled = await host.Run(run.RunId).SignalAsync("approval", new JsonObject { ["ok"] = true, ["by"] = "alice" });
+        Assert.Equal("alice", signalled.State["approval"]!["by"]!.GetValue<string>());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var finished = await host.WaitForEndAsync(run.RunId);
+
+        Assert.Equal(RunStatus.Completed, finished.Status);
+        Assert.Equal("alice", finished.State["approvedBy"]!.GetValue<string>());
+        Assert.Null(finished.State["rejected"]);
+        Assert.Contains(host.Events(run.RunId), e => e.Type == RunEventTypes.RunSignalled && e.Data!["name"]!.GetValue<string>() == "approval");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Run(run.RunId).SignalAsync("late", null));
+    }
+
+    [Fact]
+    public async Task NoMatchingEdge_FailsTheRun_NamingTheNode()
     {
         await using var host = await EngineHost.StartAsync();
         await host.PutAsync("""
