@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.Cluster;
+using Orchestrator.Api.Errors;
 using Orchestrator.Api.Health;
 using Orchestrator.Api.Runs;
+using Orchestrator.Api.Schedules;
+using Orchestrator.Api.Seeds;
+using Orchestrator.Api.Streams;
 using Orchestrator.Api.Workflows;
 
 namespace Orchestrator.Api;
@@ -17,6 +22,11 @@ public static class ApiEndpoints
         app.MapHealthApi();
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapErrorsApi();
+        app.MapSchedulesApi();
+        app.MapClusterApi();
+        app.MapEventStreamsApi();
+        app.MapSeedRoutesApi();
         return app;
     }
 }
