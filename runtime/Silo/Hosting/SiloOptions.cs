@@ -41,6 +41,10 @@ public sealed class SiloOptions
     /// <summary>Durable streams: items read from storage per batch.</summary>
     public int StreamBatchSize { get; set; } = 128;
 
-    /// <summary>How grain state and stream items are serialized.</summary>
-    public JsonSerializerOptions JsonOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    /// <summary>How grain state and stream items are serialized: camelCase, and null members left out (a state is
+    /// rewritten whole on every write, so its size is paid each time).</summary>
+    public JsonSerializerOptions JsonOptions { get; set; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 }
