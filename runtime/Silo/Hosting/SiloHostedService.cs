@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Runtime.Activation;
@@ -70,7 +69,7 @@ internal sealed partial class SiloHostedService(
 
     private async Task StopCoreAsync()
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = clock.GetTimestamp();
         lifecycle.MarkStopping();
         LogStopping(logger, options.SiloName);
         collector.Dispose();
@@ -91,7 +90,7 @@ internal sealed partial class SiloHostedService(
         await storage.DisposeAsync();
         lifecycle.SetComponent("storage", "stopped");
         lifecycle.MarkStopped();
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = clock.GetElapsedTime(started);
         LogStopped(logger, options.SiloName, elapsed.TotalMilliseconds);
     }
 
