@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Api.Availability;
+using Orchestrator.Api.Problems;
+using Orchestrator.Api.Streams;
 
 namespace Orchestrator.Api;
 
@@ -14,6 +16,8 @@ public static class ApiApplicationBuilderExtensions
         app.UseExceptionHandler();
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
         app.UseMiddleware<SiloAvailabilityMiddleware>();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseEventStreams();
         return app;
     }
 

@@ -1,7 +1,11 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Api.Availability;
+using Orchestrator.Api.Cluster;
 using Orchestrator.Api.Health;
+using Orchestrator.Api.OpenApi;
+using Orchestrator.Api.Problems;
+using Orchestrator.Api.Streams;
 
 namespace Orchestrator.Api;
 
@@ -17,6 +21,10 @@ public static class ApiServiceCollectionExtensions
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         services.AddSingleton<SiloAvailability>();
         services.AddSingleton<SiloHealthCheck>();
+        services.AddApiRequestLimits();
+        services.AddClusterApi();
+        services.AddOrchestratorOpenApi();
+        services.AddEventStreams();
         return services;
     }
 }

@@ -27,7 +27,7 @@ internal sealed partial class SiloHealthCheck(
             (SiloStatus.Stopping, _) => "The silo is stopping.",
             (SiloStatus.Stopped, _) => "The silo has stopped.",
             (_, not StorageHealth.Ok) => $"Storage '{storage.Name}' does not answer: {storageHealth.Error}",
-            _ => null,
+            _ => FailedComponent(),
         };
         var overall = (status, reason) switch
         {
@@ -71,6 +71,12 @@ internal sealed partial class SiloHealthCheck(
             return new StorageHealth(storage.Name, "error", exception.Message);
         }
     }
+
+    /// <summary>A start-up step (resuming runs or schedules, say) that failed makes the silo unhealthy.</summary>
+    private string? FailedComponent() =>
+        lifecycle.Components.Where(c => c.Value.StartsWith("failed", StringComparison.Ordinal))
+            .Select(c => $"Start-up step '{c.Key}' {c.Value}")
+            .FirstOrDefault();
 
     private static string NameOf(SiloStatus status) => status switch
     {

@@ -3,34 +3,72 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
+using Orchestrator.Queries;
 using Orchestrator.Runs;
 using Orchestrator.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Runs;
 
-/// <summary><c>/api/runs</c>: start runs, read them and their event logs.</summary>
+/// <summary><c>/api/runs</c>: start runs (optionally waiting for their end), list and read them and their event logs,
+/// and cancel, pause, resume and signal them.</summary>
 public static class RunsApi
 {
+    /// <summary>How long <c>?wait=true</c> waits when the request gives no <c>timeout</c>.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest <c>timeout</c> a waiting start may ask for.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/runs").WithTags("runs");
-        group.MapPost("/", StartAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapGet("/{id}/events", GetEventsAsync);
+        group.MapPost("", StartAsync)
+            .WithName("StartRun")
+            .WithSummary("Starts a run: 202 {runId}; with ?wait=true, waits (up to ?timeout=, default 60s, at most 10m) and answers 200 with the finished run, or 202 with the run as it is.")
+            .DescribesBody<StartRunRequest>(required: true, JsonBody.Expected)
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, paged; optionally of one workflow and in one status.")
+            .WithProblems(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("A run: status, state, nodes.")
+            .WithProblems(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/events", GetEventsAsync).WithName("GetRunEvents").WithSummary("The run's event log after ?after=seq, oldest first.")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancels a run; cancelling a cancelled run is a no-op.")
+            .DescribesBody<CancelRunRequest>(required: false, JsonBody.Expected)
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+        group.MapPost("/{id}/pause", PauseAsync).WithName("PauseRun").WithSummary("Pauses a running run.")
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeRun").WithSummary("Resumes a paused run.")
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/signal", SignalAsync).WithName("SignalRun").WithSummary("Merges {name, data} into a run's state.")
+            .DescribesBody<SignalRunRequest>(required: true, JsonBody.Expected)
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
         return app;
     }
 
-    private static async Task<Results<Accepted<StartRunResponse>, ProblemHttpResult>> StartAsync(
-        StartRunRequest? request, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Accepted<StartRunResponse>, Ok<RunSnapshot>, Accepted<RunSnapshot>, ProblemHttpResult>> StartAsync(
+        string? wait, string? timeout, HttpRequest http, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (request is null)
+        if (QueryParameters.TryBool(wait, nameof(wait), out var waitForEnd) is { } badWait)
         {
-            return ApiProblems.BadRequest("body", "the request needs a JSON body {workflow, version?, input?, idempotencyKey?}");
+            return badWait;
         }
 
-        if (string.IsNullOrWhiteSpace(request.Workflow))
+        if (QueryParameters.TryDuration(timeout, nameof(timeout), TimeSpan.FromMilliseconds(1), MaxWait, DefaultWait, out var bound) is { } badTimeout)
+        {
+            return badTimeout;
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<StartRunRequest>(http, required: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(request!.Workflow))
         {
             return ApiProblems.BadRequest("workflow", "workflow is required");
         }
@@ -40,25 +78,81 @@ public static class RunsApi
             return ApiProblems.BadRequest("version", "version must be 1 or more");
         }
 
-        var runId = request.IdempotencyKey is { Length: > 0 } key ? RunIds.ForIdempotencyKey(request.Workflow, key) : RunIds.New(clock);
+        if (request.IdempotencyKey is { Length: 0 })
+        {
+            return ApiProblems.BadRequest("idempotencyKey", "idempotencyKey must not be empty when given");
+        }
+
+        var runId = request.IdempotencyKey is { } key ? RunIds.ForIdempotencyKey(request.Workflow, key) : RunIds.New(clock);
+        var command = new StartRun
+        {
+            Workflow = request.Workflow,
+            Version = request.Version,
+            Input = request.Input,
+            IdempotencyKey = request.IdempotencyKey,
+        };
+        var location = $"{ApiEndpoints.Prefix}/runs/{runId}";
         try
         {
-            var run = await grains.GetGrain<IRunGrain>(runId).StartAsync(new StartRun
+            if (!waitForEnd)
             {
-                Workflow = request.Workflow,
-                Version = request.Version,
-                Input = request.Input,
-                IdempotencyKey = request.IdempotencyKey,
-            });
-            return TypedResults.Accepted($"{ApiEndpoints.Prefix}/runs/{run.RunId}", new StartRunResponse(run.RunId));
+                var started = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
+                return TypedResults.Accepted(location, new StartRunResponse(started.RunId));
+            }
+
+            // Subscribed before the start, so the end cannot slip between starting and listening.
+            var end = new RunEndObserver();
+            var stream = StreamProviders.Get(http.HttpContext.RequestServices, StreamProviderNames.Memory)
+                .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, runId));
+            await using var subscription = await stream.SubscribeAsync(end);
+            var run = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
+            if (!run.Status.IsFinished())
+            {
+                try
+                {
+                    await end.Ended.WaitAsync(bound, clock, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return TypedResults.Accepted(location, await grains.GetGrain<IRunGrain>(runId).GetAsync());
+                }
+
+                run = await grains.GetGrain<IRunGrain>(runId).GetAsync();
+            }
+
+            return TypedResults.Ok(run);
         }
         catch (WorkflowNotFoundException e)
         {
-            return ApiProblems.NotFound(e.Message);
+            return ApiProblems.NotFound(e.Message, request.Version is null ? "workflow" : "version");
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (GrainErrors.ToProblem(e) is { } mapped)
         {
-            return ApiProblems.Conflict(e.Message);
+            return mapped;
+        }
+    }
+
+    private static async Task<Results<Ok<Page<RunSummary>>, ProblemHttpResult>> ListAsync(
+        string? workflow, string? status, string? limit, string? cursor, IGrainFactory grains)
+    {
+        if (QueryParameters.TryEnum<RunStatus>(status, nameof(status), out var runStatus) is { } badStatus)
+        {
+            return badStatus;
+        }
+
+        if (QueryParameters.TryPageSize(limit, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        try
+        {
+            var filter = string.IsNullOrEmpty(workflow) ? null : workflow;
+            return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListRunsAsync(filter, runStatus, size, cursor));
+        }
+        catch (ArgumentException)
+        {
+            return ApiProblems.BadRequest(nameof(cursor), $"cursor '{cursor}' is not a cursor returned by a listing");
         }
     }
 
@@ -68,37 +162,96 @@ public static class RunsApi
         {
             return TypedResults.Ok(await grains.GetGrain<IRunGrain>(id).GetAsync());
         }
-        catch (KeyNotFoundException e)
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
         {
-            return ApiProblems.NotFound(e.Message);
+            return problem;
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<RunEvent>>, ProblemHttpResult>> GetEventsAsync(string id, long? after, int? limit, IGrainFactory grains)
+    private static async Task<Results<Ok<IReadOnlyList<RunEvent>>, ProblemHttpResult>> GetEventsAsync(
+        string id, string? after, string? limit, IGrainFactory grains)
     {
-        if (after is < 0)
+        if (QueryParameters.TryLong(after, nameof(after), 0, long.MaxValue, 0, out var afterSeq) is { } badAfter)
         {
-            return ApiProblems.BadRequest("after", "after must be 0 or more");
+            return badAfter;
         }
 
-        if (limit is < 1 or > 10_000)
+        if (QueryParameters.TryInt(limit, nameof(limit), 1, 10_000, 1_000, out var maxCount) is { } badLimit)
         {
-            return ApiProblems.BadRequest("limit", "limit must be between 1 and 10000");
+            return badLimit;
         }
 
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IRunGrain>(id).GetEventsAsync(after ?? 0, limit ?? 1000));
+            return TypedResults.Ok(await grains.GetGrain<IRunGrain>(id).GetEventsAsync(afterSeq, maxCount));
         }
-        catch (KeyNotFoundException e)
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
         {
-            return ApiProblems.NotFound(e.Message);
+            return problem;
         }
     }
+
+    private static async Task<Results<Ok<RunSnapshot>, ProblemHttpResult>> CancelAsync(
+        string id, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CancelRunRequest>(http, required: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var run = grains.GetGrain<IRunGrain>(id);
+            var before = await run.GetAsync();
+            if (before.Status is RunStatus.Completed or RunStatus.Failed)
+            {
+                return ApiProblems.Conflict($"Run {id} is {NameOf(before.Status)}; only an unfinished run can be cancelled.");
+            }
+
+            return TypedResults.Ok(await run.CancelAsync(request?.Reason ?? "cancelled through the API"));
+        }
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } mapped)
+        {
+            return mapped;
+        }
+    }
+
+    private static Task<Results<Ok<RunSnapshot>, ProblemHttpResult>> PauseAsync(string id, IGrainFactory grains) =>
+        CallAsync(() => grains.GetGrain<IRunGrain>(id).PauseAsync());
+
+    private static Task<Results<Ok<RunSnapshot>, ProblemHttpResult>> ResumeAsync(string id, IGrainFactory grains) =>
+        CallAsync(() => grains.GetGrain<IRunGrain>(id).ResumeAsync());
+
+    private static async Task<Results<Ok<RunSnapshot>, ProblemHttpResult>> SignalAsync(
+        string id, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<SignalRunRequest>(http, required: true, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var name = request!.Name ?? "";
+        if (name.Length == 0 && request.Data is not JsonObject)
+        {
+            return ApiProblems.BadRequest("data", "a signal without a name must carry an object in data, whose members are merged into the state");
+        }
+
+        return await CallAsync(() => grains.GetGrain<IRunGrain>(id).SignalAsync(name, request.Data));
+    }
+
+    private static async Task<Results<Ok<RunSnapshot>, ProblemHttpResult>> CallAsync(Func<Task<RunSnapshot>> call)
+    {
+        try
+        {
+            return TypedResults.Ok(await call());
+        }
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static string NameOf(RunStatus status) => status.ToString().ToLowerInvariant();
 }
-
-/// <summary>Body of <c>POST /api/runs</c>.</summary>
-public sealed record StartRunRequest(string? Workflow, int? Version, JsonNode? Input, string? IdempotencyKey);
-
-/// <summary>Answer of <c>POST /api/runs</c>.</summary>
-public sealed record StartRunResponse(string RunId);

@@ -3,24 +3,35 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Definitions;
+using Orchestrator.Queries;
 using Orchestrator.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Workflows;
 
-/// <summary><c>/api/workflows</c>: store definitions as numbered versions and read them back.</summary>
+/// <summary><c>/api/workflows</c>: store definitions as numbered versions, list, read and retire them.</summary>
 public static class WorkflowsApi
 {
     /// <summary>Largest definition body accepted.</summary>
-    public const int MaxDefinitionBytes = DefinitionLimits.MaxDefinitionBytes;
+    public const int MaxDefinitionBytes = RequestLimits.MaxDefinitionBytes;
 
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/workflows").WithTags("workflows");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/{name}", GetAsync);
+        group.MapPost("", CreateAsync)
+            .WithName("PutWorkflow")
+            .WithSummary("Stores a definition (JSON, or YAML with Content-Type application/yaml) as a new version, or returns the version with the same content.")
+            .DescribesBody<WorkflowDefinition>(required: true, "application/json", "application/yaml")
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+        group.MapGet("", ListAsync).WithName("ListWorkflows").WithSummary("Workflows, most recently changed first, paged.")
+            .WithProblems(StatusCodes.Status400BadRequest);
+        group.MapGet("/{name}", GetAsync).WithName("GetWorkflow").WithSummary("A version of a workflow (the latest unless ?version=n).")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapDelete("/{name}", RetireAsync).WithName("RetireWorkflow").WithSummary("Retires a workflow: no new runs start; its versions and runs stay readable.")
+            .WithProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -33,13 +44,13 @@ public static class WorkflowsApi
             return problem;
         }
 
-        var format = request.ContentType switch
+        var format = FormatOf(request.ContentType);
+        if (format is null)
         {
-            { } type when type.Contains("yaml", StringComparison.OrdinalIgnoreCase) => DefinitionFormat.Yaml,
-            { } type when type.Contains("json", StringComparison.OrdinalIgnoreCase) => DefinitionFormat.Json,
-            _ => DefinitionFormat.Auto,
-        };
-        var read = await grains.GetGrain<IDefinitionReaderGrain>(IDefinitionReaderGrain.Key).ReadAsync(source!, format);
+            return ApiProblems.UnsupportedMediaType(request.ContentType, "application/json or application/yaml");
+        }
+
+        var read = await grains.GetGrain<IDefinitionReaderGrain>(IDefinitionReaderGrain.Key).ReadAsync(source!, format.Value);
         if (!read.IsValid)
         {
             return ApiProblems.Definition(read.Problems);
@@ -59,48 +70,105 @@ public static class WorkflowsApi
         }
     }
 
-    private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(string name, int? version, IGrainFactory grains)
+    private static async Task<Results<Ok<Page<WorkflowInfo>>, ProblemHttpResult>> ListAsync(
+        string? includeRetired, string? limit, string? cursor, IGrainFactory grains)
     {
+        if (QueryParameters.TryBool(includeRetired, nameof(includeRetired), out var retired) is { } badRetired)
+        {
+            return badRetired;
+        }
+
+        if (QueryParameters.TryPageSize(limit, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
         try
         {
-            var (definition, stored) = await grains.GetGrain<IWorkflowGrain>(name).GetDefinitionAsync(version);
-            var info = await grains.GetGrain<IWorkflowGrain>(name).GetInfoAsync();
+            return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListWorkflowsAsync(retired, size, cursor));
+        }
+        catch (ArgumentException)
+        {
+            return ApiProblems.BadRequest(nameof(cursor), $"cursor '{cursor}' is not a cursor returned by a listing");
+        }
+    }
+
+    private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(string name, string? version, IGrainFactory grains)
+    {
+        if (QueryParameters.TryInt(version, nameof(version), 1, int.MaxValue, 0, out var number) is { } badVersion)
+        {
+            return badVersion;
+        }
+
+        try
+        {
+            var workflow = grains.GetGrain<IWorkflowGrain>(name);
+            var (definition, stored) = await workflow.GetDefinitionAsync(version is null ? null : number);
+            var info = await workflow.GetInfoAsync();
             return TypedResults.Ok(new WorkflowResponse(stored.Name, stored.Version, info?.LatestVersion ?? stored.Version, info?.Retired ?? false, definition));
         }
         catch (WorkflowNotFoundException e)
         {
-            return ApiProblems.NotFound(e.Message);
+            return ApiProblems.NotFound(e.Message, version is null ? "name" : "version");
         }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RetireAsync(string name, IGrainFactory grains)
+    {
+        try
+        {
+            await grains.GetGrain<IWorkflowGrain>(name).RetireAsync();
+            return TypedResults.NoContent();
+        }
+        catch (WorkflowNotFoundException e)
+        {
+            return ApiProblems.NotFound(e.Message, "name");
+        }
+    }
+
+    /// <summary>YAML or JSON by Content-Type; sniffed when there is none (or a generic text type); null when the type
+    /// names something else.</summary>
+    private static DefinitionFormat? FormatOf(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return DefinitionFormat.Auto;
+        }
+
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        if (mediaType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            return DefinitionFormat.Yaml;
+        }
+
+        if (JsonBody.IsJson(mediaType))
+        {
+            return DefinitionFormat.Json;
+        }
+
+        return mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            ? DefinitionFormat.Auto
+            : null;
     }
 
     private static async Task<(string? Source, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxDefinitionBytes)
+        var (bytes, problem) = await RequestBody.ReadAsync(request, MaxDefinitionBytes, cancellationToken);
+        if (problem is not null)
         {
-            return (null, ApiProblems.BadRequest("body", $"the definition is larger than {MaxDefinitionBytes} bytes"));
+            return (null, problem);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxDefinitionBytes)
-            {
-                return (null, ApiProblems.BadRequest("body", $"the definition is larger than {MaxDefinitionBytes} bytes"));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
+        if (bytes.Length == 0)
         {
             return (null, ApiProblems.BadRequest("body", "the request has no definition"));
         }
 
         try
         {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.Span), null);
         }
         catch (DecoderFallbackException)
         {
@@ -108,9 +176,3 @@ public static class WorkflowsApi
         }
     }
 }
-
-/// <summary>A stored version.</summary>
-public sealed record WorkflowVersionResponse(string Name, int Version, string ContentHash, bool Created);
-
-/// <summary>A workflow version with its definition.</summary>
-public sealed record WorkflowResponse(string Name, int Version, int LatestVersion, bool Retired, WorkflowDefinition Definition);

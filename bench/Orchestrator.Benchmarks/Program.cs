@@ -13,6 +13,9 @@ internal static class Program
             case "engine":
                 await EngineBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "websockets":
+                await WebSocketBenchmark.RunAsync(args[1..]);
+                return 0;
             case "storage":
                 await StorageWriteBenchmark.RunAsync(args[1..]);
                 return 0;

@@ -1,6 +1,7 @@
 using Orchestrator.Errors;
 using Orchestrator.Runs;
 using Orchestrator.Runtime;
+using Orchestrator.Schedules;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Queries;
@@ -23,4 +24,8 @@ public interface IQueryGrain : IGrainWithStringKey
     /// <summary>Workflows, most recently changed first.</summary>
     [ReadOnly]
     Task<Page<WorkflowInfo>> ListWorkflowsAsync(bool includeRetired, int limit, string? cursor);
+
+    /// <summary>Schedules, newest first, optionally of one workflow and/or only enabled (true) or disabled (false) ones.</summary>
+    [ReadOnly]
+    Task<Page<ScheduleSummary>> ListSchedulesAsync(string? workflow, bool? enabled, int limit, string? cursor);
 }

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Nodes;
+using Orchestrator.Schedules;
 
 namespace Orchestrator.Runs.Engine;
 
 /// <summary>Registers the workflow engine's services with a silo host.</summary>
 public static class EngineServiceCollectionExtensions
 {
-    /// <summary>Adds node executors, the attempt runner, the definition cache and run recovery on start. Call after
-    /// <c>AddSilo</c> so recovery starts after the silo.</summary>
+    /// <summary>Adds node executors, the attempt runner, the definition cache, schedules, and run and schedule recovery
+    /// on start. Call after <c>AddSilo</c> so recovery starts after the silo.</summary>
     public static IServiceCollection AddWorkflowEngine(
         this IServiceCollection services,
         Action<EngineOptions>? configureEngine = null,
@@ -21,6 +22,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
         services.AddHostedService<RunRecoveryService>();
+        services.AddSchedules();
         return services;
     }
 }

@@ -1,16 +1,25 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Runtime;
+using Orchestrator.Runtime.Hosting;
 using Orchestrator.Runtime.Storage;
 
 namespace Orchestrator.Runs.Engine;
 
 /// <summary>After the silo starts, activates every run that was running or paused (found through the runs view, not
 /// by scanning grains): activation retries the attempts a stop interrupted and resumes waiting on sub-runs.</summary>
-internal sealed partial class RunRecoveryService(IStorageBackend storage, IGrainFactory grains, ILogger<RunRecoveryService> logger) : IHostedService
+internal sealed partial class RunRecoveryService(
+    IStorageBackend storage,
+    IGrainFactory grains,
+    SiloLifecycle lifecycle,
+    ILogger<RunRecoveryService> logger) : IHostedService
 {
+    /// <summary>The start-up step's name in the silo's health report.</summary>
+    public const string Component = "runs";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        lifecycle.SetComponent(Component, "starting");
         var recovered = 0;
         foreach (var status in new[] { "running", "paused" })
         {
@@ -37,9 +46,14 @@ internal sealed partial class RunRecoveryService(IStorageBackend storage, IGrain
         }
 
         LogRecovered(logger, recovered);
+        lifecycle.SetComponent(Component, "ready");
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lifecycle.SetComponent(Component, "stopped");
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed {Count} runs that were running or paused")]
     private static partial void LogRecovered(ILogger logger, int count);

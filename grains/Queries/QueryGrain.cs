@@ -6,6 +6,7 @@ using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Runtime;
 using Orchestrator.Runtime.Storage;
+using Orchestrator.Schedules;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Queries;
@@ -25,6 +26,10 @@ internal sealed class QueryGrain(IStorageBackend storage) : Grain, IQueryGrain
 
     public Task<Page<WorkflowInfo>> ListWorkflowsAsync(bool includeRetired, int limit, string? cursor) =>
         QueryAsync<WorkflowInfo>(WorkflowState.WorkflowsView, null, includeRetired ? null : "active", limit, cursor);
+
+    public Task<Page<ScheduleSummary>> ListSchedulesAsync(string? workflow, bool? enabled, int limit, string? cursor) =>
+        QueryAsync<ScheduleSummary>(ScheduleState.SchedulesView, workflow,
+            enabled switch { true => ScheduleState.EnabledKey, false => ScheduleState.DisabledKey, null => null }, limit, cursor);
 
     private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
     {

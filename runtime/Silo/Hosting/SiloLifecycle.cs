@@ -20,7 +20,9 @@ public sealed class SiloLifecycle
     /// <summary>Raised when the silo begins to stop, before anything is torn down.</summary>
     public event Action? Stopping;
 
-    internal void SetComponent(string name, string state) => _components[name] = state;
+    /// <summary>Sets the state of a start-up step (the runtime's own, or one a host adds, such as resuming runs or
+    /// schedules): <c>starting</c>, <c>ready</c>, <c>failed: …</c> or <c>stopped</c>.</summary>
+    public void SetComponent(string name, string state) => _components[name] = state;
 
     internal void MarkRunning(DateTimeOffset at)
     {

@@ -67,6 +67,10 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DurableStreamProvider>>()));
         services.AddSingleton<IStreamProviderRegistry>(sp => new StreamProviderRegistry(
             [sp.GetRequiredService<MemoryStreamProvider>(), sp.GetRequiredService<DurableStreamProvider>()]));
+        // Ahead of the silo's hosted service, so that it listens before the first call.
+        services.AddSingleton<GrainStatistics>();
+        services.AddSingleton<IGrainStatistics>(sp => sp.GetRequiredService<GrainStatistics>());
+        services.AddHostedService(sp => sp.GetRequiredService<GrainStatistics>());
         services.AddSingleton<SiloHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloHostedService>());
         return services;

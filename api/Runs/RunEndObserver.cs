@@ -1,0 +1,23 @@
+using Orchestrator.Runs;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.Api.Runs;
+
+/// <summary>Completes <see cref="Ended"/> when a run's event stream carries the event that ends the run.</summary>
+internal sealed class RunEndObserver : IAsyncObserver<RunEvent>
+{
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Ended => _ended.Task;
+
+    public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (RunEventTypes.IsTerminal(item.Type))
+        {
+            _ended.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
+}

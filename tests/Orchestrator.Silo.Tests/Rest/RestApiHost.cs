@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Runs;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.Silo.Tests.Rest;
+
+/// <summary>One silo on memory storage behind Kestrel on a free loopback port, shared by the REST tests: every request
+/// goes through real HTTP, so the server's own limits apply.</summary>
+public sealed class RestApiHost : IAsyncLifetime
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    public SiloApiFactory Factory { get; } = new() { Storage = "memory" };
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Factory.UseKestrel(0);
+        Client = Factory.CreateClient();
+        Client.Timeout = TimeSpan.FromSeconds(90);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+    }
+
+    /// <summary>A name no other test uses.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public async Task<JsonElement> PutWorkflowAsync(string yaml)
+    {
+        using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
+        using var response = await Client.PostAsync(Relative("/api/workflows"), content);
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>Starts a run and returns its id.</summary>
+    public async Task<string> StartRunAsync(string workflow, object? input = null)
+    {
+        using var response = await Client.PostAsJsonAsync(Relative("/api/runs"), new { workflow, input });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await ReadJsonAsync(response)).GetProperty("runId").GetString()!;
+    }
+
+    /// <summary>Starts a run with <c>?wait=true</c> and returns the finished run.</summary>
+    public async Task<JsonElement> RunToEndAsync(string workflow, object? input = null)
+    {
+        using var response = await Client.PostAsJsonAsync(Relative("/api/runs?wait=true&timeout=30s"), new { workflow, input });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ReadJsonAsync(response);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Client.GetAsync(Relative(path));
+        Assert.True(expected == response.StatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ReadJsonAsync(response);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostJsonAsync(string path, object? body = null)
+    {
+        using var response = body is null
+            ? await Client.PostAsync(Relative(path), null)
+            : await Client.PostAsJsonAsync(Relative(path), body);
+        return (response.StatusCode, await ReadJsonAsync(response));
+    }
+
+    /// <summary>Waits (on the run's event stream, bounded) until the run has ended, and returns it.</summary>
+    public async Task<JsonElement> WaitForRunEndAsync(string runId)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = StreamProviders.Get(Factory.Services, StreamProviderNames.Memory)
+            .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, runId));
+        await using (await stream.SubscribeAsync(new EndObserver(ended)))
+        {
+            var run = await GetJsonAsync($"/api/runs/{runId}");
+            if (run.GetProperty("status").GetString() is "completed" or "failed" or "cancelled")
+            {
+                return run;
+            }
+
+            await ended.Task.WaitAsync(Bound);
+        }
+
+        return await GetJsonAsync($"/api/runs/{runId}");
+    }
+
+    public static Uri Relative(string path) => new(path, UriKind.Relative);
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private sealed class EndObserver(TaskCompletionSource ended) : IAsyncObserver<RunEvent>
+    {
+        public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+        {
+            if (RunEventTypes.IsTerminal(item.Type))
+            {
+                ended.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
