@@ -43,10 +43,6 @@ internal sealed partial class EventSocket : IAsyncDisposable
     /// <summary>True once a close has started (by either side, or by the server's shutdown).</summary>
     public bool IsClosing => Volatile.Read(ref _close) is not null;
 
-    public WebSocketCloseStatus? CloseStatus { get; private set; }
-
-    public string? CloseReason { get; private set; }
-
     /// <summary>Sends one JSON message. Throws <see cref="OperationCanceledException"/> once the socket is closing.</summary>
     public Task SendAsync(JsonNode message) => SendAsync(JsonSerializer.SerializeToUtf8Bytes(message, StreamJson.Options));
 
@@ -130,8 +126,6 @@ internal sealed partial class EventSocket : IAsyncDisposable
             return started;
         }
 
-        CloseStatus = status;
-        CloseReason = reason;
         _ = CloseCoreAsync(status, reason, lastMessage, bound, done);
         return done.Task;
     }

@@ -15,9 +15,6 @@ internal sealed partial class EventSocketRegistry(IOptions<WebSocketStreamOption
     private long _nextId;
     private volatile bool _shuttingDown;
 
-    /// <summary>Sockets open now.</summary>
-    public int Count => _open.Count;
-
     /// <summary>Accepts the WebSocket handshake of <paramref name="context"/> and tracks the socket until it is
     /// disposed. A socket accepted while the server is stopping is told so and closed at once.</summary>
     public async Task<EventSocket> AcceptAsync(HttpContext context, string route)

@@ -22,8 +22,6 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
     private readonly Lock _lock = new();
     private Task? _subscribed;
 
-    public int SessionCount => _sessions.Count;
-
     public async Task AddAsync(NotificationSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
