@@ -14,9 +14,6 @@ namespace Orchestrator.Api.Streams;
 internal sealed partial class NotificationHub(IServiceProvider services, IGrainFactory grains, ILogger<NotificationHub> logger)
     : IAsyncObserver<RunEvent>, IAsyncObserver<ErrorRecordSnapshot>
 {
-    /// <summary>Memory-stream namespace of error record changes (published by the error record grains).</summary>
-    public const string ErrorStreamNamespace = "error-events";
-
     private readonly ConcurrentDictionary<long, NotificationSession> _sessions = new();
     private readonly RunWorkflowNames _workflows = new(10_000);
     private readonly Lock _lock = new();
@@ -109,7 +106,7 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
     {
         var provider = StreamProviders.Get(services, StreamProviderNames.Memory);
         await provider.GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey)).SubscribeAsync(this);
-        await provider.GetStream<ErrorRecordSnapshot>(new StreamId(ErrorStreamNamespace, "*")).SubscribeAsync(this);
+        await provider.GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey)).SubscribeAsync(this);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The workflow of run {RunId} could not be read for a /ws notification")]

@@ -15,9 +15,6 @@ internal sealed partial class ErrorRecordGrain(
     TimeProvider clock,
     ILogger<ErrorRecordGrain> logger) : Grain, IErrorRecordGrain, IRemindable
 {
-    /// <summary>Memory-stream namespace (key <c>*</c>) on which error records are announced when created or changed.</summary>
-    public const string StreamNamespace = "error-events";
-
     private const string RecoveryReminder = "recovery";
     private const string System = "system";
 
@@ -238,7 +235,7 @@ internal sealed partial class ErrorRecordGrain(
     {
         Record.UpdatedAt = clock.GetUtcNow();
         await store.WriteStateAsync();
-        var stream = GetStreamProvider(StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(new StreamId(StreamNamespace, "*"));
+        var stream = GetStreamProvider(StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
         await stream.OnNextAsync(Record.ToSnapshot());
     }
 
