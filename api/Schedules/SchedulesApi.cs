@@ -128,7 +128,7 @@ public static class SchedulesApi
         return await CallAsync(() => grains.GetGrain<IScheduleGrain>(id).UpdateAsync(definition!));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
     {
         try
         {

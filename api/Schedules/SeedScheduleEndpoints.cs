@@ -27,7 +27,7 @@ internal static class SeedScheduleEndpoints
         seed.MapPut("/{id}", UpdateAsync).WithName("UpdateScheduleSeed").WithSummary("Seed 004: replaces a schedule.")
             .Accepts<SeedScheduleRequest>(JsonBody.Expected)
             .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity]);
-        seed.MapDelete("/{id}", DeleteAsync).WithName("DeleteScheduleSeed").WithSummary("Seed 004: deletes a schedule.")
+        seed.MapDelete("/{id}", SchedulesApi.DeleteAsync).WithName("DeleteScheduleSeed").WithSummary("Seed 004: deletes a schedule.")
             .WithProblems(StatusCodes.Status404NotFound);
         return app;
     }
@@ -87,19 +87,6 @@ internal static class SeedScheduleEndpoints
             return TypedResults.Ok(SeedScheduleMapping.ToResponse(await grains.GetGrain<IScheduleGrain>(id).UpdateAsync(definition!)));
         }
         catch (Exception e) when (ScheduleProblems.ToProblem(e, SeedScheduleMapping.FieldName) is { } mapped)
-        {
-            return mapped;
-        }
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
-    {
-        try
-        {
-            await grains.GetGrain<IScheduleGrain>(id).DeleteAsync();
-            return TypedResults.NoContent();
-        }
-        catch (Exception e) when (ScheduleProblems.ToProblem(e) is { } mapped)
         {
             return mapped;
         }
