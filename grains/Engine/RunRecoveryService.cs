@@ -23,26 +23,18 @@ internal sealed partial class RunRecoveryService(
         var recovered = 0;
         foreach (var status in new[] { "running", "paused" })
         {
-            ViewCursor? cursor = null;
-            do
+            await foreach (var row in storage.Grains.ReadViewAsync(RunState.RunsView, null, status, cancellationToken: cancellationToken))
             {
-                var page = await storage.Grains.QueryViewAsync(new ViewQuery(RunState.RunsView, null, status, 500, cursor), cancellationToken);
-                foreach (var row in page.Rows)
+                try
                 {
-                    try
-                    {
-                        await grains.GetGrain<IRunGrain>(row.GrainId.Key).GetAsync();
-                        recovered++;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogRecoveryFailed(logger, e, row.GrainId.Key);
-                    }
+                    await grains.GetGrain<IRunGrain>(row.GrainId.Key).GetAsync();
+                    recovered++;
                 }
-
-                cursor = page.Next;
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRecoveryFailed(logger, e, row.GrainId.Key);
+                }
             }
-            while (cursor is not null);
         }
 
         LogRecovered(logger, recovered);

@@ -24,28 +24,19 @@ internal sealed partial class ScheduleRecoveryService(
         var failed = 0;
         try
         {
-            ViewCursor? cursor = null;
-            do
+            await foreach (var row in storage.Grains.ReadViewAsync(ScheduleState.SchedulesView, null, ScheduleState.EnabledKey, cancellationToken: cancellationToken))
             {
-                var query = new ViewQuery(ScheduleState.SchedulesView, null, ScheduleState.EnabledKey, 500, cursor);
-                var page = await storage.Grains.QueryViewAsync(query, cancellationToken);
-                foreach (var row in page.Rows)
+                try
                 {
-                    try
-                    {
-                        await grains.GetGrain<IScheduleGrain>(row.GrainId.Key).GetAsync();
-                        checkedCount++;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        failed++;
-                        LogScheduleFailed(logger, e, row.GrainId.Key);
-                    }
+                    await grains.GetGrain<IScheduleGrain>(row.GrainId.Key).GetAsync();
+                    checkedCount++;
                 }
-
-                cursor = page.Next;
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failed++;
+                    LogScheduleFailed(logger, e, row.GrainId.Key);
+                }
             }
-            while (cursor is not null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
