@@ -10,11 +10,11 @@ namespace Orchestrator.Runs;
 internal sealed partial class RunGrain
 {
     /// <summary>Applies one outcome; returns false when it is stale (the attempt was superseded or the run ended).</summary>
-    private Task<bool> ApplyResultAsync(NodeAttemptResult result)
+    private bool ApplyResult(NodeAttemptResult result)
     {
         if (!Run.Nodes.TryGetValue(result.Node, out var node) || !IsCurrentAttempt(node, result))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var key = new AttemptKey(result.Node, result.Iteration, result.Attempt, result.ItemIndex);
@@ -25,7 +25,7 @@ internal sealed partial class RunGrain
 
         if (Run.Status.IsFinished() || result.Cancelled)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         foreach (var line in result.Logs)
@@ -49,7 +49,7 @@ internal sealed partial class RunGrain
                 ["message"] = $"sub-run {child} started",
                 ["subRunId"] = child,
             });
-            return Task.FromResult(true);
+            return true;
         }
 
         if (result.Succeeded)
@@ -61,7 +61,7 @@ internal sealed partial class RunGrain
             HandleAttemptFailure(result.Node, result.ItemIndex, result.Error ?? "failed");
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
     private static bool IsCurrentAttempt(NodeRunState node, NodeAttemptResult result)
@@ -397,7 +397,7 @@ internal sealed partial class RunGrain
 
         if (child.Status.IsFinished())
         {
-            await ApplyResultAsync(new NodeAttemptResult
+            ApplyResult(new NodeAttemptResult
             {
                 Node = name,
                 Iteration = node.Iteration,

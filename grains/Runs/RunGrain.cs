@@ -232,7 +232,7 @@ internal sealed partial class RunGrain(
         var changed = false;
         foreach (var item in batch)
         {
-            changed |= await ApplyResultAsync(item);
+            changed |= ApplyResult(item);
         }
 
         if (changed)

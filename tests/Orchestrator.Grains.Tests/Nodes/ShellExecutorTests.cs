@@ -175,23 +175,11 @@ public sealed class ShellExecutorTests : IDisposable
         return _services.Registry().ExecuteAsync(Invocations.Create(node.ToJsonString()), cancellationToken);
     }
 
-    private async Task<string> CreateFifoAsync(string name)
-    {
-        // A FIFO: reading it waits until the process has written its PID, with no polling.
-        var path = _folder.Combine(name);
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        await mkfifo.WaitForExitAsync();
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
-    }
+    // A FIFO: reading it waits until the process has written its PID, with no polling.
+    private Task<string> CreateFifoAsync(string name) => Fifos.CreateAsync(_folder.Combine(name));
 
-    private static async Task<int> ReadPidAsync(string fifo)
-    {
-        var text = await Task.Run(() => File.ReadAllText(fifo)).WaitAsync(StartTimeout);
-        return int.Parse(text.Trim(), CultureInfo.InvariantCulture);
-    }
+    private static Task<int> ReadPidAsync(string fifo) => Fifos.ReadPidAsync(fifo);
 
-    /// <summary>True when no process has the id, or only its zombie is left (killed, waiting for its parent to reap it).</summary>
     /// <summary>The FIFO reaches its end when the dying grandchild's files are closed, a moment before the kernel marks it
     /// exited; give that last step a bounded moment.</summary>
     private static async Task<bool> IsGoneSoonAsync(int pid)
@@ -209,6 +197,7 @@ public sealed class ShellExecutorTests : IDisposable
         return false;
     }
 
+    /// <summary>True when no process has the id, or only its zombie is left (killed, waiting for its parent to reap it).</summary>
     private static bool IsGone(int pid)
     {
         try

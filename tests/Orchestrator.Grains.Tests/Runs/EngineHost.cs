@@ -16,7 +16,9 @@ internal sealed class EngineHost : IAsyncDisposable
 {
     private readonly TestSiloOptions _options;
     private readonly EventRecorder _recorder;
+    private readonly ErrorRecorder _errors = new();
     private StreamSubscriptionHandle? _subscription;
+    private StreamSubscriptionHandle? _errorSubscription;
 
     private EngineHost(TestSilo silo, TestSiloOptions options, EventRecorder recorder)
     {
@@ -49,6 +51,11 @@ internal sealed class EngineHost : IAsyncDisposable
         if (_subscription is not null)
         {
             await _subscription.UnsubscribeAsync();
+        }
+
+        if (_errorSubscription is not null)
+        {
+            await _errorSubscription.UnsubscribeAsync();
         }
 
         Silo = await Silo.RestartAsync();
@@ -85,6 +92,9 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IReadOnlyList<RunEvent> Events(string runId) => _recorder.Events(runId);
 
+    /// <summary>Waits until the error record, as announced on its stream, matches.</summary>
+    public Task<ErrorRecordSnapshot> WaitForErrorAsync(string errorId, Func<ErrorRecordSnapshot, bool> match) => _errors.WaitAsync(errorId, match);
+
     public async ValueTask DisposeAsync() => await Silo.DisposeAsync();
 
     private async Task SubscribeAsync()
@@ -92,6 +102,52 @@ internal sealed class EngineHost : IAsyncDisposable
         var stream = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
             .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
         _subscription = await stream.SubscribeAsync(_recorder);
+        var errors = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
+            .GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
+        _errorSubscription = await errors.SubscribeAsync(_errors);
+    }
+
+    private sealed class ErrorRecorder : IAsyncObserver<ErrorRecordSnapshot>
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, List<ErrorRecordSnapshot>> _seen = new(StringComparer.Ordinal);
+        private readonly List<(string Id, Func<ErrorRecordSnapshot, bool> Match, TaskCompletionSource<ErrorRecordSnapshot> Done)> _waiters = [];
+
+        public Task OnNextAsync(ErrorRecordSnapshot item, StreamSequenceToken token)
+        {
+            lock (_lock)
+            {
+                if (!_seen.TryGetValue(item.Id, out var list))
+                {
+                    _seen[item.Id] = list = [];
+                }
+
+                list.Add(item);
+                foreach (var waiter in _waiters.Where(w => w.Id == item.Id && w.Match(item)).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Done.TrySetResult(item);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<ErrorRecordSnapshot> WaitAsync(string errorId, Func<ErrorRecordSnapshot, bool> match)
+        {
+            var done = new TaskCompletionSource<ErrorRecordSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                if (_seen.TryGetValue(errorId, out var list) && list.LastOrDefault(match) is { } hit)
+                {
+                    return Task.FromResult(hit);
+                }
+
+                _waiters.Add((errorId, match, done));
+            }
+
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     private sealed class EventRecorder : IAsyncObserver<RunEvent>

@@ -132,20 +132,6 @@ public sealed class ErrorRecordTests
     private static (string, string, string?) Last(ErrorRecordSnapshot record) =>
         (record.History[^1].Action, record.History[^1].By, record.History[^1].Reason);
 
-    private static async Task<ErrorRecordSnapshot> WaitForStatusAsync(EngineHost host, string errorId, ErrorRecoveryStatus status, int minimumAttempts = 0)
-    {
-        // The record changes in its own turns after the run's; poll its grain with a bound.
-        for (var i = 0; i < 3000; i++)
-        {
-            var record = await host.Error(errorId).GetAsync();
-            if (record?.RecoveryStatus == status && record.RecoveryAttempts >= minimumAttempts)
-            {
-                return record;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"error record {errorId} never reached {status}");
-    }
+    private static Task<ErrorRecordSnapshot> WaitForStatusAsync(EngineHost host, string errorId, ErrorRecoveryStatus status, int minimumAttempts = 0) =>
+        host.WaitForErrorAsync(errorId, record => record.RecoveryStatus == status && record.RecoveryAttempts >= minimumAttempts);
 }

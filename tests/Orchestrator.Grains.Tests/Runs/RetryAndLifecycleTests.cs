@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using Orchestrator.Errors;
+using Orchestrator.Grains.Tests.Nodes;
 using Orchestrator.Runs;
 using Orchestrator.Runtime.Testing;
 
@@ -99,16 +99,16 @@ public sealed class RetryAndLifecycleTests
     [Fact]
     public async Task Cancel_KillsTheRunningProcess_AndCancelsTheRun()
     {
-        var pidFile = Path.Combine(Path.GetTempPath(), $"pid-{Guid.NewGuid():N}");
+        var pidFile = await Fifos.CreateAsync(Path.Combine(Path.GetTempPath(), $"pid-{Guid.NewGuid():N}"));
         await using var host = await EngineHost.StartAsync();
         await host.PutAsync($$"""
             name: long-shell
             nodes:
-              sleep: { type: shell, command: ["sh", "-c", "echo $$ > {{pidFile}}.tmp && mv {{pidFile}}.tmp {{pidFile}} && exec sleep 120"] }
+              sleep: { type: shell, command: ["sh", "-c", "echo $$ > {{pidFile}} && exec sleep 120"] }
             """);
         var run = await host.StartRunAsync("long-shell");
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
-        var pid = await ReadPidAsync(pidFile);
+        var pid = await Fifos.ReadPidAsync(pidFile);
         using var process = Process.GetProcessById(pid);
 
         var cancelled = await host.Run(run.RunId).CancelAsync("operator said stop");
@@ -119,21 +119,5 @@ public sealed class RetryAndLifecycleTests
         Assert.Equal(NodeStatus.Cancelled, cancelled.Nodes["sleep"].Status);
         Assert.Equal("operator said stop", cancelled.Error);
         File.Delete(pidFile);
-    }
-
-    private static async Task<int> ReadPidAsync(string path)
-    {
-        // The shell writes the file atomically (rename); poll for it with a bound.
-        for (var i = 0; i < 3000; i++)
-        {
-            if (File.Exists(path))
-            {
-                return int.Parse((await File.ReadAllTextAsync(path)).Trim(), CultureInfo.InvariantCulture);
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"{path} was not written");
     }
 }
