@@ -15,6 +15,9 @@ public sealed record ErrorRecordSnapshot
 
     public int Iteration { get; init; }
 
+    /// <summary>The loop whose node failed (its name), or null for a node of the run itself.</summary>
+    public string? Loop { get; init; }
+
     /// <summary>Attempts the node made before the record was created.</summary>
     public int Attempts { get; init; }
 

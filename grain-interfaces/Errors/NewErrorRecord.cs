@@ -13,6 +13,9 @@ public sealed record NewErrorRecord
 
     public int Iteration { get; init; }
 
+    /// <summary>The loop whose node failed (its name), or null for a node of the run itself.</summary>
+    public string? Loop { get; init; }
+
     public int Attempts { get; init; }
 
     public required string Error { get; init; }

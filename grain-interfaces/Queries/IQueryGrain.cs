@@ -1,4 +1,5 @@
 using Orchestrator.Errors;
+using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runtime;
 using Orchestrator.Schedules;
@@ -28,4 +29,8 @@ public interface IQueryGrain : IGrainWithStringKey
     /// <summary>Schedules, newest first, optionally of one workflow and/or only enabled (true) or disabled (false) ones.</summary>
     [ReadOnly]
     Task<Page<ScheduleSummary>> ListSchedulesAsync(string? workflow, bool? enabled, int limit, string? cursor);
+
+    /// <summary>Loops, newest first, optionally of one run and/or in one state.</summary>
+    [ReadOnly]
+    Task<Page<LoopSummary>> ListLoopsAsync(string? runId, LoopStatus? state, int limit, string? cursor);
 }

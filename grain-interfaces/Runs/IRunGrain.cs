@@ -36,6 +36,9 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Called by the engine when a node attempt finished; not for users.</summary>
     Task NodeAttemptFinishedAsync(NodeAttemptResult result);
 
+    /// <summary>Called by one of the run's loops when it ended; not for users.</summary>
+    Task LoopEndedAsync(string loop, Loops.LoopStatus status, string? reason);
+
     /// <summary>Called by a sub-run when it finished; not for users.</summary>
     Task SubRunFinishedAsync(string childRunId, RunSnapshot child);
 }

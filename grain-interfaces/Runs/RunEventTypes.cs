@@ -22,6 +22,8 @@ public static class RunEventTypes
     public const string System = "system";
     public const string Log = "log";
     public const string ErrorRecorded = "error.recorded";
+    public const string LoopStarted = "loop.started";
+    public const string LoopEnded = "loop.ended";
 
     /// <summary>Memory-stream namespace on which each run publishes its events (stream key: the run id).</summary>
     public const string StreamNamespace = "run-events";

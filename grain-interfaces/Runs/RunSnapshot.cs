@@ -34,4 +34,8 @@ public sealed record RunSnapshot
     public ParentLink? Parent { get; init; }
 
     public IReadOnlyDictionary<string, NodeSnapshot> Nodes { get; init; } = new Dictionary<string, NodeSnapshot>();
+
+    /// <summary>The run's loops by name, each in the state last reported to the run (see <c>GET /api/loops?runId=</c>
+    /// for their counters). A run with loops ends when all of them have ended.</summary>
+    public IReadOnlyDictionary<string, Loops.LoopStatus> Loops { get; init; } = new Dictionary<string, Loops.LoopStatus>();
 }

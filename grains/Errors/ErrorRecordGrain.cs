@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runtime;
 
@@ -36,6 +37,7 @@ internal sealed partial class ErrorRecordGrain(
             Workflow = error.Workflow,
             Node = error.Node,
             Iteration = error.Iteration,
+            Loop = error.Loop,
             Attempts = error.Attempts,
             Error = error.Error,
             Input = error.Input?.DeepClone(),
@@ -172,7 +174,14 @@ internal sealed partial class ErrorRecordGrain(
         await SaveAsync();
         try
         {
-            await GrainFactory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
+            if (Record.Loop is { } loop)
+            {
+                await GrainFactory.GetGrain<ILoopGrain>(LoopIds.For(Record.RunId, loop)).RetryNodeAsync(Record.Node, Record.Iteration, Record.Input?.DeepClone(), Record.Id!);
+            }
+            else
+            {
+                await GrainFactory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
         {

@@ -21,6 +21,9 @@ public sealed class ErrorRecordState : IQueryViewSource
 
     public int Iteration { get; set; }
 
+    /// <summary>The loop whose node failed, or null for a node of the run.</summary>
+    public string? Loop { get; set; }
+
     public int Attempts { get; set; }
 
     public string Error { get; set; } = "";
@@ -54,6 +57,7 @@ public sealed class ErrorRecordState : IQueryViewSource
         Workflow = Workflow,
         Node = Node,
         Iteration = Iteration,
+        Loop = Loop,
         Attempts = Attempts,
         Error = Error,
         Input = Input?.DeepClone(),

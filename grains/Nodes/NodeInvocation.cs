@@ -35,7 +35,20 @@ public sealed record NodeInvocation
     /// <summary>For a forEach node: the element's index; null otherwise.</summary>
     public int? ItemIndex { get; init; }
 
+    /// <summary>In a loop: the loop's id (<c>{runId}:{loop}</c>); null in a run.</summary>
+    public string? LoopId { get; init; }
+
+    /// <summary>In a loop: names the iteration the same way across restarts (<c>{epoch}.{iteration}</c>, or
+    /// <c>q{sequence}</c> for an iteration started by a queue message); null in a run.</summary>
+    public string? IterationToken { get; init; }
+
     /// <summary><c>runId/node/iteration/attempt</c> (plus <c>/index</c> for forEach elements); executors pass it on
     /// (<c>Idempotency-Key</c> header, <c>ORCHESTRATOR_IDEMPOTENCY_KEY</c> environment variable).</summary>
     public required string IdempotencyKey { get; init; }
+
+    /// <summary>Names what this node does in this iteration, the same on every attempt and after a restart:
+    /// <c>{loopId}/{node}/{iterationToken}</c> in a loop, <c>{runId}/{node}/{iteration}[/{index}]</c> in a run.</summary>
+    public string StableKey => LoopId is { } loop
+        ? $"{loop}/{Node}/{IterationToken}"
+        : ItemIndex is { } index ? $"{RunId}/{Node}/{Iteration}/{index}" : $"{RunId}/{Node}/{Iteration}";
 }

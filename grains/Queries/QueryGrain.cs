@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Orchestrator.Errors;
+using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Runtime;
@@ -30,6 +31,9 @@ internal sealed class QueryGrain(IStorageBackend storage) : Grain, IQueryGrain
     public Task<Page<ScheduleSummary>> ListSchedulesAsync(string? workflow, bool? enabled, int limit, string? cursor) =>
         QueryAsync<ScheduleSummary>(ScheduleState.SchedulesView, workflow,
             enabled switch { true => ScheduleState.EnabledKey, false => ScheduleState.DisabledKey, null => null }, limit, cursor);
+
+    public Task<Page<LoopSummary>> ListLoopsAsync(string? runId, LoopStatus? state, int limit, string? cursor) =>
+        QueryAsync<LoopSummary>(LoopState.LoopsView, runId, state?.Name(), limit, cursor);
 
     private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
     {

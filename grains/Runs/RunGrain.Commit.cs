@@ -163,6 +163,7 @@ internal sealed partial class RunGrain
                 Error = pair.Value.Error,
             },
             StringComparer.Ordinal),
+        Loops = new Dictionary<string, Loops.LoopStatus>(Run.Loops, StringComparer.Ordinal),
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: a follow-up action after a write failed")]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
+using Orchestrator.Loops;
 using Orchestrator.Nodes;
 using Orchestrator.Runs.Engine;
 
@@ -170,7 +171,7 @@ internal sealed partial class RunGrain
         JsonObject config;
         try
         {
-            config = RenderConfig(definition, context);
+            config = NodeConfigRenderer.Render(definition, context, _definition!.Expressions);
         }
         catch (ExpressionException e)
         {
@@ -195,25 +196,6 @@ internal sealed partial class RunGrain
             ItemIndex = itemIndex,
             IdempotencyKey = idempotencyKey,
         }));
-    }
-
-    /// <summary>The node's settings with templates rendered; <c>set.values</c> are expressions and stay as written.</summary>
-    private JsonObject RenderConfig(NodeDefinition definition, ExpressionContext context)
-    {
-        var renderer = new TemplateRenderer(_definition!.Expressions);
-        if (definition.Type != NodeTypes.Set)
-        {
-            return renderer.Render(definition.Config, context);
-        }
-
-        var settings = definition.Config.Where(pair => pair.Key != "values").ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        var config = renderer.Render(settings, context);
-        if (definition.GetConfig("values") is { } values)
-        {
-            config["values"] = JsonNode.Parse(values.GetRawText());
-        }
-
-        return config;
     }
 
     /// <summary>What expressions read during this turn. Shared by every attempt started in the turn: evaluation never
@@ -338,6 +320,13 @@ internal sealed partial class RunGrain
     /// <summary>Ends the run: stops running attempts and sub-runs, and tells the parent run, if any.</summary>
     private void Finish(RunStatus status, string? error)
     {
+        if (status == RunStatus.Completed && Run.Loops.Values.Any(loop => !loop.IsEnded()))
+        {
+            // The run's nodes are done; it ends when its last loop does (LoopEndedAsync).
+            return;
+        }
+
+        StopLoops(status, error);
         var now = clock.GetUtcNow();
         Run.Status = status;
         Run.Error = error;

@@ -48,6 +48,7 @@ internal sealed partial class RunGrain(
         if (Run.Status is RunStatus.Running or RunStatus.Paused)
         {
             await RecoverAsync();
+            CheckLoopsDetached();
         }
     }
 
@@ -106,7 +107,7 @@ internal sealed partial class RunGrain(
             StartedAt = now,
             IdempotencyKey = command.IdempotencyKey,
             Parent = command.Parent,
-            Nodes = definition.Nodes.Keys.ToDictionary(name => name, _ => new NodeRunState(), StringComparer.Ordinal),
+            Nodes = definition.Nodes.Keys.Where(name => !IsLoopNode(definition, name)).ToDictionary(name => name, _ => new NodeRunState(), StringComparer.Ordinal),
         };
 
         if (definition.Timeout is { } timeout)
@@ -118,6 +119,7 @@ internal sealed partial class RunGrain(
 
         Emit(RunEventTypes.RunCreated, data: new JsonObject { ["workflow"] = Run.Workflow, ["version"] = Run.Version, ["input"] = Run.Input?.DeepClone() });
         Emit(RunEventTypes.RunStarted, data: new JsonObject { ["state"] = Run.State.DeepClone() });
+        StartLoops();
         if (Definition.IsGraph)
         {
             EnterGraphNode(Definition.Entry!, from: null);
@@ -164,6 +166,7 @@ internal sealed partial class RunGrain(
 
         Run.Status = RunStatus.Paused;
         Emit(RunEventTypes.RunPaused);
+        ForEachRunningLoop(loop => loop.PauseAsync($"run {Run.RunId} paused"));
         await CommitAsync();
         return Snapshot();
     }
@@ -178,6 +181,7 @@ internal sealed partial class RunGrain(
 
         Run.Status = RunStatus.Running;
         Emit(RunEventTypes.RunResumed);
+        ForEachRunningLoop(loop => loop.ResumeAsync());
         ReleaseDueRetries();
         Advance();
         await CommitAsync();

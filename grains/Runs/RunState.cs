@@ -49,6 +49,9 @@ public sealed class RunState : IQueryViewSource, IJournalSource
 
     public Dictionary<string, NodeRunState> Nodes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The run's loops and their state as last reported (running until a loop says it ended).</summary>
+    public Dictionary<string, Loops.LoopStatus> Loops { get; set; } = new(StringComparer.Ordinal);
+
     [JsonIgnore]
     public bool Exists => RunId is not null;
 

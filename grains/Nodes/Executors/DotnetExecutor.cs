@@ -36,7 +36,7 @@ internal sealed class DotnetExecutor(DotnetNodeCatalog catalog, IServiceProvider
 
         try
         {
-            var config = new NodeConfig { Name = invocation.Node, Workflow = invocation.Workflow, Settings = SettingsOf(invocation) };
+            var config = new NodeConfig { Name = invocation.Node, Workflow = invocation.Workflow, Settings = SettingsOf(invocation.Config) };
             var data = new NodeData
             {
                 Value = NodeSettings.FlowingValue(invocation),
@@ -69,10 +69,11 @@ internal sealed class DotnetExecutor(DotnetNodeCatalog catalog, IServiceProvider
     }
 
     /// <summary>The node's <c>settings</c> mapping, with any other type-specific setting but <c>class</c> beside it.</summary>
-    private static JsonObject SettingsOf(NodeInvocation invocation)
+    internal static JsonObject SettingsOf(JsonObject config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var settings = new JsonObject();
-        foreach (var (name, value) in invocation.Config)
+        foreach (var (name, value) in config)
         {
             if (name is "class")
             {

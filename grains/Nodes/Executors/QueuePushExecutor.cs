@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
 using Orchestrator.Nodes.Queues;
+using Orchestrator.Queues;
 using Orchestrator.Runtime;
 
 namespace Orchestrator.Nodes.Executors;
 
 /// <summary><c>queue.push {queue, value?}</c>: publishes <c>value</c> (when absent: the forEach item, a loop's data, or
-/// else a copy of the run's state) to the queue's durable stream; output <c>{queue, sequence}</c>.</summary>
-internal sealed class QueuePushExecutor(IServiceProvider services) : INodeExecutor
+/// else a copy of the run's state) to the queue's durable stream as a <see cref="QueueMessage"/> whose id is the node's
+/// <see cref="NodeInvocation.StableKey"/>, so a push retried after a crash carries the id of the first and consumers
+/// drop the copy; output <c>{queue, sequence, id}</c>. While the queue is full the push waits (up to the silo's
+/// publish timeout, then the attempt fails and the retry policy applies).</summary>
+internal sealed class QueuePushExecutor(IServiceProvider services, TimeProvider clock) : INodeExecutor
 {
     public string Type => NodeTypes.QueuePush;
 
@@ -17,10 +21,11 @@ internal sealed class QueuePushExecutor(IServiceProvider services) : INodeExecut
         ArgumentNullException.ThrowIfNull(invocation);
         var queue = NodeSettings.RequireText(invocation, "queue");
         var value = invocation.Config.TryGetPropertyValue("value", out var given) ? given?.DeepClone() : NodeSettings.FlowingValue(invocation);
-        IAsyncStream<JsonNode?> stream;
+        var id = invocation.StableKey;
+        IAsyncStream<QueueMessage> stream;
         try
         {
-            stream = StreamProviders.Get(services, StreamProviderNames.Durable).GetStream<JsonNode?>(QueueStreams.For(queue));
+            stream = StreamProviders.Get(services, StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(queue));
         }
         catch (InvalidOperationException exception)
         {
@@ -30,13 +35,13 @@ internal sealed class QueuePushExecutor(IServiceProvider services) : INodeExecut
         long sequence;
         try
         {
-            sequence = await stream.OnNextAsync(value, cancellationToken);
+            sequence = await stream.OnNextAsync(new QueueMessage { Id = id, Value = value, ProducedAt = clock.GetUtcNow() }, cancellationToken);
         }
         catch (StreamFullException exception)
         {
             throw new NodeExecutionException($"queue.push node '{invocation.Node}': {exception.Message}", exception);
         }
 
-        return NodeOutcome.Of(new JsonObject { ["queue"] = queue, ["sequence"] = sequence });
+        return NodeOutcome.Of(new JsonObject { ["queue"] = queue, ["sequence"] = sequence, ["id"] = id });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Nodes;
+using Orchestrator.Queues;
 using Orchestrator.Runtime;
 using Orchestrator.Runtime.Testing;
 
@@ -23,9 +24,26 @@ public sealed class QueuePushExecutorTests : IAsyncLifetime
         var first = await PushAsync(Invocations.Create("""{"type":"queue.push","queue":"readings","value":{"t":"${state.t}"}}""", state: new JsonObject { ["t"] = 21.5 }));
         var second = await PushAsync(Invocations.Create("""{"type":"queue.push","queue":"readings","value":"plain"}"""));
 
-        Assert.Equal("""{"queue":"readings","sequence":1}""", first.Output!.ToJsonString());
+        Assert.Equal(1, first.Output!["sequence"]!.GetValue<long>());
         Assert.Equal(2, second.Output!["sequence"]!.GetValue<long>());
-        Assert.Equal(["""{"t":21.5}""", "\"plain\""], (await received).Select(item => item?.ToJsonString()));
+        var messages = await received;
+        Assert.Equal(["""{"t":21.5}""", "\"plain\""], messages.Select(message => message.Value?.ToJsonString()));
+        Assert.Equal(first.Output!["id"]!.GetValue<string>(), messages[0].Id);
+    }
+
+    [Fact]
+    public async Task QueuePush_GivesTheSameMessageId_WhenTheSameNodeIterationIsRetried()
+    {
+        var received = await SubscribeAsync("retried", expected: 3);
+        var first = Invocations.Create("""{"type":"queue.push","queue":"retried","value":1}""");
+
+        await PushAsync(first);
+        await PushAsync(first with { Attempt = 2, IdempotencyKey = "other" });
+        await PushAsync(first with { Iteration = 2 });
+
+        var ids = (await received).Select(message => message.Id).ToList();
+        Assert.Equal(ids[0], ids[1]);
+        Assert.NotEqual(ids[0], ids[2]);
     }
 
     [Fact]
@@ -35,7 +53,7 @@ public sealed class QueuePushExecutorTests : IAsyncLifetime
 
         await PushAsync(Invocations.Create("""{"type":"queue.push","queue":"states"}""", state: new JsonObject { ["a"] = 1 }));
 
-        Assert.Equal(["""{"a":1}"""], (await received).Select(item => item?.ToJsonString()));
+        Assert.Equal(["""{"a":1}"""], (await received).Select(message => message.Value?.ToJsonString()));
     }
 
     [Fact]
@@ -45,28 +63,28 @@ public sealed class QueuePushExecutorTests : IAsyncLifetime
 
         await PushAsync(Invocations.Create("""{"type":"queue.push","queue":"items"}""", state: new JsonObject { ["a"] = 1 }, itemIndex: 0, item: JsonValue.Create("first")));
 
-        Assert.Equal(["\"first\""], (await received).Select(item => item?.ToJsonString()));
+        Assert.Equal(["\"first\""], (await received).Select(message => message.Value?.ToJsonString()));
     }
 
     private Task<NodeOutcome> PushAsync(NodeInvocation invocation) =>
         _silo.Services.GetRequiredService<NodeExecutorRegistry>().ExecuteAsync(invocation, CancellationToken.None);
 
     /// <summary>Subscribes a durable consumer to the queue; the task completes with the first <paramref name="expected"/> items.</summary>
-    private async Task<Task<List<JsonNode?>>> SubscribeAsync(string queue, int expected)
+    private async Task<Task<List<QueueMessage>>> SubscribeAsync(string queue, int expected)
     {
         var observer = new CollectingObserver(expected);
-        var stream = StreamProviders.Get(_silo.Services, StreamProviderNames.Durable).GetStream<JsonNode?>(new StreamId("queue", queue));
+        var stream = StreamProviders.Get(_silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(new StreamId("queue", queue));
         await stream.SubscribeAsync(observer, new StreamSubscriptionOptions { Consumer = "test" });
         return observer.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private sealed class CollectingObserver(int expected) : IAsyncObserver<JsonNode?>
+    private sealed class CollectingObserver(int expected) : IAsyncObserver<QueueMessage>
     {
-        private readonly List<JsonNode?> _items = [];
+        private readonly List<QueueMessage> _items = [];
 
-        public TaskCompletionSource<List<JsonNode?>> Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<List<QueueMessage>> Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task OnNextAsync(JsonNode? item, StreamSequenceToken token)
+        public Task OnNextAsync(QueueMessage item, StreamSequenceToken token)
         {
             lock (_items)
             {

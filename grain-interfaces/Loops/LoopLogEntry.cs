@@ -1,0 +1,33 @@
+namespace Orchestrator.Loops;
+
+/// <summary>A line of a loop's log: what the loop did (started, paused, …) or what one of its nodes did (a failed
+/// attempt, a retry, a <c>log</c> node's message).</summary>
+public sealed record LoopLogEntry
+{
+    /// <summary>1, 2, … in the order the loop wrote them (since the loop's activation).</summary>
+    public long Seq { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    /// <summary><c>info</c>, <c>warning</c> or <c>error</c>.</summary>
+    public string Level { get; init; } = "info";
+
+    /// <summary>The node the line is about, or null for the loop itself.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>The iteration the line is about, if any.</summary>
+    public long? Iteration { get; init; }
+
+    public string Message { get; init; } = "";
+}
+
+/// <summary>Which log lines to read: those after <see cref="AfterSeq"/>, of one <see cref="Node"/> (or all), at most
+/// <see cref="Limit"/> (the newest when more match).</summary>
+public sealed record LoopLogQuery
+{
+    public string? Node { get; init; }
+
+    public long AfterSeq { get; init; }
+
+    public int Limit { get; init; } = 100;
+}

@@ -1,0 +1,38 @@
+namespace Orchestrator.Loops;
+
+/// <summary>The last lines of a loop's log, in memory (a bounded ring; the silo's own log keeps everything).</summary>
+internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<LoopLogEntry> _entries = new();
+    private long _seq;
+
+    public void Info(string message, string? node = null, long? iteration = null) => Add("info", message, node, iteration);
+
+    public void Warning(string message, string? node = null, long? iteration = null) => Add("warning", message, node, iteration);
+
+    public void Error(string message, string? node = null, long? iteration = null) => Add("error", message, node, iteration);
+
+    public IReadOnlyList<LoopLogEntry> Read(LoopLogQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_lock)
+        {
+            var matching = _entries.Where(e => e.Seq > query.AfterSeq && (query.Node is null || e.Node == query.Node)).ToList();
+            var limit = Math.Clamp(query.Limit, 1, capacity);
+            return matching.Count > limit ? matching[^limit..] : matching;
+        }
+    }
+
+    private void Add(string level, string message, string? node, long? iteration)
+    {
+        lock (_lock)
+        {
+            _entries.Enqueue(new LoopLogEntry { Seq = ++_seq, At = clock.GetUtcNow(), Level = level, Node = node, Iteration = iteration, Message = message });
+            if (_entries.Count > capacity)
+            {
+                _entries.Dequeue();
+            }
+        }
+    }
+}

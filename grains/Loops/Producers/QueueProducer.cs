@@ -1,0 +1,82 @@
+using Orchestrator.Queues;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.Loops.Producers;
+
+/// <summary><c>queue {queue}</c>: one iteration per message, in order, as the durable consumer <c>loop:{loopId}</c>
+/// (its offset survives restarts). A message is acknowledged only after its iteration's blocking part is done and the
+/// loop recorded it (a checkpoint), so a crash before that delivers it again; a message the loop recorded already, by
+/// sequence or by id, is dropped. While the loop is paused the message waits; a message whose iteration failed and
+/// paused the loop runs again when the loop resumes.</summary>
+internal sealed class QueueProducer(
+    IAsyncStream<QueueMessage> stream,
+    string consumer,
+    QueueWindow window,
+    LoopCounters counters,
+    Func<CancellationToken, Task> checkpoint,
+    TimeProvider clock) : LoopProducer
+{
+    private readonly QueueWindow _window = window;
+    private readonly LoopCounters _counters = counters;
+    private readonly Func<CancellationToken, Task> _checkpoint = checkpoint;
+
+    /// <summary>The consumer name of a loop.</summary>
+    public static string ConsumerOf(string loopId) => $"loop:{loopId}";
+
+    public override async Task RunAsync(IterateAsync iterate, PauseGate gate, CancellationToken cancellationToken)
+    {
+        var observer = new Observer(this, iterate, gate, cancellationToken);
+        var handle = await SubscribeAsync(observer, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        finally
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+
+    /// <summary>Subscribes; a subscription of this loop's earlier runner may still be winding down, so a clash is retried.</summary>
+    private async Task<StreamSubscriptionHandle> SubscribeAsync(Observer observer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await stream.SubscribeAsync(observer, new StreamSubscriptionOptions { Consumer = consumer });
+            }
+            catch (InvalidOperationException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
+            }
+        }
+    }
+
+    private sealed class Observer(QueueProducer producer, IterateAsync iterate, PauseGate gate, CancellationToken stopping) : IAsyncObserver<QueueMessage>
+    {
+        public async Task OnNextAsync(QueueMessage item, StreamSequenceToken token)
+        {
+            if (producer._window.IsHandled(token.Sequence, item.Id))
+            {
+                producer._counters.DuplicateDropped();
+                return;
+            }
+
+            var trigger = new LoopTrigger(item.Value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q{token.Sequence}"));
+            while (true)
+            {
+                await gate.WaitAsync(stopping);
+                if (await iterate(trigger, stopping).WaitAsync(stopping) || !gate.IsClosed)
+                {
+                    break;
+                }
+
+                // The failure paused the loop: the message runs again once it resumes.
+            }
+
+            producer._window.Handled(token.Sequence, item.Id);
+            await producer._checkpoint(stopping).WaitAsync(stopping);
+        }
+    }
+}
