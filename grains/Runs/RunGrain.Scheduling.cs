@@ -38,9 +38,9 @@ internal sealed partial class RunGrain
 
     private void PromoteReadyDagNodes()
     {
-        foreach (var (name, definition) in Definition.Nodes)
+        foreach (var (name, node) in Run.Nodes)
         {
-            var node = Run.Nodes[name];
+            var definition = Definition.Nodes[name];
             if (node.Status == NodeStatus.Pending && definition.DependsOn.All(IsSatisfied))
             {
                 node.Status = NodeStatus.Ready;

@@ -1,0 +1,232 @@
+using Orchestrator.Errors;
+using Orchestrator.Grains.Tests.Runs;
+using Orchestrator.Loops;
+using Orchestrator.Runs;
+using static Orchestrator.Grains.Tests.Loops.LoopTesting;
+
+namespace Orchestrator.Grains.Tests.Loops;
+
+/// <summary>Pause, resume, stop, onError policies and isolation between loops.</summary>
+public sealed class LoopLifecycleTests : IAsyncLifetime
+{
+    private EngineHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await EngineHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Pause_StopsNewIterations_AndResume_StartsThemAgain()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: pause-resume
+            loops:
+              main:
+                producer: { type: interval, every: 5ms }
+                chain: [ { node: hold, mode: blocking } ]
+            nodes:
+              hold: { type: dotnet, class: {{GateClass}} }
+            """);
+        var probe = LoopProbe.For(runId);
+        await probe.WaitForAsync("entered", 1);
+
+        var paused = await _host.Loop(runId, "main").PauseAsync("maintenance");
+        Assert.Equal(LoopStatus.Paused, paused.State);
+        Assert.Equal("maintenance", paused.Reason);
+
+        // The iteration under way finishes; no other starts while paused, however many ticks pass.
+        probe.Open(5);
+        await probe.WaitForAsync("left", 1);
+        await _host.WaitForLoopAsync(runId, "main", loop => loop.Completed == 1);
+        await Task.Delay(300);
+        Assert.Equal(1, probe.Count("entered"));
+        var whilePaused = await _host.Loop(runId, "main").GetAsync();
+        Assert.Equal(1, whilePaused.Iterations);
+
+        var resumed = await _host.Loop(runId, "main").ResumeAsync();
+        Assert.Equal(LoopStatus.Running, resumed.State);
+        await probe.WaitForAsync("left", 3);
+
+        var stopped = await _host.Loop(runId, "main").StopAsync("enough");
+        Assert.Equal(LoopStatus.Stopped, stopped.State);
+        probe.Open(100);
+        var run = await _host.WaitForRunEndAsync(runId);
+        Assert.Equal(RunStatus.Completed, run.Status);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _host.Loop(runId, "main").ResumeAsync());
+        var logs = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 100 });
+        Assert.Contains(logs, line => line.Message.Contains("paused: maintenance", StringComparison.Ordinal));
+        Assert.Contains(logs, line => line.Message == "resumed");
+    }
+
+    [Fact]
+    public async Task PausingTheRun_PausesItsLoops_AndCancellingItStopsThem()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: run-controls-loops
+            loops:
+              a: { producer: { type: interval, every: 5ms }, chain: [ { node: rec } ] }
+              b: { producer: { type: interval, every: 5ms }, chain: [ { node: rec } ] }
+            nodes:
+              rec: { type: dotnet, class: {{RecordClass}} }
+            """);
+        await LoopProbe.For(runId).WaitForAsync("record", 4);
+
+        await _host.Run(runId).PauseAsync();
+        await _host.WaitForLoopAsync(runId, "a", loop => loop.State == LoopStatus.Paused);
+        await _host.WaitForLoopAsync(runId, "b", loop => loop.State == LoopStatus.Paused);
+        await _host.Run(runId).ResumeAsync();
+        await _host.WaitForLoopAsync(runId, "a", loop => loop.State == LoopStatus.Running);
+
+        await _host.Run(runId).CancelAsync("done");
+
+        var a = await _host.WaitForLoopAsync(runId, "a", loop => loop.State == LoopStatus.Stopped);
+        await _host.WaitForLoopAsync(runId, "b", loop => loop.State == LoopStatus.Stopped);
+        Assert.Contains("cancelled", a.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnErrorContinue_RecordsTheErrorWithItsInput_AndGoesOn()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: on-error-continue
+            loops:
+              main:
+                producer: { type: dotnet, class: {{ProducerClass}} }
+                onError: continue
+                chain:
+                  - { node: check, mode: blocking }
+                  - { node: after, mode: blocking }
+            nodes:
+              check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 2, initialDelay: 10ms } }
+              after: { type: dotnet, class: {{RecordClass}} }
+            """);
+
+        var run = await _host.WaitForRunEndAsync(runId);
+
+        var loop = await _host.Loop(runId, "main").GetAsync();
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(3, loop.Errors);
+        Assert.Equal(3, loop.Iterations);
+        Assert.Equal(6, LoopProbe.For(runId).Count("tried"));
+        Assert.Equal(0, LoopProbe.For(runId).Count("record"));
+        Assert.Equal(NodeHealth.Failing, loop.Nodes["check"].Health);
+        Assert.Equal(6, loop.Nodes["check"].FailedAttempts);
+        Assert.Equal("asked to fail in iteration 3", loop.LastError!.Message);
+        Assert.Equal(3, loop.LastError.Input!["n"]!.GetValue<int>());
+        var record = await _host.Error(loop.LastError.ErrorId!).GetAsync();
+        Assert.NotNull(record);
+        Assert.Equal("main", record.Loop);
+        Assert.Equal("check", record.Node);
+        Assert.Equal(2, record.Attempts);
+        Assert.Equal(3, record.Input!["n"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task OnErrorPause_PausesTheLoop_AtTheFirstFailure()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: on-error-pause
+            loops:
+              main:
+                producer: { type: interval, every: 5ms }
+                onError: pause
+                chain: [ { node: check } ]
+            nodes:
+              check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 1 } }
+            """);
+
+        var loop = await _host.WaitForLoopAsync(runId, "main", l => l.State == LoopStatus.Paused);
+
+        Assert.Equal(1, loop.Errors);
+        Assert.Contains("asked to fail in iteration 1", loop.Reason, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Running, (await _host.Run(runId).GetAsync()).Status);
+        await _host.Run(runId).CancelAsync("done");
+    }
+
+    [Fact]
+    public async Task OnErrorStop_EndsTheLoopInError_AndFailsTheRun()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: on-error-stop
+            loops:
+              main:
+                producer: { type: interval, every: 5ms }
+                onError: stop
+                chain: [ { node: check } ]
+            nodes:
+              check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 1 } }
+            """);
+
+        var run = await _host.WaitForRunEndAsync(runId);
+
+        var loop = await _host.Loop(runId, "main").GetAsync();
+        Assert.Equal(LoopStatus.Error, loop.State);
+        Assert.Equal(1, loop.Errors);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("loop 'main'", run.Error, StringComparison.Ordinal);
+        Assert.Equal(LoopStatus.Error, run.Loops["main"]);
+    }
+
+    [Fact]
+    public async Task FailingLoop_DoesNotDisturbAHealthyLoopOfTheSameRun()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: isolation
+            loops:
+              bad:
+                pool: thread
+                producer: { type: interval, every: 5ms }
+                onError: stop
+                chain: [ { node: check } ]
+              good:
+                pool: thread
+                producer: { type: interval, every: 5ms }
+                chain: [ { node: rec } ]
+            nodes:
+              check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 1 } }
+              rec: { type: dotnet, class: {{RecordClass}} }
+            """);
+        var probe = LoopProbe.For(runId);
+
+        await _host.WaitForLoopAsync(runId, "bad", loop => loop.State == LoopStatus.Error);
+        var before = probe.Count("record");
+        await probe.WaitForAsync("record", before + 5);
+
+        var good = await _host.Loop(runId, "good").GetAsync();
+        Assert.Equal(LoopStatus.Running, good.State);
+        Assert.Equal(0, good.Errors);
+        Assert.Equal(NodeHealth.Healthy, good.Nodes["rec"].Health);
+        Assert.Equal(RunStatus.Running, (await _host.Run(runId).GetAsync()).Status);
+
+        await _host.Loop(runId, "good").StopAsync("done");
+        var run = await _host.WaitForRunEndAsync(runId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+    }
+
+    [Fact]
+    public async Task ErrorRecordRetry_RunsTheFailedNodeAgainWithItsInput()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: loop-error-retry
+            loops:
+              main:
+                producer: { type: interval, every: 1h }
+                chain:
+                  - { node: check }
+                  - { node: after }
+            nodes:
+              check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 1 } }
+              after: { type: dotnet, class: {{RecordClass}} }
+            """);
+        var failed = await _host.WaitForLoopAsync(runId, "main", loop => loop.Errors == 1);
+        var errorId = failed.LastError!.ErrorId!;
+        await _host.WaitForErrorAsync(errorId, e => e.RecoveryStatus == ErrorRecoveryStatus.Unresolved);
+
+        await _host.Error(errorId).RetryAsync("ops", "try again");
+
+        var retried = await _host.WaitForErrorAsync(errorId, e => e.History.Any(a => a.Action == "retry_failed"));
+        Assert.Equal(ErrorRecoveryStatus.Unresolved, retried.RecoveryStatus);
+        Assert.Equal(2, LoopProbe.For(runId).Count("tried"));
+        await _host.Run(runId).CancelAsync("done");
+    }
+}
