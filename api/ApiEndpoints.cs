@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Cluster;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Health;
+using Orchestrator.Api.Loops;
+using Orchestrator.Api.Queues;
 using Orchestrator.Api.Runs;
 using Orchestrator.Api.Schedules;
 using Orchestrator.Api.Seeds;
@@ -24,6 +26,8 @@ public static class ApiEndpoints
         app.MapRunsApi();
         app.MapErrorsApi();
         app.MapSchedulesApi();
+        app.MapLoopsApi();
+        app.MapQueuesApi();
         app.MapClusterApi();
         app.MapEventStreamsApi();
         app.MapSeedRoutesApi();

@@ -10,7 +10,7 @@ public static class OpenApiServiceCollectionExtensions
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Orchestrator API";
-            document.Info.Description = "Workflows, runs, error records, schedules and the silo of a durable workflow orchestrator.";
+            document.Info.Description = "Workflows, runs, loops, queues, error records, schedules and the silo of a durable workflow orchestrator.";
             return Task.CompletedTask;
         }));
         return services;

@@ -16,6 +16,9 @@ internal static class Program
             case "websockets":
                 await WebSocketBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "loops":
+                await LoopBenchmark.RunAsync(args[1..]);
+                return 0;
             case "storage":
                 await StorageWriteBenchmark.RunAsync(args[1..]);
                 return 0;

@@ -20,4 +20,7 @@ public sealed record ProducerDefinition
 
     /// <summary><see cref="ProducerTypes.DotNet"/>: the <c>ProducerNode</c> class.</summary>
     public string? Class { get; init; }
+
+    /// <summary><see cref="ProducerTypes.DotNet"/>: the settings the class gets in its <c>NodeConfig</c>.</summary>
+    public System.Text.Json.JsonElement? Settings { get; init; }
 }

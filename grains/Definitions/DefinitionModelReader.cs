@@ -17,7 +17,7 @@ internal sealed class DefinitionModelReader(List<DefinitionProblem> problems)
     private static readonly HashSet<string> RetryKeys = ["maxAttempts", "initialDelay", "multiplier", "maxDelay", "jitter"];
     private static readonly HashSet<string> EdgeKeys = ["from", "to", "when"];
     private static readonly HashSet<string> LoopKeys = ["pool", "producer", "chain", "onError", "maxInFlight"];
-    private static readonly HashSet<string> ProducerKeys = ["type", "every", "expression", "timeZone", "queue", "class"];
+    private static readonly HashSet<string> ProducerKeys = ["type", "every", "expression", "timeZone", "queue", "class", "settings"];
     private static readonly HashSet<string> ChainKeys = ["node", "mode"];
 
     public WorkflowDefinition? Read(JsonNode? root)
@@ -141,7 +141,24 @@ internal sealed class DefinitionModelReader(List<DefinitionProblem> problems)
             TimeZone = ReadString(obj, "timeZone", path),
             Queue = ReadString(obj, "queue", path),
             Class = ReadString(obj, "class", path),
+            Settings = ReadSettings(obj, path),
         };
+    }
+
+    private System.Text.Json.JsonElement? ReadSettings(JsonObject obj, string path)
+    {
+        if (!obj.TryGetPropertyValue("settings", out var value) || value is null)
+        {
+            return null;
+        }
+
+        if (value is not JsonObject)
+        {
+            problems.Add(new DefinitionProblem(ProblemPath.Member(path, "settings"), "must be a mapping of the producer class's settings"));
+            return null;
+        }
+
+        return ToElement(value);
     }
 
     private ChainStepDefinition? ReadChainStep(JsonNode? value, string path)

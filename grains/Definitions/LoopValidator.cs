@@ -52,6 +52,7 @@ internal static class LoopValidator
         CheckApplies(path, producer.Type, "timeZone", producer.TimeZone, ProducerTypes.Cron, problems);
         CheckApplies(path, producer.Type, "queue", producer.Queue, ProducerTypes.Queue, problems);
         CheckApplies(path, producer.Type, "class", producer.Class, ProducerTypes.DotNet, problems);
+        CheckApplies(path, producer.Type, "settings", producer.Settings is null ? null : "settings", ProducerTypes.DotNet, problems);
         switch (producer.Type)
         {
             case ProducerTypes.Interval:

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Nodes;
+using Orchestrator.Queues;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Runs.Engine;
@@ -23,6 +24,8 @@ public static class EngineServiceCollectionExtensions
         services.AddNodeExecutors(configureNodes);
         services.AddHostedService<RunRecoveryService>();
         services.AddSchedules();
+        services.AddQueues();
+        services.AddSingleton<Loops.LoopRunnerFactory>();
         return services;
     }
 }

@@ -134,6 +134,8 @@ internal sealed partial class LoopRunner : IAsyncDisposable
             await _producer.RunAsync(IterateAsync, _gate, Stopping);
             if (!Stopping.IsCancellationRequested)
             {
+                // Work handed off finishes before the loop says it ended.
+                await DrainHandedOffAsync();
                 Log.Info("the producer has nothing more: the loop stops");
                 await CheckpointAsync(LoopStatus.Stopped, "the producer finished");
             }
@@ -335,6 +337,26 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                 Log.Error($"stopping: node '{step.Node}' failed and onError is stop");
                 await CheckpointAsync(LoopStatus.Error, $"node '{step.Node}' failed in iteration {iteration}: {result.Error}");
                 break;
+        }
+    }
+
+    private async Task DrainHandedOffAsync()
+    {
+        while (true)
+        {
+            Task[] detached;
+            lock (_detachedLock)
+            {
+                detached = [.. _detached];
+            }
+
+            if (detached.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(detached).WaitAsync(Stopping).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+            Stopping.ThrowIfCancellationRequested();
         }
     }
 

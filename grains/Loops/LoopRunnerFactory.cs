@@ -96,7 +96,7 @@ internal sealed class LoopRunnerFactory(
             default:
                 var className = producer.Class!;
                 var type = catalog.Resolve(className);
-                var config = DotnetNodes.ProducerConfig(setup.Loop, context);
+                var config = DotnetNodes.ProducerConfig(setup.Loop, producer, context);
                 var data = new NodeData
                 {
                     RunId = setup.RunId,

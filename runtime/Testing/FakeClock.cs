@@ -6,6 +6,7 @@ public sealed class FakeClock : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<FakeTimer> _timers = [];
+    private readonly List<(int Count, DateTimeOffset? DueAt, TaskCompletionSource Armed)> _armedWaiters = [];
     private DateTimeOffset _now;
 
     /// <summary>Starts at <paramref name="start"/>, or 2026-01-01T00:00:00Z.</summary>
@@ -39,6 +40,24 @@ public sealed class FakeClock : TimeProvider
                 return _timers.Count(t => t.DueAt is not null);
             }
         }
+    }
+
+    /// <summary>Completes once at least <paramref name="count"/> timers are armed (due at <paramref name="dueAt"/>, when
+    /// given): say, the delays of work started elsewhere, so that a test advances time only after they wait on it.</summary>
+    public Task WaitForArmedTimersAsync(int count, DateTimeOffset? dueAt = null)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (CountArmed(dueAt) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _armedWaiters.Add((count, dueAt, armed));
+        }
+
+        return armed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Moves time forward, firing every timer that falls due on the way.</summary>
@@ -91,6 +110,24 @@ public sealed class FakeClock : TimeProvider
         return timer;
     }
 
+    // Called under the lock.
+    private int CountArmed(DateTimeOffset? dueAt) => _timers.Count(t => t.DueAt is not null && (dueAt is null || t.DueAt == dueAt));
+
+    // Called under the lock.
+    private void NotifyArmed()
+    {
+        if (_armedWaiters.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var waiter in _armedWaiters.Where(w => w.Count <= CountArmed(w.DueAt)).ToList())
+        {
+            _armedWaiters.Remove(waiter);
+            waiter.Armed.TrySetResult();
+        }
+    }
+
     private void Remove(FakeTimer timer)
     {
         lock (_lock)
@@ -111,6 +148,7 @@ public sealed class FakeClock : TimeProvider
             {
                 _period = period;
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock._now + dueTime;
+                clock.NotifyArmed();
             }
 
             return true;

@@ -126,6 +126,65 @@ public sealed class StreamTests : IDisposable
         Assert.Equal(3, stats.Produced);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("memory")]
+    public async Task RemoveConsumer_FreesTheItemsItHeldAndUnblocksAWaitingPublisher_WhileTheOtherConsumerGetsEverything(string storage)
+    {
+        await using var silo = await TestSilo.StartAsync(Silos.Options(_probe, storage == "sqlite" ? _database : null, configure: o =>
+        {
+            o.StreamCapacity = 3;
+            o.StreamPublishTimeout = TimeSpan.FromMinutes(1);
+            // The failing consumer's agent waits this long before its next attempt: it holds the stream until removed.
+            o.StreamRetryDelay = TimeSpan.FromMinutes(10);
+        }));
+        var stream = StreamProviders.Get(silo.Services, StreamProviderNames.Durable).GetStream<int>(new StreamId("readings", "full"));
+        await using var fast = await stream.SubscribeAsync(new RecordingObserver(_probe, "fast"), new StreamSubscriptionOptions { Consumer = "fast" });
+        var stuck = await stream.SubscribeAsync(new FailingObserver(_probe, "stuck"), new StreamSubscriptionOptions { Consumer = "stuck" });
+        for (var i = 1; i <= 3; i++)
+        {
+            await stream.OnNextAsync(i);
+        }
+
+        await _probe.WaitAsync(events => events.Contains("fast:3") && events.Contains("stuck-attempt:1"));
+        var waiting = stream.OnNextAsync(4);
+        Assert.False(waiting.IsCompleted, "the stream holds 3 items the stuck consumer has not acknowledged");
+
+        await stream.RemoveConsumerAsync("stuck");
+
+        Assert.Equal(4, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        await _probe.WaitForCountAsync("fast:4", 1);
+        Assert.Equal(["fast:1", "fast:2", "fast:3", "fast:4"], _probe.Events.Where(e => e.StartsWith("fast:", StringComparison.Ordinal)));
+        Assert.Equal(["stuck-attempt:1"], _probe.Events.Where(e => e.StartsWith("stuck-", StringComparison.Ordinal)));
+        var consumers = (await silo.Storage.Streams.GetStatsAsync(stream.Id, CancellationToken.None)).Consumers;
+        Assert.Equal(["fast"], consumers.Select(c => c.Consumer));
+        await stuck.UnsubscribeAsync();
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("memory")]
+    public async Task RemoveConsumer_ChangesNothing_WhenTheConsumerIsUnknown(string storage)
+    {
+        await using var silo = await TestSilo.StartAsync(Silos.Options(_probe, storage == "sqlite" ? _database : null));
+        var stream = StreamProviders.Get(silo.Services, StreamProviderNames.Durable).GetStream<int>(new StreamId("readings", "known"));
+        await using var reader = await stream.SubscribeAsync(new RecordingObserver(_probe, "reader"), new StreamSubscriptionOptions { Consumer = "reader" });
+        await stream.OnNextAsync(1);
+        await _probe.WaitForCountAsync("reader:1", 1);
+        var before = await silo.Storage.Streams.GetStatsAsync(stream.Id, CancellationToken.None);
+
+        await stream.RemoveConsumerAsync("nobody");
+        await StreamProviders.Get(silo.Services, StreamProviderNames.Durable).GetStream<int>(new StreamId("readings", "never-used")).RemoveConsumerAsync("nobody");
+        await StreamProviders.Get(silo.Services, StreamProviderNames.Memory).GetStream<int>(new StreamId("events", "live")).RemoveConsumerAsync("nobody");
+        await stream.OnNextAsync(2);
+
+        await _probe.WaitForCountAsync("reader:2", 1);
+        var after = await silo.Storage.Streams.GetStatsAsync(stream.Id, CancellationToken.None);
+        Assert.Equal(before.Consumers.Select(c => c.Consumer), after.Consumers.Select(c => c.Consumer));
+        Assert.Equal(2, after.Produced);
+        Assert.Equal([stream.Id], await silo.Storage.Streams.ListStreamsAsync("readings", CancellationToken.None));
+    }
+
     [Fact]
     public async Task MemoryStream_DeliversLiveItems_ToEverySubscriber()
     {
@@ -169,6 +228,16 @@ public sealed class StreamTests : IDisposable
         {
             probe.Record($"{name}:{item}");
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A consumer that is down: every delivery fails.</summary>
+    private sealed class FailingObserver(Probe probe, string name) : IAsyncObserver<int>
+    {
+        public Task OnNextAsync(int item, StreamSequenceToken token)
+        {
+            probe.Record($"{name}-attempt:{token.DeliveryAttempt}");
+            throw new InvalidOperationException($"{name} is down");
         }
     }
 }

@@ -4,9 +4,9 @@ using Orchestrator.Runtime;
 namespace Orchestrator.Loops.Producers;
 
 /// <summary><c>queue {queue}</c>: one iteration per message, in order, as the durable consumer <c>loop:{loopId}</c>
-/// (its offset survives restarts). A message is acknowledged only after its iteration's blocking part is done and the
-/// loop recorded it (a checkpoint), so a crash before that delivers it again; a message the loop recorded already, by
-/// sequence or by id, is dropped. While the loop is paused the message waits; a message whose iteration failed and
+/// (its offset survives restarts). Messages are acknowledged, a batch at a time, only after their iterations' blocking
+/// parts are done and the loop recorded them (a checkpoint), so a crash before that delivers them again; a message the
+/// loop recorded already, by sequence or by id, is dropped. While the loop is paused the message waits; a message whose iteration failed and
 /// paused the loop runs again when the loop resumes.</summary>
 internal sealed class QueueProducer(
     IAsyncStream<QueueMessage> stream,
@@ -53,8 +53,12 @@ internal sealed class QueueProducer(
         }
     }
 
-    private sealed class Observer(QueueProducer producer, IterateAsync iterate, PauseGate gate, CancellationToken stopping) : IAsyncObserver<QueueMessage>
+    private sealed class Observer(QueueProducer producer, IterateAsync iterate, PauseGate gate, CancellationToken stopping)
+        : IAsyncObserver<QueueMessage>, IStreamAcknowledgementObserver
     {
+        /// <summary>The messages handled are recorded (a checkpoint) before they are acknowledged.</summary>
+        public Task OnAcknowledgingAsync(long lastSequence) => producer._checkpoint(stopping);
+
         public async Task OnNextAsync(QueueMessage item, StreamSequenceToken token)
         {
             if (producer._window.IsHandled(token.Sequence, item.Id))
@@ -76,7 +80,6 @@ internal sealed class QueueProducer(
             }
 
             producer._window.Handled(token.Sequence, item.Id);
-            await producer._checkpoint(stopping).WaitAsync(stopping);
         }
     }
 }

@@ -18,9 +18,13 @@ internal static class DotnetNodes
         return new NodeConfig { Name = node, Workflow = context.Workflow, Settings = DotnetExecutor.SettingsOf(rendered) };
     }
 
-    /// <summary>A producer's configuration (its definition has no node of its own: the producer is named after the loop).</summary>
-    public static NodeConfig ProducerConfig(string loop, LoopStepContext context) =>
-        new() { Name = loop, Workflow = context.Workflow, Settings = [] };
+    /// <summary>A producer's configuration: named after its loop, with the producer's <c>settings</c>.</summary>
+    public static NodeConfig ProducerConfig(string loop, Definitions.ProducerDefinition producer, LoopStepContext context) => new()
+    {
+        Name = loop,
+        Workflow = context.Workflow,
+        Settings = producer.Settings is { } settings ? JsonNode.Parse(settings.GetRawText()) as JsonObject ?? [] : [],
+    };
 
     public static NodeData DataFor(LoopStepContext context, string node, LoopAttempt attempt) => new()
     {

@@ -15,4 +15,11 @@ public interface IAsyncStream<T>
     /// consumer whose offset is kept: subscribing again with the same name (after a restart, say) resumes after the
     /// last acknowledged item.</summary>
     Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null);
+
+    /// <summary>Removes a consumer for good, so that it no longer holds the stream's items. On a durable stream this stops
+    /// the consumer's delivery on this silo if it is subscribed (waiting for the item being delivered), deletes its
+    /// offset and the items every remaining consumer has acknowledged, and lets publishers waiting for room retry;
+    /// subscribing again with the same name later starts from the oldest item still stored. Removing a consumer that
+    /// does not exist does nothing. On a memory stream (no offsets) it does nothing.</summary>
+    Task RemoveConsumerAsync(string consumer);
 }

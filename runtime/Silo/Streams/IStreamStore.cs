@@ -23,6 +23,11 @@ public interface IStreamStore
     /// <summary>Moves an item to the dead-letter list for this consumer and acknowledges it, in one transaction.</summary>
     Task DeadLetterAsync(StreamId stream, string consumer, StoredStreamItem item, string error, int attempts, DateTimeOffset deadLetteredAt, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the consumer's offset, then every stored item all remaining consumers have acknowledged. With no
+    /// consumer left the items stay stored (as for a stream that never had consumers). Removing a consumer that is not
+    /// registered does nothing.</summary>
+    Task RemoveConsumerAsync(StreamId stream, string consumer, CancellationToken cancellationToken);
+
     /// <summary>Every registered consumer, optionally of one stream namespace.</summary>
     Task<IReadOnlyList<StreamConsumerState>> ListConsumersAsync(string? streamNamespace, CancellationToken cancellationToken);
 

@@ -22,6 +22,8 @@ public sealed class DagRunTests
         var run = await host.StartRunAsync("diamond");
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted && e.Node == "left");
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted && e.Node == "right");
+        // The events are announced as the attempts start: wait until both delays wait on the clock.
+        await clock.WaitForArmedTimersAsync(2, clock.GetUtcNow() + TimeSpan.FromSeconds(10));
 
         // One advance of 10 s finishes both delays: they ran at the same time.
         clock.Advance(TimeSpan.FromSeconds(10));

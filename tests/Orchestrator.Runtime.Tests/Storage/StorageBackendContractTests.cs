@@ -6,7 +6,7 @@ namespace Orchestrator.Runtime.Tests.Storage;
 
 /// <summary>The behaviour every storage backend must share. Each backend's test class derives from this one and says
 /// how to open (and reopen) its store.</summary>
-public abstract class StorageBackendContractTests : IAsyncLifetime
+public abstract partial class StorageBackendContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     protected static readonly CancellationToken Ct = CancellationToken.None;

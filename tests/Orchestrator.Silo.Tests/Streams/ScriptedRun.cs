@@ -46,6 +46,8 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
 
     public Task<long> OnNextAsync(RunEvent item, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task RemoveConsumerAsync(string consumer) => throw new NotSupportedException();
+
     public Task<RunSnapshot> StartAsync(StartRun command) => throw new NotSupportedException();
 
     public Task<RunSnapshot> GetAsync() => throw new NotSupportedException();
@@ -63,6 +65,8 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
     public Task NodeAttemptFinishedAsync(NodeAttemptResult result) => throw new NotSupportedException();
 
     public Task SubRunFinishedAsync(string childRunId, RunSnapshot child) => throw new NotSupportedException();
+
+    public Task LoopEndedAsync(string loop, Orchestrator.Loops.LoopStatus status, string? reason) => throw new NotSupportedException();
 
     private sealed class Handle(StreamId id) : StreamSubscriptionHandle
     {

@@ -64,8 +64,17 @@ internal sealed class MemoryStreamLog(StreamId stream)
             _consumers[consumer] = state with { Offset = sequence, Failures = 0, LastError = null };
         }
 
-        var minOffset = _consumers.Values.Min(position => position.Offset);
-        _items.RemoveAll(item => item.Sequence <= minOffset);
+        TrimAcknowledged();
+    }
+
+    /// <summary>Forgets the consumer and deletes what the remaining consumers acknowledged; without consumers left the
+    /// items stay.</summary>
+    public void Remove(string consumer)
+    {
+        if (_consumers.Remove(consumer))
+        {
+            TrimAcknowledged();
+        }
     }
 
     public int RecordFailure(string consumer, string error)
@@ -82,5 +91,16 @@ internal sealed class MemoryStreamLog(StreamId stream)
             stream, consumer, item.Sequence, item.Payload, UnixMilliseconds.Truncate(item.EnqueuedAt), error, attempts,
             UnixMilliseconds.Truncate(deadLetteredAt)));
         Acknowledge(consumer, item.Sequence);
+    }
+
+    private void TrimAcknowledged()
+    {
+        if (_consumers.Count == 0)
+        {
+            return;
+        }
+
+        var minOffset = _consumers.Values.Min(position => position.Offset);
+        _items.RemoveAll(item => item.Sequence <= minOffset);
     }
 }

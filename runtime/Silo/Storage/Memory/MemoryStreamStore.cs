@@ -75,6 +75,21 @@ internal sealed class MemoryStreamStore : IStreamStore
     }
 
     /// <inheritdoc/>
+    public Task RemoveConsumerAsync(StreamId stream, string consumer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_streams.TryGetValue(stream, out var log))
+            {
+                log.Remove(consumer);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<StreamConsumerState>> ListConsumersAsync(string? streamNamespace, CancellationToken cancellationToken)
     {
         lock (_lock)

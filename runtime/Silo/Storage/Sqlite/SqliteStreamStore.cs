@@ -44,6 +44,12 @@ internal sealed class SqliteStreamStore(SqliteDatabase database) : IStreamStore
         DELETE FROM stream_items WHERE namespace = $ns AND key = $key
             AND seq <= (SELECT MIN(offset) FROM stream_consumers WHERE namespace = $ns AND key = $key);
         """;
+    /// <summary>Without consumers left, <c>MIN(offset)</c> is null and no item is deleted.</summary>
+    private const string DeleteConsumer = """
+        DELETE FROM stream_consumers WHERE namespace = $ns AND key = $key AND consumer = $consumer;
+        DELETE FROM stream_items WHERE namespace = $ns AND key = $key
+            AND seq <= (SELECT MIN(offset) FROM stream_consumers WHERE namespace = $ns AND key = $key);
+        """;
     private const string CountFailure =
         "UPDATE stream_consumers SET failures = failures + 1, last_error = $error WHERE " + ConsumerMatch + " RETURNING failures";
     private const string InsertDeadLetter = """
@@ -141,6 +147,14 @@ internal sealed class SqliteStreamStore(SqliteDatabase database) : IStreamStore
             return true;
         }, cancellationToken);
     }
+
+    /// <inheritdoc/>
+    public Task RemoveConsumerAsync(StreamId stream, string consumer, CancellationToken cancellationToken) =>
+        database.WriteAsync(scope =>
+        {
+            Bind(scope.Command(DeleteConsumer), stream, consumer).ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StreamConsumerState>> ListConsumersAsync(string? streamNamespace, CancellationToken cancellationToken) =>

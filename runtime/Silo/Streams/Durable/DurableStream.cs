@@ -10,4 +10,6 @@ internal sealed class DurableStream<T>(DurableStreamProvider provider, StreamId 
 
     public Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null) =>
         provider.SubscribeAsync(id, observer, options?.Consumer);
+
+    public Task RemoveConsumerAsync(string consumer) => provider.RemoveConsumerAsync(id, consumer);
 }

@@ -131,6 +131,7 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
             id,
             consumer,
             (item, attempt) => observer.OnNextAsync(JsonSerializer.Deserialize<T>(item.Payload, json)!, new StreamSequenceToken(item.Sequence, attempt)),
+            observer is IStreamAcknowledgementObserver acknowledging ? acknowledging.OnAcknowledgingAsync : null,
             this);
         if (!_agents.TryAdd((id, consumer), agent))
         {
@@ -146,6 +147,24 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
         });
     }
 
+    internal async Task RemoveConsumerAsync(StreamId id, string consumer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(consumer);
+        if (consumer.StartsWith(ImplicitConsumerPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Consumer names starting with '{ImplicitConsumerPrefix}' are reserved for implicit subscriptions, which are not removed.", nameof(consumer));
+        }
+
+        // Stopped first, so that no acknowledgement of the agent lands after the row is gone and registers it again.
+        if (_agents.TryRemove((id, consumer), out var agent))
+        {
+            await agent.StopAsync();
+        }
+
+        await _store.RemoveConsumerAsync(id, consumer, CancellationToken.None);
+        Tracker(id).Acknowledged.Pulse();
+    }
+
     private async Task EnsureImplicitAgentsAsync(StreamId id, CancellationToken cancellationToken)
     {
         foreach (var grainType in _registry.GetImplicitSubscribers(id.Namespace))
@@ -158,7 +177,7 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
 
             await _store.RegisterConsumerAsync(id, consumer, cancellationToken);
             var grainId = new GrainId(grainType, id.Key);
-            var agent = new StreamConsumerAgent(id, consumer, (item, attempt) => DeliverToGrainAsync(grainId, item, attempt), this);
+            var agent = new StreamConsumerAgent(id, consumer, (item, attempt) => DeliverToGrainAsync(grainId, item, attempt), null, this);
             if (_agents.TryAdd((id, consumer), agent))
             {
                 agent.Start();
@@ -202,6 +221,9 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Item {Sequence} of {Stream} dead-lettered for {Consumer} after {Attempts} attempts")]
     internal static partial void LogDeadLettered(ILogger logger, StreamId stream, string consumer, long sequence, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Consumer} of {Stream} refused to acknowledge items up to {Sequence}; they are delivered again")]
+    internal static partial void LogAcknowledgementRefused(ILogger logger, Exception exception, StreamId stream, string consumer, long sequence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stream agent of {Stream} for {Consumer} hit a storage error; it retries")]
     internal static partial void LogAgentError(ILogger logger, Exception exception, StreamId stream, string consumer);

@@ -1,19 +1,36 @@
 namespace Orchestrator.Runtime.Streams.Durable;
 
-/// <summary>Delivers one durable stream to one consumer, in order: reads after the stored offset, hands each item over,
-/// acknowledges it, and on failure retries it until the attempt limit sends it to the dead-letter list.</summary>
+/// <summary>Delivers one durable stream to one consumer, in order: reads a batch after the stored offset, hands each item
+/// over, acknowledges the items handled together at the end of the batch (after the consumer's
+/// <see cref="IStreamAcknowledgementObserver"/> hook, if any), and on failure retries an item until the attempt limit
+/// sends it to the dead-letter list.</summary>
 internal sealed class StreamConsumerAgent(
     StreamId stream,
     string consumer,
     Func<StoredStreamItem, int, Task> deliver,
+    Func<long, Task>? beforeAcknowledge,
     DurableStreamProvider provider) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _stopLock = new();
     private Task _run = Task.CompletedTask;
+    private Task? _stopped;
 
     public void Start() => _run = Task.Run(RunAsync);
 
-    public async Task StopAsync()
+    /// <summary>Stops delivery once the item being delivered is handled; later calls wait for the same stop (a removed
+    /// consumer's subscription handle may still be unsubscribed).</summary>
+    public Task StopAsync()
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= StopOnceAsync();
+        }
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    private async Task StopOnceAsync()
     {
         await _stop.CancelAsync();
         try
@@ -26,8 +43,6 @@ internal sealed class StreamConsumerAgent(
 
         Dispose();
     }
-
-    public void Dispose() => _stop.Dispose();
 
     private async Task RunAsync()
     {
@@ -53,37 +68,47 @@ internal sealed class StreamConsumerAgent(
                         continue;
                     }
 
-                    foreach (var item in items)
+                    long? handled = null;
+                    try
                     {
-                        var attempt = failures + 1;
-                        try
+                        foreach (var item in items)
                         {
-                            await deliver(item, attempt);
-                        }
-                        catch (Exception e) when (!token.IsCancellationRequested)
-                        {
-                            DurableStreamProvider.LogDeliveryFailed(provider.Logger, e, stream, consumer, item.Sequence, attempt);
-                            var error = $"{e.GetType().Name}: {e.Message}";
-                            failures = await store.RecordFailureAsync(stream, consumer, error, CancellationToken.None);
-                            if (failures >= options.StreamMaxDeliveryAttempts)
+                            var attempt = failures + 1;
+                            try
                             {
-                                await store.DeadLetterAsync(stream, consumer, item, error, failures, provider.Clock.GetUtcNow(), CancellationToken.None);
-                                DurableStreamProvider.LogDeadLettered(provider.Logger, stream, consumer, item.Sequence, failures);
-                                offset = item.Sequence;
-                                failures = 0;
-                                tracker.AcknowledgedUpTo(offset);
-                                continue;
+                                await deliver(item, attempt);
+                            }
+                            catch (Exception e) when (!token.IsCancellationRequested)
+                            {
+                                // The failure count belongs to the item after the stored offset: store what was handled first.
+                                offset = await AcknowledgeAsync(handled, offset);
+                                handled = null;
+                                DurableStreamProvider.LogDeliveryFailed(provider.Logger, e, stream, consumer, item.Sequence, attempt);
+                                var error = $"{e.GetType().Name}: {e.Message}";
+                                failures = await store.RecordFailureAsync(stream, consumer, error, CancellationToken.None);
+                                if (failures >= options.StreamMaxDeliveryAttempts)
+                                {
+                                    await store.DeadLetterAsync(stream, consumer, item, error, failures, provider.Clock.GetUtcNow(), CancellationToken.None);
+                                    DurableStreamProvider.LogDeadLettered(provider.Logger, stream, consumer, item.Sequence, failures);
+                                    offset = item.Sequence;
+                                    failures = 0;
+                                    tracker.AcknowledgedUpTo(offset);
+                                    continue;
+                                }
+
+                                await Task.Delay(options.StreamRetryDelay, provider.Clock, token);
+                                break;
                             }
 
-                            await Task.Delay(options.StreamRetryDelay, provider.Clock, token);
-                            break;
+                            handled = item.Sequence;
+                            failures = 0;
+                            provider.Delivered(stream);
                         }
-
-                        await store.AcknowledgeAsync(stream, consumer, item.Sequence, CancellationToken.None);
-                        offset = item.Sequence;
-                        failures = 0;
-                        tracker.AcknowledgedUpTo(offset);
-                        provider.Delivered(stream);
+                    }
+                    finally
+                    {
+                        // Items handled are acknowledged together, after the batch (or when delivery stops).
+                        offset = await AcknowledgeAsync(handled, offset);
                     }
                 }
             }
@@ -97,5 +122,38 @@ internal sealed class StreamConsumerAgent(
                 await Task.Delay(options.StreamRetryDelay, provider.Clock, token).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>Acknowledges every item up to <paramref name="handled"/> (when set) and returns the new offset; when the
+    /// consumer's acknowledgement hook throws, nothing is acknowledged and the items are delivered again.</summary>
+    private async Task<long> AcknowledgeAsync(long? handled, long offset)
+    {
+        if (handled is not { } sequence)
+        {
+            return offset;
+        }
+
+        if (beforeAcknowledge is not null)
+        {
+            try
+            {
+                await beforeAcknowledge(sequence);
+            }
+            catch (Exception e)
+            {
+                // Nothing is acknowledged: the items are read and delivered again (the consumer drops what it handled).
+                if (!_stop.IsCancellationRequested && !provider.Stopping.IsCancellationRequested)
+                {
+                    DurableStreamProvider.LogAcknowledgementRefused(provider.Logger, e, stream, consumer, sequence);
+                    await Task.Delay(provider.Options.StreamRetryDelay, provider.Clock, provider.Stopping).ContinueWith(static _ => { }, TaskScheduler.Default);
+                }
+
+                return offset;
+            }
+        }
+
+        await provider.Store.AcknowledgeAsync(stream, consumer, sequence, CancellationToken.None);
+        provider.Tracker(stream).AcknowledgedUpTo(sequence);
+        return sequence;
     }
 }

@@ -16,4 +16,7 @@ internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) 
         ArgumentNullException.ThrowIfNull(observer);
         return Task.FromResult(provider.Subscribe(id, observer));
     }
+
+    /// <summary>Live streams keep no consumers: nothing to remove.</summary>
+    public Task RemoveConsumerAsync(string consumer) => Task.CompletedTask;
 }

@@ -1,0 +1,168 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.OpenApi;
+using Orchestrator.Api.Problems;
+using Orchestrator.Loops;
+using Orchestrator.Queries;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.Api.Loops;
+
+/// <summary><c>/api/loops</c>: the loops of runs with their live counters, pausing, resuming and stopping them, and
+/// their logs. A loop's id is <c>{runId}:{loop}</c> (the colon may be sent as <c>%3A</c>).</summary>
+public static class LoopsApi
+{
+    /// <summary>The most log lines one read returns.</summary>
+    public const int MaxLogLines = 1_000;
+
+    /// <summary>Log lines returned when the request gives no <c>limit</c>.</summary>
+    public const int DefaultLogLines = 100;
+
+    public static IEndpointRouteBuilder MapLoopsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiEndpoints.Prefix}/loops").WithTags("loops");
+        group.MapGet("", ListAsync).WithName("ListLoops")
+            .WithSummary("Loops, newest first, paged, with live counters; optionally of one run (?runId=) and in one state (?state=).")
+            .WithProblems(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetLoop").WithSummary("A loop ({runId}:{loop}): state, counters, node health.")
+            .WithProblems(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/pause", PauseAsync).WithName("PauseLoop")
+            .WithSummary("Pauses a loop: no new iteration starts; the one under way finishes. Body {reason?} optional.")
+            .DescribesBody<LoopActionRequest>(required: false, JsonBody.Expected)
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+        group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeLoop").WithSummary("Resumes a paused loop.")
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/stop", StopAsync).WithName("StopLoop")
+            .WithSummary("Stops a loop for good: the iteration under way is cancelled and its queue subscription removed. Body {reason?} optional.")
+            .DescribesBody<LoopActionRequest>(required: false, JsonBody.Expected)
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+        group.MapGet("/{id}/logs", GetLogsAsync).WithName("GetLoopLogs")
+            .WithSummary("The loop's log after ?after=seq, oldest first, optionally of one ?node=; at most ?limit= lines (default 100, at most 1000).")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Ok<Page<LoopSnapshot>>, ProblemHttpResult>> ListAsync(
+        string? runId, string? state, string? limit, string? cursor, IGrainFactory grains)
+    {
+        if (QueryParameters.TryEnum<LoopStatus>(state, nameof(state), out var loopState) is { } badState)
+        {
+            return badState;
+        }
+
+        if (QueryParameters.TryPageSize(limit, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        Page<LoopSummary> page;
+        try
+        {
+            var run = string.IsNullOrEmpty(runId) ? null : runId;
+            page = await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListLoopsAsync(run, loopState, size, cursor);
+        }
+        catch (ArgumentException)
+        {
+            return ApiProblems.BadRequest(nameof(cursor), $"cursor '{cursor}' is not a cursor returned by a listing");
+        }
+
+        var loops = await Task.WhenAll(page.Items.Select(summary => ReadLiveAsync(summary, grains)));
+        return TypedResults.Ok(new Page<LoopSnapshot>(loops, page.Cursor));
+    }
+
+    private static Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        CallAsync(id, grains, loop => loop.GetAsync());
+
+    private static async Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> PauseAsync(
+        string id, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<LoopActionRequest>(http, required: false, cancellationToken);
+        return problem ?? await CallAsync(id, grains, loop => loop.PauseAsync(request?.Reason));
+    }
+
+    private static Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> ResumeAsync(string id, IGrainFactory grains) =>
+        CallAsync(id, grains, loop => loop.ResumeAsync());
+
+    private static async Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> StopAsync(
+        string id, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<LoopActionRequest>(http, required: false, cancellationToken);
+        return problem ?? await CallAsync(id, grains, loop => loop.StopAsync(request?.Reason));
+    }
+
+    private static async Task<Results<Ok<LoopLogList>, ProblemHttpResult>> GetLogsAsync(
+        string id, string? node, string? after, string? limit, IGrainFactory grains)
+    {
+        if (QueryParameters.TryLong(after, nameof(after), 0, long.MaxValue, 0, out var afterSeq) is { } badAfter)
+        {
+            return badAfter;
+        }
+
+        if (QueryParameters.TryInt(limit, nameof(limit), 1, MaxLogLines, DefaultLogLines, out var maxCount) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        if (!LoopIds.TryParse(id, out _, out _))
+        {
+            return NotALoop(id);
+        }
+
+        try
+        {
+            var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = afterSeq, Limit = maxCount };
+            return TypedResults.Ok(new LoopLogList(await grains.GetGrain<ILoopGrain>(id).GetLogsAsync(query)));
+        }
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    /// <summary>The loop as its grain has it now; as the view row has it if the grain no longer knows the loop.</summary>
+    private static async Task<LoopSnapshot> ReadLiveAsync(LoopSummary summary, IGrainFactory grains)
+    {
+        try
+        {
+            return await grains.GetGrain<ILoopGrain>(summary.Id).GetAsync();
+        }
+        catch (KeyNotFoundException)
+        {
+            return new LoopSnapshot
+            {
+                Id = summary.Id,
+                RunId = summary.RunId,
+                Workflow = summary.Workflow,
+                Loop = summary.Loop,
+                State = summary.State,
+                CreatedAt = summary.CreatedAt,
+                StoppedAt = summary.StoppedAt,
+                Reason = summary.Reason,
+            };
+        }
+    }
+
+    private static async Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> CallAsync(
+        string id, IGrainFactory grains, Func<ILoopGrain, Task<LoopSnapshot>> call)
+    {
+        // A key that is not {runId}:{loop} never names a loop: answered without activating a grain for it.
+        if (!LoopIds.TryParse(id, out _, out _))
+        {
+            return NotALoop(id);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await call(grains.GetGrain<ILoopGrain>(id)));
+        }
+        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static ProblemHttpResult NotALoop(string id) =>
+        ApiProblems.NotFound($"Loop '{id}' does not exist: a loop's id is {{runId}}:{{loop}}.", "id");
+}

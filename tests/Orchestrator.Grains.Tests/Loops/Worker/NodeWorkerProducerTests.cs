@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Grains.Tests.Loops.Worker.TestNodes;
+using Orchestrator.Grains.Tests.Nodes.TestNodes;
+using Orchestrator.Loops.Worker;
+using Orchestrator.Nodes;
+// Orchestrator.Grains.Tests.Loops has a CountingProducer of its own, which an enclosing namespace would prefer.
+using FiniteProducer = Orchestrator.Grains.Tests.Nodes.TestNodes.CountingProducer;
+
+namespace Orchestrator.Grains.Tests.Loops.Worker;
+
+public sealed class NodeWorkerProducerTests : IAsyncLifetime
+{
+    private readonly NodeWorkerProcess _worker = new("loop-producers", NullLogger.Instance);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
+
+    [Fact]
+    public async Task ProduceAsync_AdvancesTheProducerOnlyAsFarAsPulled_WhenValuesAreTakenOneAtATime()
+    {
+        var values = _worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), CancellationToken.None);
+        var enumerator = values.GetAsyncEnumerator();
+        var taken = new List<int>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(WorkerCalls.Bound));
+                taken.Add(enumerator.Current!.GetValue<int>());
+            }
+
+            var progress = await _worker.RunAsync<ProducerProgressNode>("progress");
+            Assert.Equal(3, progress!["yielded"]!.GetValue<int>());
+            Assert.False(progress["closed"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await enumerator.DisposeAsync();
+        }
+
+        Assert.Equal([1, 2, 3], taken);
+        var afterClose = await _worker.RunAsync<ProducerProgressNode>("progress");
+        Assert.Equal(3, afterClose!["yielded"]!.GetValue<int>());
+        Assert.True(afterClose["closed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ProduceAsync_EndsTheEnumeration_WhenTheProducerIsDone()
+    {
+        var values = new List<int>();
+        var config = WorkerCalls.Config("counting", new JsonObject { ["count"] = 4 });
+
+        await foreach (var value in _worker.ProduceAsync(WorkerCalls.ClassOf<FiniteProducer>(), config, WorkerCalls.Data(), CancellationToken.None))
+        {
+            values.Add(value!.GetValue<int>());
+        }
+
+        Assert.Equal([1, 2, 3, 4], values);
+    }
+
+    [Fact]
+    public async Task ProduceAsync_ThrowsOperationCanceled_WhenTheEnumerationIsCancelled()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var values = _worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), cancellation.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var value in values)
+            {
+                if (value!.GetValue<int>() == 2)
+                {
+                    await cancellation.CancelAsync();
+                }
+            }
+        });
+
+        var progress = await _worker.RunAsync<ProducerProgressNode>("progress");
+        Assert.Equal(2, progress!["yielded"]!.GetValue<int>());
+        Assert.True(progress["closed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ProduceAsync_ThrowsNodeExecutionException_WhenTheNodeIsNotAProducer()
+    {
+        var failure = await Assert.ThrowsAsync<NodeExecutionException>(async () =>
+        {
+            await foreach (var _ in _worker.ProduceAsync(WorkerCalls.ClassOf<EchoNode>(), WorkerCalls.Config("echo"), WorkerCalls.Data(), CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Contains("not a producer", failure.Message, StringComparison.Ordinal);
+    }
+}

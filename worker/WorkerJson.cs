@@ -1,0 +1,12 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Orchestrator.Worker;
+
+/// <summary>The JSON conventions of the protocol: camelCase properties, UTF-8 without a byte order mark.</summary>
+internal static class WorkerJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+}
