@@ -33,6 +33,7 @@ internal static class SiloHostBuilderExtensions
             silo.Configure(o =>
             {
                 o.ShutdownTimeout = options.ShutdownTimeout;
+                o.StreamCapacity = options.QueueCapacity;
                 if (options.SiloName is { } name)
                 {
                     o.SiloName = name;

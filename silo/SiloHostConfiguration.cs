@@ -14,6 +14,7 @@ internal static class SiloHostConfiguration
         ["--plugins"] = nameof(SiloHostOptions.Plugins),
         ["--silo-name"] = nameof(SiloHostOptions.SiloName),
         ["--shutdown-timeout"] = nameof(SiloHostOptions.ShutdownTimeout),
+        ["--queue-capacity"] = nameof(SiloHostOptions.QueueCapacity),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

@@ -1,7 +1,7 @@
 namespace Orchestrator.Silo;
 
 /// <summary>Settings of the silo executable, from standard configuration: command line (<c>--storage memory</c>,
-/// <c>--data-dir ./data</c>, <c>--silo-name a</c>, <c>--shutdown-timeout 00:00:20</c>), environment
+/// <c>--data-dir ./data</c>, <c>--silo-name a</c>, <c>--shutdown-timeout 00:00:20</c>, <c>--queue-capacity 10000</c>), environment
 /// (<c>ORCHESTRATOR_STORAGE</c>, <c>ORCHESTRATOR_DATADIR</c>, or unprefixed <c>Storage</c>, <c>DataDir</c>) and
 /// <c>appsettings.json</c>. The command line wins.</summary>
 internal sealed class SiloHostOptions
@@ -33,6 +33,10 @@ internal sealed class SiloHostOptions
     /// <summary>Bound on letting running turns finish and flushing storage on shutdown.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>The most messages a queue (a durable stream) holds unhandled by some consumer before <c>queue.push</c>
+    /// waits (<c>--queue-capacity</c>).</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -62,6 +66,11 @@ internal sealed class SiloHostOptions
         if (ShutdownTimeout <= TimeSpan.Zero)
         {
             problems.Add($"The shutdown timeout (--shutdown-timeout, ORCHESTRATOR_SHUTDOWNTIMEOUT) must be positive, not {ShutdownTimeout}.");
+        }
+
+        if (QueueCapacity < 1)
+        {
+            problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
         }
 
         return problems;

@@ -40,8 +40,11 @@ public sealed class SiloHostOptionsTests
     [Fact]
     public void Validate_ReportsEveryProblem_WhenSeveralSettingsAreWrong()
     {
-        var options = new SiloHostOptions { Storage = "sqlite", DataDir = " ", SiloName = "", ShutdownTimeout = TimeSpan.Zero };
+        var options = new SiloHostOptions { Storage = "sqlite", DataDir = " ", SiloName = "", ShutdownTimeout = TimeSpan.Zero, QueueCapacity = 0 };
 
-        Assert.Equal(3, options.Validate().Count);
+        var problems = options.Validate();
+
+        Assert.Equal(4, problems.Count);
+        Assert.Contains(problems, p => p.Contains("--queue-capacity", StringComparison.Ordinal));
     }
 }

@@ -51,6 +51,25 @@ public sealed class SampleRunTests
         Assert.Equal("hello", JsonNode.Parse(echoed["body"]!.GetValue<string>())!["greeting"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task SensorPipelineSample_AggregatesEveryReadingThatTheSensorLoopPushes()
+    {
+        await using var host = await EngineHost.StartAsync();
+        await host.PutAsync(await File.ReadAllTextAsync(Sample("sensor-pipeline.yaml")));
+        var run = await host.StartRunAsync("sensor-pipeline");
+
+        var aggregate = await Loops.LoopTesting.WaitForLoopAsync(host, run.RunId, "aggregate", loop => loop.Completed >= 3);
+        var stats = aggregate.Nodes["stats"].LastOutput!;
+        Assert.True(stats["count"]!.GetValue<long>() >= 3, stats.ToJsonString());
+        Assert.True(stats["min"]!.GetValue<double>() <= stats["mean"]!.GetValue<double>());
+        Assert.True(stats["mean"]!.GetValue<double>() <= stats["max"]!.GetValue<double>());
+        Assert.Equal(0, aggregate.Errors);
+        var logs = await host.Grains.GetGrain<Orchestrator.Loops.ILoopGrain>(aggregate.Id).GetLogsAsync(new Orchestrator.Loops.LoopLogQuery { Node = "report" });
+        Assert.Contains(logs, line => System.Text.RegularExpressions.Regex.IsMatch(line.Message, @"^\d+ readings, mean -?[\d.]+$"));
+
+        await host.Run(run.RunId).CancelAsync("done");
+    }
+
     private static string Sample(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
