@@ -31,6 +31,8 @@ internal static class LoopBenchmark
                 Services = services => services.AddWorkflowEngine(),
             });
             Console.WriteLine($"loops on SQLite, {Environment.ProcessorCount} cores");
+            // Warm-up (JIT, first activations), not printed.
+            await EmptyLoopAsync(silo, "thread", "warmup", "{ type: noop }", 2_000, print: false);
             foreach (var pool in new[] { "thread", "async" })
             {
                 await EmptyLoopAsync(silo, pool, "noop", "{ type: noop }", iterations);
@@ -48,7 +50,7 @@ internal static class LoopBenchmark
         }
     }
 
-    private static async Task EmptyLoopAsync(TestSilo silo, string pool, string kind, string node, int iterations)
+    private static async Task EmptyLoopAsync(TestSilo silo, string pool, string kind, string node, int iterations, bool print = true)
     {
         var name = $"empty-{pool}-{kind}";
         await PutAsync(silo, $$"""
@@ -66,6 +68,11 @@ internal static class LoopBenchmark
         var loop = silo.GrainFactory.GetGrain<ILoopGrain>(LoopIds.For(runId, "main"));
         var done = await WaitAsync(loop, l => l.State.IsEnded());
         var elapsed = stopwatch.Elapsed;
+        if (!print)
+        {
+            return;
+        }
+
         Console.WriteLine($"  empty loop, pool {pool,-7} ({kind} node): {done.Completed:N0} iterations in {elapsed.TotalSeconds:0.00} s = {done.Completed / elapsed.TotalSeconds:N0} iterations/s");
     }
 
