@@ -17,25 +17,12 @@ internal static class EngineBenchmark
     {
         var width = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
         var iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
-        var directory = Path.Combine(Path.GetTempPath(), $"orchestrator-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
-        {
-            await using var silo = await TestSilo.StartAsync(new TestSiloOptions
-            {
-                GrainAssemblies = [typeof(EngineOptions).Assembly],
-                SqlitePath = Path.Combine(directory, "bench.db"),
-                Services = services => services.AddWorkflowEngine(),
-            });
-            Console.WriteLine($"workflow engine on SQLite, {Environment.ProcessorCount} cores");
-            await FanOutAsync(silo, width);
-            await GraphAsync(silo, iterations);
-            Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var host = await SqliteEngineSilo.StartAsync();
+        var silo = host.Silo;
+        Console.WriteLine($"workflow engine on SQLite, {Environment.ProcessorCount} cores");
+        await FanOutAsync(silo, width);
+        await GraphAsync(silo, iterations);
+        Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
     }
 
     private static async Task FanOutAsync(TestSilo silo, int width)

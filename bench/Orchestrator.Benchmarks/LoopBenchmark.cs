@@ -20,34 +20,21 @@ internal static class LoopBenchmark
     {
         var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
         var messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
-        var directory = Path.Combine(Path.GetTempPath(), $"orchestrator-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
+        await using var host = await SqliteEngineSilo.StartAsync();
+        var silo = host.Silo;
+        Console.WriteLine($"loops on SQLite, {Environment.ProcessorCount} cores");
+        // Warm-up (JIT, first activations), not printed.
+        await EmptyLoopAsync(silo, "thread", "warmup", "{ type: noop }", 2_000, print: false);
+        foreach (var pool in new[] { "thread", "async" })
         {
-            await using var silo = await TestSilo.StartAsync(new TestSiloOptions
-            {
-                GrainAssemblies = [typeof(EngineOptions).Assembly],
-                SqlitePath = Path.Combine(directory, "bench.db"),
-                Services = services => services.AddWorkflowEngine(),
-            });
-            Console.WriteLine($"loops on SQLite, {Environment.ProcessorCount} cores");
-            // Warm-up (JIT, first activations), not printed.
-            await EmptyLoopAsync(silo, "thread", "warmup", "{ type: noop }", 2_000, print: false);
-            foreach (var pool in new[] { "thread", "async" })
-            {
-                await EmptyLoopAsync(silo, pool, "noop", "{ type: noop }", iterations);
-                await EmptyLoopAsync(silo, pool, "dotnet", $"{{ type: dotnet, class: {typeof(PassNode).FullName} }}", iterations);
-            }
+            await EmptyLoopAsync(silo, pool, "noop", "{ type: noop }", iterations);
+            await EmptyLoopAsync(silo, pool, "dotnet", $"{{ type: dotnet, class: {typeof(PassNode).FullName} }}", iterations);
+        }
 
-            await EmptyLoopAsync(silo, "process", "dotnet", $"{{ type: dotnet, class: {typeof(PassNode).FullName} }}", iterations / 4);
-            await QueueAsync(silo, messages, "blocking");
-            await QueueAsync(silo, messages, "nonblocking");
-            Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        await EmptyLoopAsync(silo, "process", "dotnet", $"{{ type: dotnet, class: {typeof(PassNode).FullName} }}", iterations / 4);
+        await QueueAsync(silo, messages, "blocking");
+        await QueueAsync(silo, messages, "nonblocking");
+        Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
     }
 
     private static async Task EmptyLoopAsync(TestSilo silo, string pool, string kind, string node, int iterations, bool print = true)

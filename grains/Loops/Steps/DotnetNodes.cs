@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
 using Orchestrator.Nodes;
+using Orchestrator.Nodes.Dotnet;
 using Orchestrator.Nodes.Executors;
 
 namespace Orchestrator.Loops.Steps;
@@ -35,37 +35,12 @@ internal static class DotnetNodes
         IdempotencyKey = context.IdempotencyKey(node, attempt),
     };
 
-    public static BaseNode Create(IServiceProvider services, Type nodeClass, string node)
-    {
-        try
-        {
-            return (BaseNode)ActivatorUtilities.CreateInstance(services, nodeClass);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new NodeExecutionException($"dotnet node '{node}': {nodeClass.FullName} could not be created: {e.Message}", e);
-        }
-    }
-
-    public static async ValueTask DisposeAsync(BaseNode? instance)
-    {
-        switch (instance)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
     /// <summary>The values of a <see cref="ProducerNode"/> running in the silo: one instance, initialized once.</summary>
     public static async IAsyncEnumerable<JsonNode?> ProduceAsync(
         IServiceProvider services, Type producerClass, NodeConfig config, NodeData data,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var instance = Create(services, producerClass, config.Name);
+        var instance = NodeInstances.Create(services, producerClass, config.Name);
         try
         {
             if (instance is not ProducerNode producer)
@@ -81,7 +56,7 @@ internal static class DotnetNodes
         }
         finally
         {
-            await DisposeAsync(instance);
+            await NodeInstances.DisposeAsync(instance);
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
 using Orchestrator.Nodes;
+using Orchestrator.Nodes.Dotnet;
 using Orchestrator.Nodes.Executors;
 
 namespace Orchestrator.Loops.Steps;
@@ -40,7 +41,7 @@ internal sealed class DotnetStep(
 
     protected override async ValueTask ReleaseAsync()
     {
-        await DotnetNodes.DisposeAsync(_instance);
+        await NodeInstances.DisposeAsync(_instance);
         _instance = null;
         _creating.Dispose();
     }
@@ -57,7 +58,7 @@ internal sealed class DotnetStep(
         {
             if (_instance is null)
             {
-                var created = DotnetNodes.Create(services, nodeClass, Node);
+                var created = NodeInstances.Create(services, nodeClass, Node);
                 await created.InitializeAsync(DotnetNodes.ConfigFor(Definition, Node, context), cancellationToken);
                 Volatile.Write(ref _instance, created);
             }

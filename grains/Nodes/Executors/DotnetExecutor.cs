@@ -24,15 +24,7 @@ internal sealed class DotnetExecutor(DotnetNodeCatalog catalog, IServiceProvider
         var type = catalog.Resolve(className);
         cancellationToken.ThrowIfCancellationRequested();
 
-        BaseNode node;
-        try
-        {
-            node = (BaseNode)ActivatorUtilities.CreateInstance(services, type);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new NodeExecutionException($"dotnet node '{invocation.Node}': {className} could not be created: {exception.Message}", exception);
-        }
+        var node = NodeInstances.Create(services, type, invocation.Node);
 
         try
         {
@@ -64,7 +56,7 @@ internal sealed class DotnetExecutor(DotnetNodeCatalog catalog, IServiceProvider
         }
         finally
         {
-            await DisposeAsync(node);
+            await NodeInstances.DisposeAsync(node);
         }
     }
 
@@ -111,18 +103,5 @@ internal sealed class DotnetExecutor(DotnetNodeCatalog catalog, IServiceProvider
         }
 
         return values;
-    }
-
-    private static async ValueTask DisposeAsync(BaseNode node)
-    {
-        switch (node)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
     }
 }

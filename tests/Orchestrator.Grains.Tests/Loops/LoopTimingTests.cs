@@ -72,6 +72,7 @@ public sealed class LoopTimingTests : IAsyncLifetime
         await probe.WaitForAsync("record", 4);
         // ...and the fifth waits for room.
         var waiting = await _host.WaitForLoopAsync(runId, "main", loop => loop.Iterations == 5 && loop.InFlight == 4);
+        await probe.WaitForAsync("entered", 4);
         Assert.Equal(4, probe.Count("entered"));
         Assert.Equal(4, probe.Count("record"));
         Assert.Equal(4, waiting.MaxInFlight);
