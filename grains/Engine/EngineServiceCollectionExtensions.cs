@@ -26,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSchedules();
         services.AddQueues();
         services.AddSingleton<Loops.LoopRunnerFactory>();
+        services.AddSingleton<Loops.LoopMetrics>();
         return services;
     }
 }

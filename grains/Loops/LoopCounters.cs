@@ -16,8 +16,13 @@ internal sealed class LoopCounters
     private long _changes;
     private LoopErrorInfo? _lastError;
 
-    public LoopCounters(LoopDefinition loop, WorkflowDefinition definition, LoopCounterState saved, TimeProvider clock)
+    private readonly LoopMetrics _metrics;
+    private readonly LoopTags _tags;
+
+    public LoopCounters(LoopDefinition loop, WorkflowDefinition definition, LoopCounterState saved, TimeProvider clock, LoopMetrics metrics, LoopTags tags)
     {
+        _metrics = metrics;
+        _tags = tags;
         _rate = new IterationRate(clock);
         _iterations = saved.Iterations;
         _completed = saved.Completed;
@@ -53,6 +58,7 @@ internal sealed class LoopCounters
     public long IterationStarted()
     {
         _rate.Add();
+        _metrics.IterationStarted(_tags);
         Interlocked.Increment(ref _changes);
         return Interlocked.Increment(ref _iterations);
     }
@@ -66,6 +72,7 @@ internal sealed class LoopCounters
     public void IterationFailed(LoopErrorInfo error)
     {
         Interlocked.Increment(ref _errors);
+        _metrics.IterationFailed(_tags);
         lock (_lock)
         {
             _lastError = error;
@@ -77,12 +84,21 @@ internal sealed class LoopCounters
     public void DuplicateDropped()
     {
         Interlocked.Increment(ref _duplicates);
+        _metrics.DuplicateDropped(_tags);
         Interlocked.Increment(ref _changes);
     }
 
-    public void HandedOff() => Interlocked.Increment(ref _inFlight);
+    public void HandedOff()
+    {
+        Interlocked.Increment(ref _inFlight);
+        _metrics.HandOff(_tags, 1);
+    }
 
-    public void HandOffFinished() => Interlocked.Decrement(ref _inFlight);
+    public void HandOffFinished()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _metrics.HandOff(_tags, -1);
+    }
 
     public void NodeChanged() => Interlocked.Increment(ref _changes);
 

@@ -19,6 +19,7 @@ internal sealed partial class LoopGrain(
     [PersistentState("loop")] IPersistentState<LoopState> store,
     DefinitionCache definitions,
     LoopRunnerFactory runners,
+    LoopMetrics metrics,
     EngineOptions engine,
     TimeProvider clock,
     ILogger<LoopGrain> logger) : Grain, ILoopGrain
@@ -266,7 +267,7 @@ internal sealed partial class LoopGrain(
     {
         await LoadDefinitionAsync(Loop.Workflow, Loop.Version);
         Loop.Epoch++;
-        _counters ??= new LoopCounters(LoopDefinition, _definition!.Definition, Loop.Counters, clock);
+        _counters ??= new LoopCounters(LoopDefinition, _definition!.Definition, Loop.Counters, clock, metrics, new LoopTags(Loop.Workflow, Loop.Loop));
         _window ??= new QueueWindow(Loop.LastSequence, Loop.RecentMessageIds);
         await WriteAsync();
         try

@@ -123,6 +123,13 @@ public sealed class LoopsApiTests(RestApiHost host)
             Assert.Equal(id, Assert.Single(byState.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
             Assert.Empty((await host.GetJsonAsync($"/api/loops?runId={runId}&state=stopped")).GetProperty("items").EnumerateArray());
 
+            // Iterations are counted on the Prometheus endpoint too, per workflow and loop name.
+            using (var metrics = await host.Client.GetAsync(new Uri("/metrics", UriKind.Relative)))
+            {
+                var text = await metrics.Content.ReadAsStringAsync();
+                Assert.Matches($$"""orchestrator_loop_iterations_total\{(loop="tick",workflow="{{name}}"|workflow="{{name}}",loop="tick")\} [1-9]""", text);
+            }
+
             // The colon sent as is reaches the same loop.
             Assert.Equal(id, (await host.GetJsonAsync($"/api/loops/{id}")).GetProperty("id").GetString());
 
