@@ -108,6 +108,46 @@ public sealed class LoopQueueTests
         await host.Run(runId).CancelAsync("done");
     }
 
+    [Fact]
+    public async Task FullQueue_MakesThePushingLoopWait_UntilTheConsumerCatchesUp()
+    {
+        await using var host = await EngineHost.StartAsync(silo: options =>
+        {
+            options.StreamCapacity = 3;
+            options.StreamPublishTimeout = TimeSpan.FromMinutes(5);
+        });
+        var runId = await host.StartAsync($$"""
+            name: queue-backpressure
+            loops:
+              source:
+                producer: { type: interval, every: 1ms }
+                chain: [ { node: stamp }, { node: push } ]
+              sink:
+                producer: { type: queue, queue: backpressure }
+                chain: [ { node: hold } ]
+            nodes:
+              stamp: { type: set, values: { n: "iteration" } }
+              push: { type: queue.push, queue: backpressure, value: "${data}" }
+              hold: { type: dotnet, class: {{GateClass}} }
+            """);
+        var probe = LoopProbe.For(runId);
+
+        // The sink holds the first message; three stored messages fill the queue, so the fourth push waits.
+        await probe.WaitForAsync("entered", 1);
+        await host.WaitForLoopAsync(runId, "source", loop => loop.Iterations == 4 && loop.Nodes["push"].Succeeded == 3);
+        await Task.Delay(300);
+        var waiting = await host.Loop(runId, "source").GetAsync();
+        Assert.Equal(4, waiting.Iterations);
+        Assert.Equal(3, waiting.Nodes["push"].Succeeded);
+        Assert.Equal(0, waiting.Errors);
+
+        probe.Open(1_000);
+        await host.WaitForLoopAsync(runId, "source", loop => loop.Nodes["push"].Succeeded >= 10);
+        await host.WaitForLoopAsync(runId, "sink", loop => loop.Completed >= 10);
+        await host.Run(runId).CancelAsync("done");
+        probe.Open(1_000);
+    }
+
     private static int Distinct(IReadOnlyList<ProbeEntry> entries, string loop) =>
         entries.Where(e => e.What == loop).Select(e => e.Value!.GetValue<int>()).Distinct().Count();
 

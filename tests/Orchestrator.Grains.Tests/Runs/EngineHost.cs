@@ -6,6 +6,7 @@ using Orchestrator.Errors;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Runtime;
+using Orchestrator.Runtime.Hosting;
 using Orchestrator.Runtime.Testing;
 using Orchestrator.Workflows;
 
@@ -31,7 +32,8 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IGrainFactory Grains => Silo.GrainFactory;
 
-    public static async Task<EngineHost> StartAsync(FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null)
+    public static async Task<EngineHost> StartAsync(
+        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<SiloOptions>? silo = null)
     {
         var recorder = new EventRecorder();
         var options = new TestSiloOptions
@@ -39,6 +41,7 @@ internal sealed class EngineHost : IAsyncDisposable
             GrainAssemblies = [typeof(EngineOptions).Assembly],
             Clock = clock,
             SqlitePath = sqlitePath,
+            Configure = silo,
             Services = services => services.AddWorkflowEngine(engine),
         };
         var host = new EngineHost(await TestSilo.StartAsync(options), options, recorder);
