@@ -45,6 +45,14 @@ internal sealed partial class LoopGrain(
     {
         if (Loop.Exists && !Loop.Status.IsEnded())
         {
+            // The run may have ended while this loop's stop was on its way (the silo died in between).
+            var run = await GrainFactory.GetGrain<IRunGrain>(Loop.RunId).GetAsync();
+            if (run.Status.IsFinished())
+            {
+                await EndAsync(LoopStatus.Stopped, $"run {Loop.RunId} is {RunState.StatusName(run.Status)}");
+                return;
+            }
+
             Log.Info($"resuming after the silo started again ({Loop.Status.Name()})");
             await StartRunnerAsync();
         }
