@@ -15,6 +15,6 @@ public sealed record LoopDefinition
     /// <summary>What a failed iteration does to the loop, one of <see cref="LoopErrorPolicies"/>. Default <see cref="LoopErrorPolicies.Continue"/>.</summary>
     public string OnError { get; init; } = LoopErrorPolicies.Continue;
 
-    /// <summary>The cap on unfinished non-blocking work; unbounded when absent.</summary>
+    /// <summary>The cap on unfinished non-blocking work; 100 when absent (a loop is never unbounded).</summary>
     public int? MaxInFlight { get; init; }
 }
