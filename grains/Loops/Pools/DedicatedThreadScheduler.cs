@@ -3,10 +3,9 @@ using System.Collections.Concurrent;
 namespace Orchestrator.Loops.Pools;
 
 /// <summary>Runs every task queued to it on one thread of its own, in order.</summary>
-#pragma warning disable CA1001 // the collection is never disposed: late continuations may still try to add to it
 internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
-#pragma warning restore CA1001
 {
+    // Never disposed: a late continuation may still try to add to it (see QueueTask).
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread _thread;
 
@@ -16,17 +15,15 @@ internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
         _thread.Start();
     }
 
-    /// <summary>The thread's managed id.</summary>
-    public int ThreadId => _thread.ManagedThreadId;
-
     public override int MaximumConcurrencyLevel => 1;
 
     public void Dispose()
     {
         _tasks.CompleteAdding();
+        // A node that never returns keeps its thread: it is a background thread, left behind after a bounded wait.
         if (Thread.CurrentThread != _thread)
         {
-            _thread.Join();
+            _thread.Join(TimeSpan.FromSeconds(10));
         }
     }
 
