@@ -20,9 +20,12 @@ public sealed class RestApiHost : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        Factory.UseKestrel(0);
-        Client = Factory.CreateClient();
-        Client.Timeout = TimeSpan.FromSeconds(90);
+        // An explicit listen endpoint rather than UseKestrel(0): with port 0 the factory rewrites the server's
+        // addresses after the app has started binding them, a race that sometimes fails the start.
+        var port = SiloProcess.FreePort();
+        Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        Factory.StartServer();
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(90) };
         return Task.CompletedTask;
     }
 
