@@ -68,7 +68,8 @@ public static class LoopsApi
             return ApiProblems.BadRequest(nameof(cursor), $"cursor '{cursor}' is not a cursor returned by a listing");
         }
 
-        var loops = await Task.WhenAll(page.Items.Select(summary => ReadLiveAsync(summary, grains)));
+        // The view row is written with the loop's state, so its grain knows it; the grain has the live counters.
+        var loops = await Task.WhenAll(page.Items.Select(summary => grains.GetGrain<ILoopGrain>(summary.Id).GetAsync()));
         return TypedResults.Ok(new Page<LoopSnapshot>(loops, page.Cursor));
     }
 
@@ -105,47 +106,12 @@ public static class LoopsApi
             return badLimit;
         }
 
-        if (!LoopIds.TryParse(id, out _, out _))
-        {
-            return NotALoop(id);
-        }
-
-        try
-        {
-            var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = afterSeq, Limit = maxCount };
-            return TypedResults.Ok(new LoopLogList(await grains.GetGrain<ILoopGrain>(id).GetLogsAsync(query)));
-        }
-        catch (Exception e) when (GrainErrors.ToProblem(e, "id") is { } problem)
-        {
-            return problem;
-        }
+        var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = afterSeq, Limit = maxCount };
+        return await CallAsync(id, grains, async loop => new LoopLogList(await loop.GetLogsAsync(query)));
     }
 
-    /// <summary>The loop as its grain has it now; as the view row has it if the grain no longer knows the loop.</summary>
-    private static async Task<LoopSnapshot> ReadLiveAsync(LoopSummary summary, IGrainFactory grains)
-    {
-        try
-        {
-            return await grains.GetGrain<ILoopGrain>(summary.Id).GetAsync();
-        }
-        catch (KeyNotFoundException)
-        {
-            return new LoopSnapshot
-            {
-                Id = summary.Id,
-                RunId = summary.RunId,
-                Workflow = summary.Workflow,
-                Loop = summary.Loop,
-                State = summary.State,
-                CreatedAt = summary.CreatedAt,
-                StoppedAt = summary.StoppedAt,
-                Reason = summary.Reason,
-            };
-        }
-    }
-
-    private static async Task<Results<Ok<LoopSnapshot>, ProblemHttpResult>> CallAsync(
-        string id, IGrainFactory grains, Func<ILoopGrain, Task<LoopSnapshot>> call)
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> CallAsync<T>(
+        string id, IGrainFactory grains, Func<ILoopGrain, Task<T>> call)
     {
         // A key that is not {runId}:{loop} never names a loop: answered without activating a grain for it.
         if (!LoopIds.TryParse(id, out _, out _))

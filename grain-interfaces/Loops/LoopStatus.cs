@@ -26,16 +26,12 @@ public enum LoopStatus
 /// <summary>Helpers on <see cref="LoopStatus"/>.</summary>
 public static class LoopStatusExtensions
 {
+    private static readonly Dictionary<LoopStatus, string> Names =
+        Enum.GetValues<LoopStatus>().ToDictionary(status => status, status => System.Text.Json.JsonSerializer.Serialize(status).Trim('"'));
+
     /// <summary>True for the end states, from which a loop never runs again.</summary>
     public static bool IsEnded(this LoopStatus status) => status is LoopStatus.Stopped or LoopStatus.Error;
 
-    /// <summary>The status as written in JSON and views (<c>running</c>, …).</summary>
-    public static string Name(this LoopStatus status) => status switch
-    {
-        LoopStatus.Pending => "pending",
-        LoopStatus.Running => "running",
-        LoopStatus.Paused => "paused",
-        LoopStatus.Stopped => "stopped",
-        _ => "error",
-    };
+    /// <summary>The status as written in JSON and views (<c>running</c>, …): its <see cref="JsonStringEnumMemberNameAttribute"/>.</summary>
+    public static string Name(this LoopStatus status) => Names[status];
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
+using Orchestrator.Runtime;
+using Orchestrator.Workflows;
 
 namespace Orchestrator.Runs.Engine;
 
@@ -13,6 +15,19 @@ public sealed class DefinitionCache
         _entries.GetOrAdd((workflow, version), _ => new CachedDefinition(definition, new ExpressionCache()));
 
     public bool TryGet(string workflow, int version, out CachedDefinition? cached) => _entries.TryGetValue((workflow, version), out cached);
+
+    /// <summary>The version from the cache, or else read from its workflow grain and cached.</summary>
+    public async Task<CachedDefinition> GetAsync(IGrainFactory grains, string workflow, int version)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        if (TryGet(workflow, version, out var cached))
+        {
+            return cached!;
+        }
+
+        var (definition, stored) = await grains.GetGrain<IWorkflowGrain>(workflow).GetDefinitionAsync(version);
+        return GetOrAdd(stored.Name, stored.Version, definition);
+    }
 }
 
 /// <summary>A definition version and its expression cache.</summary>

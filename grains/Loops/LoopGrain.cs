@@ -7,7 +7,6 @@ using Orchestrator.Queues;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Runtime;
-using Orchestrator.Workflows;
 
 namespace Orchestrator.Loops;
 
@@ -280,7 +279,7 @@ internal sealed partial class LoopGrain(
         await WriteAsync();
         try
         {
-            _runner = runners.Create(new LoopRunnerSetup
+            _runner = await runners.CreateAsync(new LoopRunnerSetup
             {
                 LoopId = Loop.Id!,
                 RunId = Loop.RunId,
@@ -381,22 +380,8 @@ internal sealed partial class LoopGrain(
         }
     }
 
-    private async Task LoadDefinitionAsync(string workflow, int version)
-    {
-        if (_definition is not null)
-        {
-            return;
-        }
-
-        if (definitions.TryGet(workflow, version, out var cached))
-        {
-            _definition = cached;
-            return;
-        }
-
-        var (definition, stored) = await GrainFactory.GetGrain<IWorkflowGrain>(workflow).GetDefinitionAsync(version);
-        _definition = definitions.GetOrAdd(stored.Name, stored.Version, definition);
-    }
+    private async Task LoadDefinitionAsync(string workflow, int version) =>
+        _definition ??= await definitions.GetAsync(GrainFactory, workflow, version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loop {LoopId}: the checkpoint could not be written")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string loopId);

@@ -6,7 +6,6 @@ using Orchestrator.Loops.Pools;
 using Orchestrator.Loops.Producers;
 using Orchestrator.Loops.Steps;
 using Orchestrator.Nodes;
-using Orchestrator.Runs.Engine;
 using Orchestrator.Runtime;
 
 namespace Orchestrator.Loops;
@@ -76,8 +75,13 @@ internal sealed partial class LoopRunner : IAsyncDisposable
     /// record's retry; tells the record how it went. Returns at once.</summary>
     public void StartRetry(string node, long iteration, JsonNode? input, string errorId)
     {
-        var index = _steps.ToList().FindIndex(step => step.Node == node);
-        if (index < 0)
+        var index = 0;
+        while (index < _steps.Count && _steps[index].Node != node)
+        {
+            index++;
+        }
+
+        if (index == _steps.Count)
         {
             throw new InvalidOperationException($"Loop {LoopId} has no node '{node}' in its chain.");
         }
@@ -237,41 +241,44 @@ internal sealed partial class LoopRunner : IAsyncDisposable
 
     private async Task<StepResult> RunWithRetriesAsync(LoopStep step, JsonNode? data, long iteration, string token, CancellationToken cancellationToken)
     {
-        var policy = RetryPolicy.From(step.Definition.Retry);
-        var timeout = step.Definition.Timeout is { } text ? Duration.Parse(text) : (TimeSpan?)null;
         var counters = Counters.Nodes[step.Node];
         for (var attempt = 1; ; attempt++)
         {
             string error;
-            using (var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, _setup.Clock) : new CancellationTokenSource())
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token))
+            // Token sources only for a node with a timeout: most loop nodes have none, and this runs every iteration.
+            var timeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _setup.Clock) : null;
+            var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
             {
-                try
+                var outcome = await step.RunAsync(new LoopAttempt(data, iteration, token, attempt), linked?.Token ?? cancellationToken);
+                counters.Succeeded(outcome.Output, _setup.Clock.GetUtcNow());
+                Counters.NodeChanged();
+                foreach (var line in outcome.Logs)
                 {
-                    var outcome = await step.RunAsync(new LoopAttempt(data, iteration, token, attempt), linked.Token);
-                    counters.Succeeded(outcome.Output, _setup.Clock.GetUtcNow());
-                    Counters.NodeChanged();
-                    foreach (var line in outcome.Logs)
-                    {
-                        Log.Info(line, step.Node, iteration);
-                    }
+                    Log.Info(line, step.Node, iteration);
+                }
 
-                    return new StepResult(outcome.Output, null, attempt);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested)
-                {
-                    error = $"timed out after {Duration.Format(timeout!.Value)}";
-                }
-                catch (Exception e)
-                {
-                    error = e is NodeExecutionException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                }
+                return new StepResult(outcome.Output, null, attempt);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
+            {
+                error = $"timed out after {Duration.Format(step.Timeout!.Value)}";
+            }
+            catch (Exception e)
+            {
+                error = e is NodeExecutionException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            }
+            finally
+            {
+                linked?.Dispose();
+                timeout?.Dispose();
             }
 
+            var policy = step.Retry;
             var willRetry = attempt < policy.MaxAttempts;
             counters.AttemptFailed(error, willRetry, _setup.Clock.GetUtcNow());
             Counters.NodeChanged();
@@ -355,7 +362,8 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                 return;
             }
 
-            await Task.WhenAll(detached).WaitAsync(Stopping).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+            // Each hand-off records its own failure; only the loop stopping ends the wait early.
+            await WaitQuietlyAsync(Task.WhenAll(detached).WaitAsync(Stopping), TimeSpan.MaxValue);
             Stopping.ThrowIfCancellationRequested();
         }
     }
@@ -383,11 +391,11 @@ internal sealed partial class LoopRunner : IAsyncDisposable
             TaskScheduler.Default);
     }
 
-    private static async Task WaitQuietlyAsync(Task task)
+    private static async Task WaitQuietlyAsync(Task task, TimeSpan? wait = null)
     {
         try
         {
-            await task.WaitAsync(DisposeWait);
+            await task.WaitAsync(wait ?? DisposeWait);
         }
         catch (Exception)
         {

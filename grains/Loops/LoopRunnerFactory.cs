@@ -23,7 +23,7 @@ internal sealed class LoopRunnerFactory(
     ILoggerFactory loggers)
 {
     /// <exception cref="NodeExecutionException">A node or producer class cannot be found or configured.</exception>
-    public LoopRunner Create(LoopRunnerSetup setup)
+    public async Task<LoopRunner> CreateAsync(LoopRunnerSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var context = new LoopStepContext(setup.LoopId, setup.RunId, setup.Workflow, setup.Cached.Expressions, setup.Clock);
@@ -49,10 +49,10 @@ internal sealed class LoopRunnerFactory(
         {
             foreach (var step in steps)
             {
-                step.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                await step.DisposeAsync();
             }
 
-            pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await pool.DisposeAsync();
             throw;
         }
     }
@@ -103,10 +103,8 @@ internal sealed class LoopRunnerFactory(
                     IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"{setup.LoopId}/producer/{setup.Epoch}"),
                 };
                 return worker is null
-                    ? new DotnetProducer(cancellationToken => DotnetNodes.ProduceAsync(services, type, config, data, cancellationToken), () => ValueTask.CompletedTask)
-                    : new DotnetProducer(
-                        cancellationToken => worker.ProduceAsync(new NodeClassRef(className, type.Assembly.Location), config, data, cancellationToken),
-                        () => ValueTask.CompletedTask);
+                    ? new DotnetProducer(cancellationToken => DotnetNodes.ProduceAsync(services, type, config, data, cancellationToken))
+                    : new DotnetProducer(cancellationToken => worker.ProduceAsync(new NodeClassRef(className, type.Assembly.Location), config, data, cancellationToken));
         }
     }
 

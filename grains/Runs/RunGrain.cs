@@ -303,17 +303,8 @@ internal sealed partial class RunGrain(
         }
     }
 
-    private async Task LoadDefinitionAsync(string workflow, int version)
-    {
-        if (definitions.TryGet(workflow, version, out var cached))
-        {
-            _definition = cached;
-            return;
-        }
-
-        var (definition, stored) = await GrainFactory.GetGrain<IWorkflowGrain>(workflow).GetDefinitionAsync(version);
-        _definition = definitions.GetOrAdd(stored.Name, stored.Version, definition);
-    }
+    private async Task LoadDefinitionAsync(string workflow, int version) =>
+        _definition = await definitions.GetAsync(GrainFactory, workflow, version);
 
     private void MergeIntoState(JsonObject values)
     {

@@ -5,7 +5,7 @@ namespace Orchestrator.Loops.Producers;
 /// <summary><c>dotnet {class}</c>: a <see cref="Nodes.ProducerNode"/> drives the loop; every value it yields starts one
 /// iteration, and it is not asked for the next value before that iteration's blocking part is done. When it ends the
 /// loop has nothing more to do.</summary>
-internal sealed class DotnetProducer(Func<CancellationToken, IAsyncEnumerable<JsonNode?>> values, Func<ValueTask> dispose) : LoopProducer
+internal sealed class DotnetProducer(Func<CancellationToken, IAsyncEnumerable<JsonNode?>> values) : LoopProducer
 {
     public override async Task RunAsync(IterateAsync iterate, PauseGate gate, CancellationToken cancellationToken)
     {
@@ -15,6 +15,4 @@ internal sealed class DotnetProducer(Func<CancellationToken, IAsyncEnumerable<Js
             await iterate(new LoopTrigger(value), cancellationToken);
         }
     }
-
-    protected override ValueTask ReleaseAsync() => dispose();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
 using Orchestrator.Nodes;
+using Orchestrator.Runs.Engine;
 
 namespace Orchestrator.Loops.Steps;
 
@@ -12,6 +13,12 @@ internal abstract class LoopStep(string node, NodeDefinition definition, bool bl
     public NodeDefinition Definition => definition;
 
     public bool Blocking => blocking;
+
+    /// <summary>The node's retry policy, parsed once.</summary>
+    public RetryPolicy Retry { get; } = RetryPolicy.From(definition.Retry);
+
+    /// <summary>The node's per-attempt timeout, parsed once; null when it has none.</summary>
+    public TimeSpan? Timeout { get; } = definition.Timeout is { } text ? Duration.Parse(text) : null;
 
     /// <summary>Runs one attempt; throws to fail it.</summary>
     public abstract Task<NodeOutcome> RunAsync(LoopAttempt attempt, CancellationToken cancellationToken);

@@ -50,7 +50,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         var stopped = await _host.Loop(runId, "main").StopAsync("enough");
         Assert.Equal(LoopStatus.Stopped, stopped.State);
         probe.Open(100);
-        var run = await _host.WaitForRunEndAsync(runId);
+        var run = await _host.WaitForEndAsync(runId);
         Assert.Equal(RunStatus.Completed, run.Status);
         await Assert.ThrowsAsync<InvalidOperationException>(() => _host.Loop(runId, "main").ResumeAsync());
         var logs = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 100 });
@@ -101,7 +101,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
               after: { type: dotnet, class: {{RecordClass}} }
             """);
 
-        var run = await _host.WaitForRunEndAsync(runId);
+        var run = await _host.WaitForEndAsync(runId);
 
         var loop = await _host.Loop(runId, "main").GetAsync();
         Assert.Equal(RunStatus.Completed, run.Status);
@@ -157,7 +157,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
               check: { type: dotnet, class: {{FailWhenAskedClass}}, settings: { always: true }, retry: { maxAttempts: 1 } }
             """);
 
-        var run = await _host.WaitForRunEndAsync(runId);
+        var run = await _host.WaitForEndAsync(runId);
 
         var loop = await _host.Loop(runId, "main").GetAsync();
         Assert.Equal(LoopStatus.Error, loop.State);
@@ -199,7 +199,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         Assert.Equal(RunStatus.Running, (await _host.Run(runId).GetAsync()).Status);
 
         await _host.Loop(runId, "good").StopAsync("done");
-        var run = await _host.WaitForRunEndAsync(runId);
+        var run = await _host.WaitForEndAsync(runId);
         Assert.Equal(RunStatus.Failed, run.Status);
     }
 

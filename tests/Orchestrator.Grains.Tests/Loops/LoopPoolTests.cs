@@ -103,7 +103,7 @@ public sealed class LoopPoolTests : IAsyncLifetime
         Assert.Equal(LoopStatus.Running, after.State);
 
         await _host.Loop(runId, "main").StopAsync("done");
-        await _host.WaitForRunEndAsync(runId);
+        await _host.WaitForEndAsync(runId);
         Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(secondPid));
     }
 

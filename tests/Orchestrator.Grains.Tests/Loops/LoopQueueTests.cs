@@ -60,7 +60,8 @@ public sealed class LoopQueueTests
                 Assert.Equal(LoopStatus.Running, snapshot.State);
             }
 
-            var queue = await WaitForDrainedAsync(host);
+            var directory = (IQueueDirectory)host.Silo.Services.GetService(typeof(IQueueDirectory))!;
+            var queue = await EventuallyAsync("queue fanout drained", () => directory.GetAsync("fanout", CancellationToken.None), q => q.Depth == 0);
             Assert.Equal(Messages, queue.Produced);
             Assert.Equal(2, queue.Consumers.Count);
             Assert.All(queue.Consumers, consumer => Assert.Equal(Messages, consumer.Offset));
@@ -69,7 +70,7 @@ public sealed class LoopQueueTests
             await host.WaitForLoopAsync(run.RunId, "a", loop => loop.State == LoopStatus.Stopped);
             await host.WaitForLoopAsync(run.RunId, "b", loop => loop.State == LoopStatus.Stopped);
             // Stopped loops give up their subscriptions, so their queue keeps no consumers holding messages.
-            var after = await ((IQueueDirectory)host.Silo.Services.GetService(typeof(IQueueDirectory))!).GetAsync("fanout", CancellationToken.None);
+            var after = await directory.GetAsync("fanout", CancellationToken.None);
             Assert.Empty(after?.Consumers ?? []);
         }
         finally
@@ -154,20 +155,4 @@ public sealed class LoopQueueTests
     /// <summary>Keys are <c>{loopId}/{node}/q{sequence}/{attempt}</c>.</summary>
     private static long SequenceOf(string key) =>
         long.Parse(key.Split('/')[^2].TrimStart('q'), CultureInfo.InvariantCulture);
-
-    private static async Task<QueueInfo> WaitForDrainedAsync(EngineHost host)
-    {
-        var directory = (IQueueDirectory)host.Silo.Services.GetService(typeof(IQueueDirectory))!;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var queue = await directory.GetAsync("fanout", CancellationToken.None);
-            if (queue is { Depth: 0 } || DateTimeOffset.UtcNow > deadline)
-            {
-                return queue!;
-            }
-
-            await Task.Delay(10);
-        }
-    }
 }

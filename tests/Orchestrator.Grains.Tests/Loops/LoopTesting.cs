@@ -1,6 +1,5 @@
 using Orchestrator.Grains.Tests.Runs;
 using Orchestrator.Loops;
-using Orchestrator.Runs;
 
 namespace Orchestrator.Grains.Tests.Loops;
 
@@ -11,7 +10,7 @@ internal static class LoopTesting
     public const string GateClass = "Orchestrator.Grains.Tests.Loops.GateNode";
     public const string NonBlockingGateClass = "Orchestrator.Grains.Tests.Loops.NonBlockingGateNode";
     public const string FailWhenAskedClass = "Orchestrator.Grains.Tests.Loops.FailWhenAskedNode";
-    public const string ProducerClass = "Orchestrator.Grains.Tests.Loops.CountingProducer";
+    public const string ProducerClass = "Orchestrator.Grains.Tests.Loops.ProbedProducer";
 
     public static ILoopGrain Loop(this EngineHost host, string runId, string loop) => host.Grains.GetGrain<ILoopGrain>(LoopIds.For(runId, loop));
 
@@ -23,32 +22,39 @@ internal static class LoopTesting
         return run.RunId;
     }
 
-    /// <summary>Reads the loop until <paramref name="match"/> holds (the loop works asynchronously; there is no event to
-    /// wait on for its counters), for at most 30 seconds.</summary>
-    public static async Task<LoopSnapshot> WaitForLoopAsync(this EngineHost host, string runId, string loop, Func<LoopSnapshot, bool> match)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        LoopSnapshot? last = null;
-        while (DateTimeOffset.UtcNow < deadline)
+    /// <summary>Reads the loop until <paramref name="match"/> holds, for at most 30 seconds.</summary>
+    public static Task<LoopSnapshot> WaitForLoopAsync(this EngineHost host, string runId, string loop, Func<LoopSnapshot, bool> match) =>
+        EventuallyAsync($"loop {loop} of run {runId}", async () =>
         {
             try
             {
-                last = await host.Loop(runId, loop).GetAsync();
-                if (match(last))
-                {
-                    return last;
-                }
+                return await host.Loop(runId, loop).GetAsync();
             }
             catch (KeyNotFoundException)
             {
                 // Not started yet: the run starts its loops right after its first write.
+                return null;
+            }
+        }, match);
+
+    /// <summary>Reads <paramref name="read"/> until its value matches, for at most 30 seconds. Loops and queues work
+    /// on their own and announce no event for their counters, so their progress can only be read.</summary>
+    public static async Task<T> EventuallyAsync<T>(string what, Func<Task<T?>> read, Func<T, bool> match)
+        where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        T? last = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            last = await read();
+            if (last is not null && match(last))
+            {
+                return last;
             }
 
             await Task.Delay(10);
         }
 
-        throw new TimeoutException($"loop {loop} of run {runId} never matched; last seen: {System.Text.Json.JsonSerializer.Serialize(last)}");
+        throw new TimeoutException($"{what} never matched; last seen: {System.Text.Json.JsonSerializer.Serialize(last)}");
     }
-
-    public static async Task<RunSnapshot> WaitForRunEndAsync(this EngineHost host, string runId) => await host.WaitForEndAsync(runId);
 }

@@ -135,7 +135,7 @@ public sealed class LoopTimingTests : IAsyncLifetime
             """);
         var probe = LoopProbe.For(runId);
 
-        var run = await _host.WaitForRunEndAsync(runId);
+        var run = await _host.WaitForEndAsync(runId);
 
         Assert.Equal(Orchestrator.Runs.RunStatus.Completed, run.Status);
         Assert.Equal(LoopStatus.Stopped, run.Loops["main"]);

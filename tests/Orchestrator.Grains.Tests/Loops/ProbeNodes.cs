@@ -54,8 +54,8 @@ public sealed class FailWhenAskedNode : BlockingNode
     }
 }
 
-/// <summary>Yields 1..count, recording each value it was asked for.</summary>
-public sealed class CountingProducer : ProducerNode
+/// <summary>Yields <c>{n}</c> for n = 1..count, recording each value as it yields it (the probe's "produced").</summary>
+public sealed class ProbedProducer : ProducerNode
 {
     public override async IAsyncEnumerable<JsonNode?> ProduceAsync(
         NodeData data, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -4,8 +4,6 @@ using Orchestrator.Grains.Tests.Loops.Worker.TestNodes;
 using Orchestrator.Grains.Tests.Nodes.TestNodes;
 using Orchestrator.Loops.Worker;
 using Orchestrator.Nodes;
-// Orchestrator.Grains.Tests.Loops has a CountingProducer of its own, which an enclosing namespace would prefer.
-using FiniteProducer = Orchestrator.Grains.Tests.Nodes.TestNodes.CountingProducer;
 
 namespace Orchestrator.Grains.Tests.Loops.Worker;
 
@@ -52,7 +50,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
         var values = new List<int>();
         var config = WorkerCalls.Config("counting", new JsonObject { ["count"] = 4 });
 
-        await foreach (var value in _worker.ProduceAsync(WorkerCalls.ClassOf<FiniteProducer>(), config, WorkerCalls.Data(), CancellationToken.None))
+        await foreach (var value in _worker.ProduceAsync(WorkerCalls.ClassOf<CountingProducer>(), config, WorkerCalls.Data(), CancellationToken.None))
         {
             values.Add(value!.GetValue<int>());
         }
