@@ -127,6 +127,8 @@ public sealed class DagRunTests
         var run = await host.StartRunAsync("slow-run");
         await host.WaitForAsync(node.RunId, e => e.Type == RunEventTypes.NodeStarted);
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
+        // The event is announced as the attempt starts: wait until its 5 s timeout waits on the clock.
+        await clock.WaitForArmedTimersAsync(1, clock.GetUtcNow() + TimeSpan.FromSeconds(5));
 
         clock.Advance(TimeSpan.FromSeconds(5));
         var timedOutNode = await host.WaitForEndAsync(node.RunId);

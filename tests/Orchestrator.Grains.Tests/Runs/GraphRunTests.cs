@@ -95,6 +95,7 @@ public sealed class GraphRunTests
             """);
         var run = await host.StartRunAsync("approval");
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
+        await clock.WaitForArmedTimersAsync(1, clock.GetUtcNow() + TimeSpan.FromMinutes(1));
 
         var signalled = await host.Run(run.RunId).SignalAsync("approval", new JsonObject { ["ok"] = true, ["by"] = "alice" });
         Assert.Equal("alice", signalled.State["approval"]!["by"]!.GetValue<string>());
