@@ -12,7 +12,7 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
 {
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(60);
     private readonly TemporaryDirectory _dataDir = new();
-    private IHost? _host;
+    private IHostApplicationLifetime? _lifetime;
 
     /// <summary><c>sqlite</c> (in <see cref="DataDir"/>) or <c>memory</c>.</summary>
     public string Storage { get; init; } = "sqlite";
@@ -35,8 +35,10 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        _host = base.CreateHost(builder);
-        return _host;
+        var host = base.CreateHost(builder);
+        // Taken now: a test that stops the silo itself lets Program dispose the host, and its services with it.
+        _lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        return host;
     }
 
     public override async ValueTask DisposeAsync()
@@ -44,10 +46,10 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
         // Program runs the host (app.RunAsync) and stops it when stopping is signalled, while the factory's own dispose
         // stops it as well: two concurrent StopAsync calls, of which the silo's hosted service lets the second return
         // at once, so Program disposes the storage under the first one's final flush. Stopping through Program first,
-        // and waiting until it has stopped, keeps one StopAsync.
-        if (_host is not null)
+        // and waiting until it has stopped, keeps one StopAsync. A token that has already fired runs the callback at
+        // once, so a silo that has stopped before is not waited for.
+        if (_lifetime is { } lifetime)
         {
-            var lifetime = _host.Services.GetRequiredService<IHostApplicationLifetime>();
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using (lifetime.ApplicationStopped.Register(() => stopped.TrySetResult()))
             {
