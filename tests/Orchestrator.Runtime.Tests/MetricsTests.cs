@@ -13,11 +13,14 @@ public sealed class MetricsTests
     public async Task Meter_ReportsCallsLatencyAndActivations()
     {
         var probe = new Probe();
+        await using var silo = await TestSilo.StartAsync(Silos.Options(probe));
+        // Meters are process-wide: only this silo's (made by its own factory), not those of tests running alongside.
+        var meters = silo.Services.GetRequiredService<IMeterFactory>();
         var measurements = new ConcurrentBag<(string Instrument, double Value, string? GrainType)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Orchestrator.Runtime")
+            if (instrument.Meter.Name == "Orchestrator.Runtime" && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -26,7 +29,6 @@ public sealed class MetricsTests
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, GrainType(tags))));
         listener.Start();
 
-        await using var silo = await TestSilo.StartAsync(Silos.Options(probe));
         var grain = silo.GrainFactory.GetGrain<ITurnGrain>("metered");
         for (var i = 0; i < 5; i++)
         {
