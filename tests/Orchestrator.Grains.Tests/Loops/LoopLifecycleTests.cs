@@ -2,6 +2,8 @@ using Orchestrator.Errors;
 using Orchestrator.Grains.Tests.Runs;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
+using Orchestrator.Runtime;
+using Orchestrator.Runtime.Storage;
 using static Orchestrator.Grains.Tests.Loops.LoopTesting;
 
 namespace Orchestrator.Grains.Tests.Loops;
@@ -228,5 +230,39 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         Assert.Equal(ErrorRecoveryStatus.Unresolved, retried.RecoveryStatus);
         Assert.Equal(2, LoopProbe.For(runId).Count("tried"));
         await _host.Run(runId).CancelAsync("done");
+    }
+
+    [Fact]
+    public async Task LoopStillMarkedRunning_StopsItself_WhenActivatedAfterItsRunEnded()
+    {
+        var runId = await _host.StartAsync($$"""
+            name: orphan-loop
+            loops:
+              main: { producer: { type: interval, every: 5ms }, chain: [ { node: rec } ] }
+            nodes:
+              rec: { type: dotnet, class: {{RecordClass}} }
+            """);
+        var probe = LoopProbe.For(runId);
+        await probe.WaitForAsync("record", 2);
+        var storage = _host.Silo.Storage.Grains;
+        var grainId = new GrainId("loop", LoopIds.For(runId, "main"));
+        // Stored as the loop was written while running: what a silo that died before the loop's stop was written leaves.
+        var whileRunning = (await storage.ReadAsync(grainId, "loop", CancellationToken.None))!;
+        Assert.Contains("\"running\"", whileRunning.Payload, StringComparison.Ordinal);
+        await _host.Run(runId).CancelAsync("done");
+        await _host.WaitForEndAsync(runId);
+        await _host.WaitForLoopAsync(runId, "main", loop => loop.State == LoopStatus.Stopped);
+        var stopped = (await storage.ReadAsync(grainId, "loop", CancellationToken.None))!;
+        await storage.WriteAsync(new GrainStateWrite(grainId, "loop", whileRunning.Payload, stopped.Etag), CancellationToken.None);
+
+        await _host.RestartAsync();
+        var recordsBefore = probe.Count("record");
+        var loop = await _host.Loop(runId, "main").GetAsync();
+
+        Assert.Equal(LoopStatus.Stopped, loop.State);
+        Assert.Equal($"run {runId} is cancelled", loop.Reason);
+        Assert.Contains("\"stopped\"", (await _host.Silo.Storage.Grains.ReadAsync(grainId, "loop", CancellationToken.None))!.Payload, StringComparison.Ordinal);
+        Assert.Equal(recordsBefore, probe.Count("record"));
+        Assert.Equal(RunStatus.Cancelled, (await _host.Run(runId).GetAsync()).Status);
     }
 }
