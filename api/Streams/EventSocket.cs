@@ -20,13 +20,17 @@ internal sealed partial class EventSocket : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _receiveBuffer = new byte[4096];
+    // Cancelled when the client's connection is gone.
+    private readonly CancellationToken _disconnected;
     private Task? _close;
 
-    public EventSocket(long id, string route, WebSocket socket, EventSocketRegistry registry, WebSocketStreamOptions options, ILogger logger)
+    public EventSocket(
+        long id, string route, WebSocket socket, EventSocketRegistry registry, WebSocketStreamOptions options, ILogger logger, CancellationToken disconnected)
     {
         Id = id;
         Route = route;
         _socket = socket;
+        _disconnected = disconnected;
         _registry = registry;
         _options = options;
         _logger = logger;
@@ -80,7 +84,13 @@ internal sealed partial class EventSocket : IAsyncDisposable
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
-                // The connection ended (or broke the protocol, which the runtime answers by closing it).
+                // The connection ended, or broke the protocol (a text frame that is not UTF-8, say), which the runtime
+                // answers with a close frame and an abort.
+                if (e is WebSocketException && _socket.State == WebSocketState.Aborted && !IsClosing)
+                {
+                    await AwaitDisconnectAsync();
+                }
+
                 return new ReceivedMessage(ReceivedMessageKind.Closed);
             }
 
@@ -109,6 +119,21 @@ internal sealed partial class EventSocket : IAsyncDisposable
                     return new ReceivedMessage(ReceivedMessageKind.InvalidText);
                 }
             }
+        }
+    }
+
+    /// <summary>Waits, for at most <see cref="WebSocketStreamOptions.CloseTimeout"/>, until the client hangs up. Ending
+    /// the request at once drops the connection under the client, and the reset can overtake the close frame the client
+    /// has not read yet.</summary>
+    private async Task AwaitDisconnectAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.CloseTimeout, _disconnected);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client hung up.
         }
     }
 

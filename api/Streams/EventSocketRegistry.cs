@@ -20,7 +20,7 @@ internal sealed partial class EventSocketRegistry(IOptions<WebSocketStreamOption
     public async Task<EventSocket> AcceptAsync(HttpContext context, string route)
     {
         var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        var socket = new EventSocket(Interlocked.Increment(ref _nextId), route, webSocket, this, options.Value, logger);
+        var socket = new EventSocket(Interlocked.Increment(ref _nextId), route, webSocket, this, options.Value, logger, context.RequestAborted);
         _open[socket.Id] = socket;
         if (_shuttingDown)
         {
