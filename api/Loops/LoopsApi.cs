@@ -14,12 +14,6 @@ namespace Orchestrator.Api.Loops;
 /// their logs. A loop's id is <c>{runId}:{loop}</c> (the colon may be sent as <c>%3A</c>).</summary>
 public static class LoopsApi
 {
-    /// <summary>The most log lines one read returns.</summary>
-    public const int MaxLogLines = 1_000;
-
-    /// <summary>Log lines returned when the request gives no <c>limit</c>.</summary>
-    public const int DefaultLogLines = 100;
-
     public static IEndpointRouteBuilder MapLoopsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/loops").WithTags("loops");
@@ -101,7 +95,7 @@ public static class LoopsApi
             return badAfter;
         }
 
-        if (QueryParameters.TryInt(limit, nameof(limit), 1, MaxLogLines, DefaultLogLines, out var maxCount) is { } badLimit)
+        if (QueryParameters.TryInt(limit, nameof(limit), 1, RequestLimits.MaxEntries, RequestLimits.DefaultEntries, out var maxCount) is { } badLimit)
         {
             return badLimit;
         }

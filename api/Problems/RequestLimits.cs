@@ -16,4 +16,10 @@ public static class RequestLimits
 
     /// <summary>Page size of a listing when the request gives none.</summary>
     public const int DefaultPageSize = 50;
+
+    /// <summary>Most entries one read of a log-like list returns (a loop's log lines, a queue's dead letters).</summary>
+    public const int MaxEntries = 1_000;
+
+    /// <summary>Entries of a log-like list returned when the request gives no <c>limit</c>.</summary>
+    public const int DefaultEntries = 100;
 }

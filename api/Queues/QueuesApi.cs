@@ -12,12 +12,6 @@ namespace Orchestrator.Api.Queues;
 /// depth, produced, consumed and dead-lettered counts, each consumer's position, and the dead letters.</summary>
 public static class QueuesApi
 {
-    /// <summary>The most dead letters one read returns.</summary>
-    public const int MaxDeadLetters = 1_000;
-
-    /// <summary>Dead letters returned when the request gives no <c>limit</c>.</summary>
-    public const int DefaultDeadLetters = 100;
-
     public static IEndpointRouteBuilder MapQueuesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/queues").WithTags("queues");
@@ -50,7 +44,7 @@ public static class QueuesApi
     private static async Task<Results<Ok<QueueDeadLetterList>, ProblemHttpResult>> GetDeadLettersAsync(
         string name, string? limit, IQueueDirectory queues, CancellationToken cancellationToken)
     {
-        if (QueryParameters.TryInt(limit, nameof(limit), 1, MaxDeadLetters, DefaultDeadLetters, out var maxCount) is { } badLimit)
+        if (QueryParameters.TryInt(limit, nameof(limit), 1, RequestLimits.MaxEntries, RequestLimits.DefaultEntries, out var maxCount) is { } badLimit)
         {
             return badLimit;
         }

@@ -43,7 +43,8 @@ public sealed class CrashRecoveryTests
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             runId = (await start.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
 
-            await WaitForFileAsync(attemptsLog);
+            // The shell node started: its first attempt wrote its number.
+            await first.WaitForLinesAsync(attemptsLog, 1);
             first.Crash();
         }
 
@@ -59,21 +60,6 @@ public sealed class CrashRecoveryTests
         Assert.Contains(events, e => e!["type"]!.GetValue<string>() == "run.recovered");
         Assert.Equal(events.Select(e => e!["seq"]!.GetValue<long>()), Enumerable.Range(1, events.Count).Select(i => (long)i));
         Assert.Equal(["1", "2"], (await File.ReadAllLinesAsync(attemptsLog)).Select(l => l.Trim()));
-    }
-
-    private static async Task WaitForFileAsync(string path)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (File.Exists(path) && (await File.ReadAllTextAsync(path)).Trim().Length > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{path} was never written: the shell node did not start.");
     }
 
     private static async Task<JsonObject> WaitForStatusAsync(HttpClient client, string runId, string status, SiloProcess silo)

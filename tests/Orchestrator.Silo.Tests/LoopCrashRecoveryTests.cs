@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
+using Orchestrator.Silo.Tests.Schedules;
 
 namespace Orchestrator.Silo.Tests;
 
@@ -40,21 +40,17 @@ public sealed class LoopCrashRecoveryTests
         using (var first = SiloProcess.Start(workDir.Path, "--urls", url, "--data-dir", dataDir))
         {
             await first.WaitUntilHealthyAsync(client);
-            using (var put = await client.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(definition, Encoding.UTF8, "application/yaml")))
-            {
-                Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
-            }
-
+            await client.PutWorkflowAsync(definition);
             using var start = await client.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow = "loop-crash" });
             runId = (await start.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
-            await WaitForLinesAsync(effects, 10, first);
+            await first.WaitForLinesAsync(effects, 10);
             first.Crash();
         }
 
         var before = (await File.ReadAllLinesAsync(effects)).Length;
         using var second = SiloProcess.Start(workDir.Path, "--urls", url, "--data-dir", dataDir);
         await second.WaitUntilHealthyAsync(client);
-        await WaitForLinesAsync(effects, before + 10, second);
+        await second.WaitForLinesAsync(effects, before + 10);
 
         var loops = (await client.GetFromJsonAsync<JsonObject>(new Uri($"/api/loops?runId={runId}", UriKind.Relative)))!["items"]!.AsArray();
         Assert.Equal(["running", "running"], loops.Select(l => l!["state"]!.GetValue<string>()));
@@ -70,20 +66,5 @@ public sealed class LoopCrashRecoveryTests
         Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
         Assert.All(keys, key => Assert.StartsWith($"{runId}:sink/effect/q", key, StringComparison.Ordinal));
         Assert.All(keys.GroupBy(key => key.Split('/')[^2]), group => Assert.Single(group.Distinct()));
-    }
-
-    private static async Task WaitForLinesAsync(string path, int count, SiloProcess silo)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)).Length >= count)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{path} never reached {count} lines.\n{silo.Output}");
     }
 }

@@ -119,6 +119,23 @@ internal sealed class SiloProcess : IDisposable
         Assert.Fail($"The silo was not healthy after {attempts} attempts.\n{Output}\n{Error}");
     }
 
+    /// <summary>Polls until the file that the silo's nodes append to holds at least <paramref name="count"/> non-empty
+    /// lines (for at most 30 s); fails with the silo's output otherwise.</summary>
+    public async Task WaitForLinesAsync(string path, int count)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)).Count(line => line.Length > 0) >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{path} never reached {count} lines.\n{Output}\n{Error}");
+    }
+
     /// <summary>Sends SIGTERM, as a service manager or container runtime does.</summary>
     public void Terminate()
     {

@@ -1,31 +1,23 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Grains.Tests.Loops.Worker.TestNodes;
 using Orchestrator.Grains.Tests.Nodes.TestNodes;
-using Orchestrator.Loops.Worker;
 using Orchestrator.Nodes;
 
 namespace Orchestrator.Grains.Tests.Loops.Worker;
 
-public sealed class NodeWorkerProcessTests : IAsyncLifetime
+public sealed class NodeWorkerProcessTests() : WorkerTests("loop-runs")
 {
-    private readonly NodeWorkerProcess _worker = new("loop-runs", NullLogger.Instance);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
-
     [Fact]
     public async Task RunAsync_RunsTheNodeInAnotherProcess_WhenCalled()
     {
-        Assert.Null(_worker.ProcessId);
+        Assert.Null(Worker.ProcessId);
 
-        var output = await _worker.RunAsync<ProcessProbeNode>("probe");
+        var output = await Worker.RunAsync<ProcessProbeNode>("probe");
 
         var pid = output!["pid"]!.GetValue<int>();
         Assert.NotEqual(Environment.ProcessId, pid);
-        Assert.Equal(pid, _worker.ProcessId);
-        Assert.Equal(0, _worker.Restarts);
+        Assert.Equal(pid, Worker.ProcessId);
+        Assert.Equal(0, Worker.Restarts);
     }
 
     [Fact]
@@ -34,7 +26,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
         JsonNode? output = null;
         for (var call = 0; call < 3; call++)
         {
-            output = await _worker.RunAsync<ProcessProbeNode>("probe");
+            output = await Worker.RunAsync<ProcessProbeNode>("probe");
         }
 
         Assert.Equal(3, output!["runs"]!.GetValue<int>());
@@ -44,10 +36,10 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_KeepsOneInstancePerNodeName_WhenTwoNodesShareAClass()
     {
-        await _worker.RunAsync<ProcessProbeNode>("first");
-        await _worker.RunAsync<ProcessProbeNode>("first");
+        await Worker.RunAsync<ProcessProbeNode>("first");
+        await Worker.RunAsync<ProcessProbeNode>("first");
 
-        var second = await _worker.RunAsync<ProcessProbeNode>("second");
+        var second = await Worker.RunAsync<ProcessProbeNode>("second");
 
         Assert.Equal(1, second!["runs"]!.GetValue<int>());
     }
@@ -66,7 +58,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
             IdempotencyKey = "loop-7/echo/12/2",
         };
 
-        var output = await _worker.RunAsync(WorkerCalls.ClassOf<EchoNode>(), config, data, CancellationToken.None).WaitAsync(WorkerCalls.Bound);
+        var output = await Worker.RunAsync(WorkerCalls.ClassOf<EchoNode>(), config, data, CancellationToken.None).WaitAsync(WorkerCalls.Bound);
 
         var expected = JsonNode.Parse("""
             {"name":"echo","workflow":"wf","settings":{"greeting":"hi"},"greeting":"hi","value":{"reading":4.5},
@@ -79,7 +71,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_GivesTheNodeAClock_WhenItsConstructorTakesOne()
     {
-        var output = await _worker.RunAsync<ClockedNode>("clocked");
+        var output = await Worker.RunAsync<ClockedNode>("clocked");
 
         Assert.True(output!.GetValue<int>() >= 2025);
     }
@@ -89,7 +81,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
     {
         var data = new NodeData { State = new JsonObject { ["code"] = "x = 1" } };
 
-        var output = await _worker.RunAsync(WorkerCalls.ClassOf<CodeReview.Improve>(), WorkerCalls.Config("improve"), data, CancellationToken.None)
+        var output = await Worker.RunAsync(WorkerCalls.ClassOf<CodeReview.Improve>(), WorkerCalls.Config("improve"), data, CancellationToken.None)
             .WaitAsync(WorkerCalls.Bound);
 
         Assert.Equal(1, output!["improvements"]!.GetValue<int>());
@@ -107,7 +99,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
         });
         var value = new JsonObject { ["text"] = text, ["lines"] = "one\ntwo\r\nthree\u2028four" };
 
-        var output = await _worker.RunAsync<EchoNode>("echo", value);
+        var output = await Worker.RunAsync<EchoNode>("echo", value);
 
         Assert.True(JsonNode.DeepEquals(value, output!["value"]));
     }
@@ -115,7 +107,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ReturnsAValueThatCanJoinAnotherDocument_WhenTheCallCompletes()
     {
-        var output = await _worker.RunAsync<EchoNode>("echo", new JsonObject { ["a"] = 1 });
+        var output = await Worker.RunAsync<EchoNode>("echo", new JsonObject { ["a"] = 1 });
 
         var document = new JsonObject { ["output"] = output };
 
@@ -127,7 +119,7 @@ public sealed class NodeWorkerProcessTests : IAsyncLifetime
     {
         var settings = new JsonObject { ["parties"] = 20 };
 
-        var outputs = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _worker.RunAsync<BarrierNode>("barrier", settings: settings)));
+        var outputs = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Worker.RunAsync<BarrierNode>("barrier", settings: settings)));
 
         Assert.Equal(Enumerable.Range(1, 20), outputs.Select(output => output!.GetValue<int>()).Order());
     }

@@ -1,24 +1,16 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Grains.Tests.Loops.Worker.TestNodes;
 using Orchestrator.Grains.Tests.Nodes.TestNodes;
-using Orchestrator.Loops.Worker;
 using Orchestrator.Nodes;
 
 namespace Orchestrator.Grains.Tests.Loops.Worker;
 
-public sealed class NodeWorkerProducerTests : IAsyncLifetime
+public sealed class NodeWorkerProducerTests() : WorkerTests("loop-producers")
 {
-    private readonly NodeWorkerProcess _worker = new("loop-producers", NullLogger.Instance);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _worker.DisposeAsync();
-
     [Fact]
     public async Task ProduceAsync_AdvancesTheProducerOnlyAsFarAsPulled_WhenValuesAreTakenOneAtATime()
     {
-        var values = _worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), CancellationToken.None);
+        var values = Worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), CancellationToken.None);
         var enumerator = values.GetAsyncEnumerator();
         var taken = new List<int>();
         try
@@ -29,7 +21,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
                 taken.Add(enumerator.Current!.GetValue<int>());
             }
 
-            var progress = await _worker.RunAsync<ProducerProgressNode>("progress");
+            var progress = await Worker.RunAsync<ProducerProgressNode>("progress");
             Assert.Equal(3, progress!["yielded"]!.GetValue<int>());
             Assert.False(progress["closed"]!.GetValue<bool>());
         }
@@ -39,7 +31,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
         }
 
         Assert.Equal([1, 2, 3], taken);
-        var afterClose = await _worker.RunAsync<ProducerProgressNode>("progress");
+        var afterClose = await Worker.RunAsync<ProducerProgressNode>("progress");
         Assert.Equal(3, afterClose!["yielded"]!.GetValue<int>());
         Assert.True(afterClose["closed"]!.GetValue<bool>());
     }
@@ -50,7 +42,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
         var values = new List<int>();
         var config = WorkerCalls.Config("counting", new JsonObject { ["count"] = 4 });
 
-        await foreach (var value in _worker.ProduceAsync(WorkerCalls.ClassOf<CountingProducer>(), config, WorkerCalls.Data(), CancellationToken.None))
+        await foreach (var value in Worker.ProduceAsync(WorkerCalls.ClassOf<CountingProducer>(), config, WorkerCalls.Data(), CancellationToken.None))
         {
             values.Add(value!.GetValue<int>());
         }
@@ -62,7 +54,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
     public async Task ProduceAsync_ThrowsOperationCanceled_WhenTheEnumerationIsCancelled()
     {
         using var cancellation = new CancellationTokenSource();
-        var values = _worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), cancellation.Token);
+        var values = Worker.ProduceAsync(WorkerCalls.ClassOf<RecordingProducer>(), WorkerCalls.Config("source"), WorkerCalls.Data(), cancellation.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
@@ -75,7 +67,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
             }
         });
 
-        var progress = await _worker.RunAsync<ProducerProgressNode>("progress");
+        var progress = await Worker.RunAsync<ProducerProgressNode>("progress");
         Assert.Equal(2, progress!["yielded"]!.GetValue<int>());
         Assert.True(progress["closed"]!.GetValue<bool>());
     }
@@ -85,7 +77,7 @@ public sealed class NodeWorkerProducerTests : IAsyncLifetime
     {
         var failure = await Assert.ThrowsAsync<NodeExecutionException>(async () =>
         {
-            await foreach (var _ in _worker.ProduceAsync(WorkerCalls.ClassOf<EchoNode>(), WorkerCalls.Config("echo"), WorkerCalls.Data(), CancellationToken.None))
+            await foreach (var _ in Worker.ProduceAsync(WorkerCalls.ClassOf<EchoNode>(), WorkerCalls.Config("echo"), WorkerCalls.Data(), CancellationToken.None))
             {
             }
         });
