@@ -1,0 +1,221 @@
+using Microsoft.Data.Sqlite;
+using Orchestrator.Providers.Storage;
+
+namespace Orchestrator.Providers.Sqlite;
+
+/// <summary>Grain states, their journals and query views in SQLite. Every write checks the ETag with its first statement and touches
+/// the views only when that statement changed the record, so a rejected write leaves no trace in its batch.</summary>
+internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
+{
+    private const string GrainMatch = "grain_type = $type AND grain_key = $key";
+    private const string StateMatch = GrainMatch + " AND state_name = $state";
+
+    private const string SelectState = "SELECT payload, etag FROM grain_state WHERE " + StateMatch;
+    private const string SelectEtag = "SELECT etag FROM grain_state WHERE " + StateMatch;
+    private const string InsertState = """
+        INSERT INTO grain_state (grain_type, grain_key, state_name, payload, etag, updated_at)
+        VALUES ($type, $key, $state, $payload, $etag, $at)
+        ON CONFLICT DO NOTHING
+        """;
+    private const string UpdateState =
+        "UPDATE grain_state SET payload = $payload, etag = $etag, updated_at = $at WHERE " + StateMatch + " AND etag = $expected";
+    private const string DeleteState = "DELETE FROM grain_state WHERE " + StateMatch;
+    private const string DeleteGrainViews = "DELETE FROM view_rows WHERE " + GrainMatch;
+    private const string DeleteGrainView = "DELETE FROM view_rows WHERE " + GrainMatch + " AND view = $view";
+    private const string InsertViewRow = """
+        INSERT INTO view_rows (view, grain_type, grain_key, key1, key2, sort_at, payload)
+        VALUES ($view, $type, $key, $key1, $key2, $sortAt, $payload)
+        """;
+
+    private const string InsertJournal = "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ($type, $key, $seq, $payload)";
+    private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
+    private const string SelectJournal =
+        "SELECT seq, payload FROM grain_journal WHERE " + GrainMatch + " AND seq > $after ORDER BY seq LIMIT $limit";
+
+    private const string SelectViewRows = "SELECT grain_type, grain_key, key1, key2, sort_at, payload FROM view_rows WHERE view = $view";
+    private const string ViewPageTail =
+        " AND sort_at <= $afterAt AND (sort_at < $afterAt OR grain_key < $afterKey) ORDER BY sort_at DESC, grain_key DESC LIMIT $limit";
+    private const string QueryView = SelectViewRows + ViewPageTail;
+    private const string QueryViewByKey1 = SelectViewRows + " AND key1 = $key1" + ViewPageTail;
+    private const string QueryViewByKey2 = SelectViewRows + " AND key2 = $key2" + ViewPageTail;
+    private const string QueryViewByKeys = SelectViewRows + " AND key1 = $key1 AND key2 = $key2" + ViewPageTail;
+
+    /// <inheritdoc/>
+    public Task<StoredState?> ReadAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection =>
+        {
+            using var command = connection.Command(SelectState).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new StoredState(reader.GetString(0), SqliteEtag.Format(reader.GetInt64(1)))
+                : null;
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<string> WriteAsync(StateWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var updatedAt = database.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, updatedAt), cancellationToken).ConfigureAwait(false);
+        return applied
+            ? etag!
+            : throw StateConflicts.Stale(write.Grain, write.StateName, write.ExpectedEtag, etag);
+    }
+
+    /// <inheritdoc/>
+    public async Task ClearAsync(StateKey grain, string stateName, string? expectedEtag, CancellationToken cancellationToken)
+    {
+        var (applied, storedEtag) = await database.WriteAsync(scope => Clear(scope, grain, stateName, expectedEtag), cancellationToken)
+            .ConfigureAwait(false);
+        if (!applied)
+        {
+            throw StateConflicts.Stale(grain, stateName, expectedEtag, storedEtag);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(StateKey grain, long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return database.ReadAsync<IReadOnlyList<JournalEntry>>(connection =>
+        {
+            using var command = connection.Command(SelectJournal)
+                .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$after", afterSequence).With("$limit", maxCount);
+            using var reader = command.ExecuteReader();
+            var entries = new List<JournalEntry>();
+            while (reader.Read())
+            {
+                entries.Add(new JournalEntry(reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            return entries;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<ViewPage> QueryViewAsync(ViewQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        var sql = (query.Key1, query.Key2) switch
+        {
+            (null, null) => QueryView,
+            (not null, null) => QueryViewByKey1,
+            (null, not null) => QueryViewByKey2,
+            _ => QueryViewByKeys,
+        };
+
+        return database.ReadAsync(connection =>
+        {
+            using var command = connection.Command(sql)
+                .With("$view", query.View)
+                .With("$key1", query.Key1)
+                .With("$key2", query.Key2)
+                .With("$afterAt", query.After?.SortAt.ToUnixTimeMilliseconds() ?? long.MaxValue)
+                .With("$afterKey", query.After?.GrainKey ?? "")
+                .With("$limit", query.Limit + 1);
+            using var reader = command.ExecuteReader();
+            var rows = new List<ViewResultRow>(query.Limit + 1);
+            while (reader.Read())
+            {
+                rows.Add(new ViewResultRow(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetUnixMilliseconds(4),
+                    reader.GetString(5)));
+            }
+
+            ViewCursor? next = null;
+            if (rows.Count > query.Limit)
+            {
+                rows.RemoveAt(rows.Count - 1);
+                next = new ViewCursor(rows[^1].SortAt, rows[^1].GrainKey);
+            }
+
+            return new ViewPage(rows, next);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs in the writer's transaction. Returns the new ETag, or (not applied) the stored one.</summary>
+    private static (bool Applied, string? Etag) Write(SqliteWriteScope scope, StateWrite write, long updatedAt)
+    {
+        var etag = scope.NextEtag();
+        int changed;
+        if (write.ExpectedEtag is null)
+        {
+            changed = Bind(scope.Command(InsertState), write.Grain, write.StateName)
+                .With("$payload", write.Payload).With("$etag", etag).With("$at", updatedAt)
+                .ExecuteNonQuery();
+        }
+        else if (SqliteEtag.TryParse(write.ExpectedEtag, out var expected))
+        {
+            changed = Bind(scope.Command(UpdateState), write.Grain, write.StateName)
+                .With("$payload", write.Payload).With("$etag", etag).With("$at", updatedAt).With("$expected", expected)
+                .ExecuteNonQuery();
+        }
+        else
+        {
+            changed = 0;
+        }
+
+        if (changed != 1)
+        {
+            return (false, StoredEtag(scope, write.Grain, write.StateName));
+        }
+
+        if (write.Views is { } views)
+        {
+            ReplaceViews(scope, write.Grain, views);
+        }
+
+        foreach (var entry in write.Journal ?? [])
+        {
+            scope.Command(InsertJournal)
+                .With("$type", write.Grain.GrainType).With("$key", write.Grain.GrainKey)
+                .With("$seq", entry.Sequence).With("$payload", entry.Payload)
+                .ExecuteNonQuery();
+        }
+
+        return (true, SqliteEtag.Format(etag));
+    }
+
+    /// <summary>Runs in the writer's transaction. Returns whether the clear applied and, when not, the stored ETag.</summary>
+    private static (bool Applied, string? StoredEtag) Clear(SqliteWriteScope scope, StateKey grain, string stateName, string? expectedEtag)
+    {
+        var stored = StoredEtag(scope, grain, stateName);
+        if (stored != expectedEtag)
+        {
+            return (false, stored);
+        }
+
+        Bind(scope.Command(DeleteState), grain, stateName).ExecuteNonQuery();
+        scope.Command(DeleteGrainViews).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
+        scope.Command(DeleteJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
+        return (true, null);
+    }
+
+    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views)
+    {
+        foreach (var view in views.Select(row => row.View).Distinct(StringComparer.Ordinal))
+        {
+            scope.Command(DeleteGrainView).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$view", view).ExecuteNonQuery();
+        }
+
+        foreach (var row in views)
+        {
+            scope.Command(InsertViewRow)
+                .With("$view", row.View).With("$type", grain.GrainType).With("$key", grain.GrainKey)
+                .With("$key1", row.Key1).With("$key2", row.Key2)
+                .With("$sortAt", row.SortAt.ToUnixTimeMilliseconds()).With("$payload", row.Payload)
+                .ExecuteNonQuery();
+        }
+    }
+
+    private static string? StoredEtag(SqliteWriteScope scope, StateKey grain, string stateName) =>
+        Bind(scope.Command(SelectEtag), grain, stateName).ExecuteScalar() is long etag ? SqliteEtag.Format(etag) : null;
+
+    private static SqliteCommand Bind(SqliteCommand command, StateKey grain, string stateName) =>
+        command.With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
+}

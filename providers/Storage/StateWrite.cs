@@ -1,0 +1,18 @@
+namespace Orchestrator.Providers.Storage;
+
+/// <summary>One conditional write of a grain state.</summary>
+/// <param name="Grain">The grain.</param>
+/// <param name="StateName">The state record's name.</param>
+/// <param name="Payload">The state as JSON.</param>
+/// <param name="ExpectedEtag">The ETag the writer read; null when it expects no record to exist.</param>
+/// <param name="Views">Rows of query views written in the same transaction: for each view named here, the grain's
+/// rows in that view are replaced by these. Null leaves views untouched.</param>
+/// <param name="Journal">Entries appended to the grain's journal in the same transaction; nothing is appended when the
+/// write is rejected.</param>
+internal sealed record StateWrite(
+    StateKey Grain,
+    string StateName,
+    string Payload,
+    string? ExpectedEtag,
+    IReadOnlyList<ViewRow>? Views = null,
+    IReadOnlyList<JournalEntry>? Journal = null);

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Providers.Storage;
+using Orchestrator.Providers.Sqlite;
+
+namespace Orchestrator.Providers.Tests.Storage;
+
+/// <summary>The storage contract on a real SQLite file, plus what only SQLite has: group commit, durability on
+/// completion, schema migration.</summary>
+public sealed class SqliteStorageBackendTests : StorageBackendContractTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orchestrator-tests", Guid.NewGuid().ToString("N"));
+
+    private string DatabasePath => Path.Combine(_directory, "storage.db");
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    protected override Task<IStorageBackend> OpenAsync() => OpenAsync(new SqliteStorageOptions(DatabasePath));
+
+    protected override async Task<IStorageBackend> ReopenAsync(IStorageBackend backend)
+    {
+        await backend.DisposeAsync();
+        return await OpenAsync();
+    }
+
+    [Fact]
+    public async Task WriteAsync_CommitsConcurrentWritesInFewerTransactions_WhenGroupCommitIsOn()
+    {
+        var sqlite = (SqliteStorageBackend)Backend;
+        var grains = Enumerable.Range(0, 200).Select(i => GrainId.Create("run", $"g{i:000}")).ToArray();
+        var before = sqlite.CommittedTransactions;
+
+        var payloadsSeenOnCompletion = await Task.WhenAll(grains.Select(async grain =>
+        {
+            await WriteAsync(grain, $"state of {grain.Key}", null);
+            return ReadPayloadFromFreshConnection(grain);
+        }));
+
+        var transactions = sqlite.CommittedTransactions - before;
+        Assert.Equal(grains.Select(grain => $"state of {grain.Key}"), payloadsSeenOnCompletion);
+        Assert.InRange(transactions, 1, grains.Length - 1);
+    }
+
+    [Fact]
+    public async Task WriteAsync_CommitsEachWriteAlone_WhenGroupCommitIsOff()
+    {
+        await using var baseline = (SqliteStorageBackend)await OpenAsync(
+            new SqliteStorageOptions(Path.Combine(_directory, "baseline.db"), GroupCommit: false));
+        var before = baseline.CommittedTransactions;
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            baseline.Grains.WriteStateAsync("state", GrainId.Create("run", $"g{i}"), new GrainState<ContractState>(new ContractState()))));
+
+        Assert.Equal(20, baseline.CommittedTransactions - before);
+    }
+
+    [Fact]
+    public async Task WriteAsync_FailsOnlyTheBadWrite_WhenItsBatchHitsAnSqlError()
+    {
+        var grains = Enumerable.Range(0, 40).Select(i => GrainId.Create("run", $"g{i}")).ToArray();
+        var before = grains[..20].Select(grain => WriteAsync(grain, "ok", null)).ToList();
+        // A view row without its first key breaks a NOT NULL constraint inside the batch's transaction.
+        var bad = WriteAsync(GrainId.Create("run", "bad"), "bad", null, new ViewRow("runs", null!, "x", T0, "{}"));
+        var after = grains[20..].Select(grain => WriteAsync(grain, "ok", null)).ToList();
+
+        await Assert.ThrowsAsync<SqliteException>(() => bad);
+        await Task.WhenAll(before.Concat(after));
+
+        Assert.All(grains, grain => Assert.Equal("ok", ReadPayloadFromFreshConnection(grain)));
+        Assert.Null(ReadPayloadFromFreshConnection(GrainId.Create("run", "bad")));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_CommitsQueuedWrites_WhenWritesArePending()
+    {
+        var grains = Enumerable.Range(0, 50).Select(i => GrainId.Create("run", $"g{i}")).ToArray();
+        var writes = grains.Select(grain => WriteAsync(grain, "queued", null)).ToList();
+
+        await ReopenBackendAsync();
+
+        await Task.WhenAll(writes);
+        foreach (var grain in grains)
+        {
+            Assert.Equal("queued", (await ReadAsync(grain))?.Payload);
+        }
+    }
+
+    [Fact]
+    public async Task InitializeAsync_CreatesDirectoryAndMigratesOnce_WhenFileIsNewThenReopened()
+    {
+        await ReopenBackendAsync();
+
+        using var connection = OpenFreshConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(version) FROM schema_version";
+        Assert.Equal("1,2", command.ExecuteScalar());
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task InitializeAsync_CarriesRemindersOver_WhenTheDatabaseHasTheFirstSchema()
+    {
+        var path = Path.Combine(_directory, "first-schema.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, TimeProvider.System, NullLogger.Instance, targetVersion: 1);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO reminders (grain_type, grain_key, name, first_due_at, due_at, period_ms, etag)
+                VALUES ('schedule', 'nightly', 'fire', 1000, 86401000, 86400000, 7)
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        await using var migrated = await OpenAsync(new SqliteStorageOptions(path));
+
+        var grain = GrainId.Create("schedule", "nightly");
+        var entry = await migrated.Reminders.ReadRow(grain, "fire");
+        Assert.NotNull(entry);
+        Assert.Equal((DateTimeOffset.FromUnixTimeMilliseconds(86401000).UtcDateTime, TimeSpan.FromDays(1), "7"),
+            (entry.StartAt, entry.Period, entry.ETag));
+        var hash = grain.GetUniformHashCode();
+        Assert.Single((await migrated.Reminders.ReadRows(hash - 1, hash)).Reminders);
+        var newer = await migrated.Reminders.UpsertRow(entry);
+        Assert.NotEqual("7", newer);
+    }
+
+    [Fact]
+    public async Task WriteAsync_Throws_WhenBackendIsDisposed()
+    {
+        await Backend.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => WriteAsync(GrainId.Create("run", "late"), "{}", null));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAsync(GrainId.Create("run", "late")));
+    }
+
+    private static async Task<IStorageBackend> OpenAsync(SqliteStorageOptions options)
+    {
+        var backend = new SqliteStorageBackend(options, TimeProvider.System, NullLogger<SqliteStorageBackend>.Instance);
+        await backend.InitializeAsync(Ct);
+        return backend;
+    }
+
+    private SqliteConnection OpenFreshConnection()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private string? ReadPayloadFromFreshConnection(GrainId grain)
+    {
+        using var connection = OpenFreshConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = 'state'";
+        command.Parameters.AddWithValue("$type", grain.Type.ToString());
+        command.Parameters.AddWithValue("$key", grain.Key.ToString());
+        return command.ExecuteScalar() is string json ? JsonDocument.Parse(json).RootElement.GetProperty("payload").GetString() : null;
+    }
+}
