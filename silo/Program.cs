@@ -1,5 +1,6 @@
 using Orchestrator.Api;
 using Orchestrator.Silo;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddSiloHostSources(args);
@@ -21,6 +22,7 @@ builder.Services.AddOrchestratorApi();
 var app = builder.Build();
 app.UseOrchestratorApi();
 app.MapOrchestratorApi();
+app.MapOrleansDashboard(routePrefix: "/dashboard");
 await app.RunAsync();
 return 0;
 

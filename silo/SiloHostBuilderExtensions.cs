@@ -1,10 +1,17 @@
-using System.Reflection;
-using Orchestrator.Runtime.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Memory;
+using Orchestrator.Providers.Sqlite;
+using Orchestrator.Providers.Storage;
 using Orchestrator.Runs.Engine;
+using Orchestrator.Serialization;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
 
 namespace Orchestrator.Silo;
 
-/// <summary>Composes the silo, its storage and the web host from <see cref="SiloHostOptions"/>.</summary>
+/// <summary>Composes the Orleans silo, our providers, the engine and the web host from <see cref="SiloHostOptions"/>.</summary>
 internal static class SiloHostBuilderExtensions
 {
     /// <summary>Added to the silo's shutdown bound for the host, so that the web server's drain and the silo's own
@@ -27,30 +34,31 @@ internal static class SiloHostBuilderExtensions
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout + HostShutdownMargin);
-        builder.Services.AddSilo(silo =>
-        {
-            silo.AddGrains(GrainsAssembly());
-            silo.Configure(o =>
-            {
-                o.ShutdownTimeout = options.ShutdownTimeout;
-                o.StreamCapacity = options.QueueCapacity;
-                if (options.SiloName is { } name)
-                {
-                    o.SiloName = name;
-                }
-            });
-            if (options.Uses(SiloHostOptions.Sqlite))
-            {
-                silo.UseSqliteStorage(options.DatabasePath);
-            }
-            else
-            {
-                silo.UseMemoryStorage();
-            }
-        });
+        builder.UseOrleans(silo => silo.AddOrchestrator(options));
         builder.Services.AddWorkflowEngine(configureNodes: nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
         return builder;
     }
 
-    private static Assembly GrainsAssembly() => typeof(EngineOptions).Assembly;
+    /// <summary>One silo on localhost clustering with our providers, the silo-local streams, grain statistics and
+    /// Orleans' dashboard.</summary>
+    public static ISiloBuilder AddOrchestrator(this ISiloBuilder silo, SiloHostOptions options)
+    {
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+        silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName ?? $"{Environment.MachineName}:{Environment.ProcessId}");
+        silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = options.ShutdownTimeout);
+        silo.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());
+        silo.AddOrchestratorStorage(sp => CreateBackend(options, sp));
+        silo.AddOrchestratorStreams(streams => streams.Capacity = options.QueueCapacity);
+        silo.AddGrainStatistics();
+        silo.AddDashboard();
+        return silo;
+    }
+
+    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services) =>
+        options.Uses(SiloHostOptions.Sqlite)
+            ? new SqliteStorageBackend(
+                new SqliteStorageOptions(options.DatabasePath),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetService<ILogger<SqliteStorageBackend>>() ?? NullLogger<SqliteStorageBackend>.Instance)
+            : new MemoryStorageBackend();
 }

@@ -15,6 +15,8 @@ internal static class SiloHostConfiguration
         ["--silo-name"] = nameof(SiloHostOptions.SiloName),
         ["--shutdown-timeout"] = nameof(SiloHostOptions.ShutdownTimeout),
         ["--queue-capacity"] = nameof(SiloHostOptions.QueueCapacity),
+        ["--silo-port"] = nameof(SiloHostOptions.SiloPort),
+        ["--gateway-port"] = nameof(SiloHostOptions.GatewayPort),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.
@@ -22,6 +24,8 @@ internal static class SiloHostConfiguration
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
     };
 
     /// <summary>Puts the silo's defaults under every other source, then adds <c>ORCHESTRATOR_*</c> environment

@@ -37,6 +37,12 @@ internal sealed class SiloHostOptions
     /// waits (<c>--queue-capacity</c>).</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>The port silos of a cluster talk on (<c>--silo-port</c>).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port grain clients connect to (<c>--gateway-port</c>).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -66,6 +72,19 @@ internal sealed class SiloHostOptions
         if (ShutdownTimeout <= TimeSpan.Zero)
         {
             problems.Add($"The shutdown timeout (--shutdown-timeout, ORCHESTRATOR_SHUTDOWNTIMEOUT) must be positive, not {ShutdownTimeout}.");
+        }
+
+        foreach (var (port, option) in new[] { (SiloPort, "silo port (--silo-port, ORCHESTRATOR_SILOPORT)"), (GatewayPort, "gateway port (--gateway-port, ORCHESTRATOR_GATEWAYPORT)") })
+        {
+            if (port is < 1 or > 65535)
+            {
+                problems.Add($"The {option} must be from 1 to 65535, not {port}.");
+            }
+        }
+
+        if (SiloPort == GatewayPort)
+        {
+            problems.Add($"The silo port and the gateway port (--silo-port, --gateway-port) must differ; both are {SiloPort}.");
         }
 
         if (QueueCapacity < 1)

@@ -7,7 +7,7 @@ namespace Orchestrator.Worker;
 /// <summary>
 /// The load context of one node assembly. The assembly's own dependencies load here (through its <c>.deps.json</c>
 /// when there is one, else from its folder); what the worker itself has — the node contracts
-/// (<c>Orchestrator.GrainInterfaces</c>, <c>Orchestrator.Runtime.Abstractions</c>) and the framework — always comes from
+/// (<c>Orchestrator.GrainInterfaces</c>) and the framework — always comes from
 /// the default context, so that a node class's <c>BaseNode</c> is the worker's <c>BaseNode</c>.
 /// </summary>
 internal sealed class NodeLoadContext : AssemblyLoadContext

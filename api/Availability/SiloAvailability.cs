@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Hosting;
-using Orchestrator.Runtime.Hosting;
+using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Api.Availability;
 
 /// <summary>The silo's status as the API sees it. The web server stops before the silo does (in-flight requests still
 /// reach grains), so the API counts as stopping from the moment the host begins to stop, before the silo itself is
-/// marked <see cref="SiloStatus.Stopping"/>.</summary>
+/// marked <see cref="SiloPhase.Stopping"/>.</summary>
 internal sealed class SiloAvailability(SiloLifecycle lifecycle, IHostApplicationLifetime lifetime)
 {
-    public SiloStatus Status =>
-        lifecycle.Status == SiloStatus.Running && lifetime.ApplicationStopping.IsCancellationRequested
-            ? SiloStatus.Stopping
+    public SiloPhase Status =>
+        lifecycle.Status == SiloPhase.Running && lifetime.ApplicationStopping.IsCancellationRequested
+            ? SiloPhase.Stopping
             : lifecycle.Status;
 
-    public bool IsTakingCalls => Status == SiloStatus.Running;
+    public bool IsTakingCalls => Status == SiloPhase.Running;
 }

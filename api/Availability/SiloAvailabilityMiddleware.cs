@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Api.Health;
-using Orchestrator.Runtime.Hosting;
+using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Api.Availability;
 
@@ -17,7 +17,7 @@ internal sealed class SiloAvailabilityMiddleware(RequestDelegate next, SiloAvail
             return next(context);
         }
 
-        var detail = availability.Status == SiloStatus.Starting
+        var detail = availability.Status == SiloPhase.Starting
             ? "The silo is starting and takes no calls yet."
             : "The silo is stopping and takes no new calls.";
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable")

@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Availability;
 using Orchestrator.Api.Cluster.Metrics;
 using Orchestrator.Api.OpenApi;
-using Orchestrator.Runtime.Diagnostics;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Diagnostics;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Api.Cluster;
 
@@ -34,14 +34,14 @@ public static class ClusterApi
     }
 
     private static Ok<SiloList> GetSilos(
-        HttpContext http, SiloAvailability availability, SiloLifecycle lifecycle, SiloOptions options, IStorageBackend storage,
+        HttpContext http, SiloAvailability availability, SiloLifecycle lifecycle, ILocalSiloDetails siloDetails, IStorageBackend storage,
         IGrainStatistics statistics, IServer server, TimeProvider clock)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
         var address = addresses is { Count: > 0 } ? addresses.First() : $"{http.Request.Scheme}://{http.Request.Host}";
         var startedAt = lifecycle.StartedAt;
         var silo = new SiloInfo(
-            options.SiloName,
+            siloDetails.Name,
             availability.Status.ToString().ToLowerInvariant(),
             address,
             startedAt,

@@ -1,4 +1,4 @@
-using Orchestrator.Runtime.Diagnostics;
+using Orchestrator.Providers.Diagnostics;
 
 namespace Orchestrator.Api.Cluster;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Availability;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Api.Health;
 
@@ -10,7 +10,7 @@ internal sealed partial class SiloHealthCheck(
     SiloAvailability availability,
     SiloLifecycle lifecycle,
     IStorageBackend storage,
-    SiloOptions siloOptions,
+    ILocalSiloDetails siloDetails,
     TimeProvider clock,
     ILogger<SiloHealthCheck> logger)
 {
@@ -23,22 +23,22 @@ internal sealed partial class SiloHealthCheck(
         var storageHealth = await PingStorageAsync(cancellationToken);
         var reason = (status, storageHealth.Status) switch
         {
-            (SiloStatus.Starting, _) => "The silo is starting.",
-            (SiloStatus.Stopping, _) => "The silo is stopping.",
-            (SiloStatus.Stopped, _) => "The silo has stopped.",
+            (SiloPhase.Starting, _) => "The silo is starting.",
+            (SiloPhase.Stopping, _) => "The silo is stopping.",
+            (SiloPhase.Stopped, _) => "The silo has stopped.",
             (_, not StorageHealth.Ok) => $"Storage '{storage.Name}' does not answer: {storageHealth.Error}",
             _ => FailedComponent(),
         };
         var overall = (status, reason) switch
         {
-            (SiloStatus.Running, null) => HealthReport.Healthy,
-            (SiloStatus.Running, _) => "unhealthy",
+            (SiloPhase.Running, null) => HealthReport.Healthy,
+            (SiloPhase.Running, _) => "unhealthy",
             _ => NameOf(status),
         };
 
         var startedAt = lifecycle.StartedAt;
         var silo = new SiloHealth(
-            siloOptions.SiloName,
+            siloDetails.Name,
             NameOf(status),
             startedAt?.UtcDateTime,
             startedAt is { } since ? Math.Round((clock.GetUtcNow() - since).TotalSeconds, 3) : null);
@@ -78,12 +78,12 @@ internal sealed partial class SiloHealthCheck(
             .Select(c => $"Start-up step '{c.Key}' {c.Value}")
             .FirstOrDefault();
 
-    private static string NameOf(SiloStatus status) => status switch
+    private static string NameOf(SiloPhase status) => status switch
     {
-        SiloStatus.Starting => "starting",
-        SiloStatus.Running => "running",
-        SiloStatus.Stopping => "stopping",
-        SiloStatus.Stopped => "stopped",
+        SiloPhase.Starting => "starting",
+        SiloPhase.Running => "running",
+        SiloPhase.Stopping => "stopping",
+        SiloPhase.Stopped => "stopped",
         _ => "unknown",
     };
 

@@ -6,7 +6,9 @@ using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Loops;
 using Orchestrator.Queries;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Loops;
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Problems;
 
@@ -12,7 +14,7 @@ internal static class ExceptionStatusCodes
     {
         BadHttpRequestException bad => bad.StatusCode,
         SiloUnavailableException => StatusCodes.Status503ServiceUnavailable,
-        GrainCallTimeoutException => StatusCodes.Status504GatewayTimeout,
+        TimeoutException => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

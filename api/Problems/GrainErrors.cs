@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Problems;
 

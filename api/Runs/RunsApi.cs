@@ -7,7 +7,9 @@ using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Queries;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Runs;
@@ -103,7 +105,7 @@ public static class RunsApi
             // Subscribed before the start, so the end cannot slip between starting and listening.
             var end = new RunEndObserver();
             var stream = StreamProviders.Get(http.HttpContext.RequestServices, StreamProviderNames.Memory)
-                .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, runId));
+                .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
             await using var subscription = await stream.SubscribeAsync(end);
             var run = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
             if (!run.Status.IsFinished())

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Queries;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Api.Schedules;

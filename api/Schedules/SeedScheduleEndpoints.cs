@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Api.Schedules;

@@ -6,7 +6,9 @@ using Orchestrator.Api.Problems;
 using Orchestrator.Api.Streams;
 using Orchestrator.Definitions;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Seeds;
@@ -58,7 +60,7 @@ internal static class GraphEndpoints
         var runId = RunIds.New(clock);
         var grain = grains.GetGrain<IRunGrain>(runId);
         var watcher = new RunEndWatcher();
-        var stream = StreamProviders.Get(services, StreamProviderNames.Memory).GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, runId));
+        var stream = StreamProviders.Get(services, StreamProviderNames.Memory).GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
         await using var subscription = await stream.SubscribeAsync(watcher);
         if (await StartAsync(grain, run) is { } refused)
         {

@@ -7,7 +7,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api.Streams;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Seeds;

@@ -1,5 +1,7 @@
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Seeds;
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Api.Problems;
 using Orchestrator.Api.Streams;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Seeds;
 

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Seeds;
 using Orchestrator.Errors;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Streams;
 
@@ -105,8 +107,8 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
     private async Task SubscribeAsync()
     {
         var provider = StreamProviders.Get(services, StreamProviderNames.Memory);
-        await provider.GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey)).SubscribeAsync(this);
-        await provider.GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey)).SubscribeAsync(this);
+        await provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey)).SubscribeAsync(this);
+        await provider.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey)).SubscribeAsync(this);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The workflow of run {RunId} could not be read for a /ws notification")]

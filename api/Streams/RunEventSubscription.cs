@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Orchestrator.Api.Streams;
 
@@ -42,7 +44,7 @@ internal sealed class RunEventSubscription : IAsyncObserver<RunEvent>, IAsyncDis
         IAsyncStream<RunEvent> stream, IRunGrain run, int capacity, int pageSize, Action<string>? onOverflow)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var subscription = new RunEventSubscription(run, stream.Id.Key, capacity, pageSize, onOverflow);
+        var subscription = new RunEventSubscription(run, stream.Id.GetKeyAsString(), capacity, pageSize, onOverflow);
         subscription._handle = await stream.SubscribeAsync(subscription);
         return subscription;
     }

@@ -7,7 +7,9 @@ using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Definitions;
 using Orchestrator.Queries;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+using Orleans;
+using Orleans.Runtime;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Api.Workflows;

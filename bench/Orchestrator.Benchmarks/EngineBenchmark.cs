@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Definitions;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Benchmarks;

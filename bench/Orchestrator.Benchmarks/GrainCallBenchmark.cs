@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Benchmarks;
 
@@ -10,7 +10,7 @@ internal static class GrainCallBenchmark
     public static async Task RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        await using var silo = await TestSilo.StartAsync(new TestSiloOptions { GrainClasses = [typeof(EchoGrain)] });
+        await using var silo = await TestSilo.StartAsync(new TestSiloOptions());
         var factory = silo.GrainFactory;
 
         // Warm up: JIT, activations.

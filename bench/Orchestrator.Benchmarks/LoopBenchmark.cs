@@ -6,8 +6,8 @@ using Orchestrator.Loops;
 using Orchestrator.Nodes;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Benchmarks;

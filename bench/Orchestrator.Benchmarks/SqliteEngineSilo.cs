@@ -1,5 +1,5 @@
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Benchmarks;
 
@@ -24,7 +24,6 @@ internal sealed class SqliteEngineSilo : IAsyncDisposable
         {
             var silo = await TestSilo.StartAsync(new TestSiloOptions
             {
-                GrainAssemblies = [typeof(EngineOptions).Assembly],
                 SqlitePath = Path.Combine(directory, "bench.db"),
                 Services = services => services.AddWorkflowEngine(),
             });

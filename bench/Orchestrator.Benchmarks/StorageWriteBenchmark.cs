@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
-using Orchestrator.Runtime.Storage.Sqlite;
+using Orchestrator.Providers.Streams;
+using Orleans.Storage;
+using Orchestrator.Providers.Sqlite;
 
 namespace Orchestrator.Benchmarks;
 
@@ -47,9 +47,13 @@ internal static class StorageWriteBenchmark
         await using var backend = new SqliteStorageBackend(
             new SqliteStorageOptions(path, GroupCommit: groupCommit), TimeProvider.System, NullLogger<SqliteStorageBackend>.Instance);
         await backend.InitializeAsync(CancellationToken.None);
-        var grains = Enumerable.Range(0, Writers).Select(i => new GrainId("bench", $"grain-{i:00}")).ToArray();
-        var etags = await Task.WhenAll(grains.Select(grain =>
-            backend.Grains.WriteAsync(new GrainStateWrite(grain, "state", payload, null), CancellationToken.None)));
+        var grains = Enumerable.Range(0, Writers).Select(i => GrainId.Create("bench", $"grain-{i:00}")).ToArray();
+        var etags = await Task.WhenAll(grains.Select(async grain =>
+        {
+            var state = new GrainState<BenchState>(new BenchState { Payload = payload });
+            await backend.Grains.WriteStateAsync("state", grain, state);
+            return state.ETag!;
+        }));
 
         var transactionsBefore = backend.CommittedTransactions;
         var started = Stopwatch.GetTimestamp();
@@ -74,7 +78,9 @@ internal static class StorageWriteBenchmark
         while (Stopwatch.GetTimestamp() < deadline)
         {
             var start = Stopwatch.GetTimestamp();
-            etag = await storage.WriteAsync(new GrainStateWrite(grain, "state", payload, etag), CancellationToken.None);
+            var state = new GrainState<BenchState>(new BenchState { Payload = payload }, etag);
+            await storage.WriteStateAsync("state", grain, state);
+            etag = state.ETag!;
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
@@ -90,4 +96,10 @@ internal static class StorageWriteBenchmark
             $"p99 {result.P99Milliseconds,7:0.00} ms  {result.WritesPerTransaction,6:0.0} writes/transaction");
 
     private sealed record Result(int Writes, double WritesPerSecond, double P50Milliseconds, double P99Milliseconds, double WritesPerTransaction);
+}
+
+/// <summary>The state the storage benchmark writes: one payload, stored as JSON.</summary>
+public sealed class BenchState
+{
+    public string Payload { get; set; } = "";
 }

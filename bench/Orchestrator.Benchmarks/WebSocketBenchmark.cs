@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
@@ -12,8 +13,11 @@ using Orchestrator.Api;
 using Orchestrator.Definitions;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Sqlite;
+using Orchestrator.Serialization;
+using Orleans.Serialization;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Benchmarks;
@@ -146,7 +150,14 @@ internal static class WebSocketBenchmark
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSilo(silo => silo.AddGrains(typeof(EngineOptions).Assembly).UseSqliteStorage(databasePath));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());
+            silo.AddOrchestratorStorage(_ => new SqliteStorageBackend(databasePath));
+            silo.AddOrchestratorStreams();
+            silo.AddGrainStatistics();
+        });
         builder.Services.AddWorkflowEngine();
         builder.Services.AddOrchestratorApi();
         var app = builder.Build();
@@ -169,4 +180,11 @@ internal static class WebSocketBenchmark
 
     private static double P(double[] sorted, double percentile) =>
         sorted.Length == 0 ? 0 : sorted[(int)Math.Clamp(Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

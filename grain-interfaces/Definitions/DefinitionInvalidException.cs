@@ -1,6 +1,7 @@
 namespace Orchestrator.Definitions;
 
 /// <summary>A definition failed validation; <see cref="Problems"/> lists every problem with its path.</summary>
+[GenerateSerializer]
 public sealed class DefinitionInvalidException : Exception
 {
     public DefinitionInvalidException(IReadOnlyList<DefinitionProblem> problems)
@@ -18,7 +19,8 @@ public sealed class DefinitionInvalidException : Exception
     {
     }
 
-    public IReadOnlyList<DefinitionProblem> Problems { get; } = [];
+    [Id(0)]
+    public IReadOnlyList<DefinitionProblem> Problems { get; private set; } = [];
 
     private static string Describe(IReadOnlyList<DefinitionProblem> problems)
     {

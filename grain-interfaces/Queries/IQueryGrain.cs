@@ -1,7 +1,7 @@
 using Orchestrator.Errors;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orleans.Concurrency;
 using Orchestrator.Schedules;
 using Orchestrator.Workflows;
 

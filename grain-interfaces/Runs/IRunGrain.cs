@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Orchestrator.Runtime;
+using Orleans.Concurrency;
 
 namespace Orchestrator.Runs;
 

@@ -1,4 +1,4 @@
-using Orchestrator.Runtime;
+using Orleans.Concurrency;
 
 namespace Orchestrator.Schedules;
 

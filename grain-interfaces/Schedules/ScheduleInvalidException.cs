@@ -1,6 +1,7 @@
 namespace Orchestrator.Schedules;
 
 /// <summary>A schedule definition failed validation; <see cref="Problems"/> lists every problem with its field.</summary>
+[GenerateSerializer]
 public sealed class ScheduleInvalidException : Exception
 {
     public ScheduleInvalidException(IReadOnlyList<ScheduleProblem> problems)
@@ -18,7 +19,8 @@ public sealed class ScheduleInvalidException : Exception
     {
     }
 
-    public IReadOnlyList<ScheduleProblem> Problems { get; } = [];
+    [Id(0)]
+    public IReadOnlyList<ScheduleProblem> Problems { get; private set; } = [];
 
     private static string Describe(IReadOnlyList<ScheduleProblem> problems)
     {

@@ -1,6 +1,7 @@
 namespace Orchestrator.Schedules;
 
 /// <summary>No such schedule.</summary>
+[GenerateSerializer]
 public sealed class ScheduleNotFoundException : KeyNotFoundException
 {
     public ScheduleNotFoundException()

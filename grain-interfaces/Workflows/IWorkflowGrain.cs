@@ -1,5 +1,5 @@
 using Orchestrator.Definitions;
-using Orchestrator.Runtime;
+using Orleans.Concurrency;
 
 namespace Orchestrator.Workflows;
 

@@ -1,6 +1,7 @@
 namespace Orchestrator.Workflows;
 
 /// <summary>No such workflow, or no such version of it.</summary>
+[GenerateSerializer]
 public sealed class WorkflowNotFoundException : KeyNotFoundException
 {
     public WorkflowNotFoundException()

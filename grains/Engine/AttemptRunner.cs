@@ -1,3 +1,5 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
 using Orchestrator.Nodes;
@@ -7,7 +9,7 @@ namespace Orchestrator.Runs.Engine;
 
 /// <summary>Runs node attempts outside grain turns and reports each outcome back to its run. A per-node timeout turns
 /// into a failure; cancellation by the run (cancel, shutdown) into a cancelled result, which the run ignores.</summary>
-public sealed partial class AttemptRunner(NodeExecutorRegistry executors, TimeProvider clock, ILogger<AttemptRunner> logger)
+public sealed partial class AttemptRunner(NodeExecutorRegistry executors, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock, ILogger<AttemptRunner> logger)
 {
     public Task<NodeAttemptResult> RunAsync(NodeInvocation invocation, CancellationToken runToken)
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Runs.Engine;

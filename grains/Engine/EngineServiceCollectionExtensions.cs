@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Nodes;
 using Orchestrator.Queues;
+using Orchestrator.Reminders;
+using Orleans.Hosting;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Runs.Engine;
@@ -27,6 +29,10 @@ public static class EngineServiceCollectionExtensions
         services.AddQueues();
         services.AddSingleton<Loops.LoopRunnerFactory>();
         services.AddSingleton<Loops.LoopMetrics>();
+
+        // One-shot reminders fire again every RepeatPeriod until handled; Orleans refuses periods below its minimum.
+        services.PostConfigure<ReminderOptions>(reminders =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, OneShotReminderGrain.RepeatPeriod.Ticks)));
         return services;
     }
 }

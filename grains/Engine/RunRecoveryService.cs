@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Runs.Engine;
 
 /// <summary>After the silo starts, activates every run that was running or paused (found through the runs view, not
 /// by scanning grains): activation retries the attempts a stop interrupted and resumes waiting on sub-runs.</summary>
 internal sealed partial class RunRecoveryService(
-    IStorageBackend storage,
+    IGrainStateQueries queries,
     IGrainFactory grains,
     SiloLifecycle lifecycle,
     ILogger<RunRecoveryService> logger) : IHostedService
@@ -23,16 +23,16 @@ internal sealed partial class RunRecoveryService(
         var recovered = 0;
         foreach (var status in new[] { "running", "paused" })
         {
-            await foreach (var row in storage.Grains.ReadViewAsync(RunState.RunsView, null, status, cancellationToken: cancellationToken))
+            await foreach (var row in queries.ReadViewAsync(RunState.RunsView, null, status, cancellationToken: cancellationToken))
             {
                 try
                 {
-                    await grains.GetGrain<IRunGrain>(row.GrainId.Key).GetAsync();
+                    await grains.GetGrain<IRunGrain>(row.GrainKey).GetAsync();
                     recovered++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    LogRecoveryFailed(logger, e, row.GrainId.Key);
+                    LogRecoveryFailed(logger, e, row.GrainKey);
                 }
             }
         }

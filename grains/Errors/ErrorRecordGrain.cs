@@ -1,8 +1,12 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Errors;
 
@@ -13,8 +17,8 @@ namespace Orchestrator.Errors;
 internal sealed partial class ErrorRecordGrain(
     [PersistentState("error")] IPersistentState<ErrorRecordState> store,
     IHttpClientFactory httpClients,
-    TimeProvider clock,
-    ILogger<ErrorRecordGrain> logger) : Grain, IErrorRecordGrain, IRemindable
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+    ILogger<ErrorRecordGrain> logger) : OneShotReminderGrain, IErrorRecordGrain
 {
     private const string RecoveryReminder = "recovery";
     private const string System = "system";
@@ -146,7 +150,7 @@ internal sealed partial class ErrorRecordGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task OnReminderAsync(string reminderName)
     {
         if (reminderName != RecoveryReminder || Record.Status != ErrorRecoveryStatus.RetryScheduled)
         {
@@ -170,17 +174,17 @@ internal sealed partial class ErrorRecordGrain(
         Record.RecoveryAttempts++;
         Record.NextRetryAt = null;
         Record.History.Add(new ErrorAction("retry", by, now, reason));
-        await UnregisterReminder(RecoveryReminder);
+        await DisarmAsync(RecoveryReminder);
         await SaveAsync();
         try
         {
             if (Record.Loop is { } loop)
             {
-                await GrainFactory.GetGrain<ILoopGrain>(LoopIds.For(Record.RunId, loop)).RetryNodeAsync(Record.Node, Record.Iteration, Record.Input?.DeepClone(), Record.Id!);
+                await Factory.GetGrain<ILoopGrain>(LoopIds.For(Record.RunId, loop)).RetryNodeAsync(Record.Node, Record.Iteration, Record.Input?.DeepClone(), Record.Id!);
             }
             else
             {
-                await GrainFactory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
+                await Factory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
@@ -198,7 +202,7 @@ internal sealed partial class ErrorRecordGrain(
         Record.Status = ErrorRecoveryStatus.RetryScheduled;
         Record.NextRetryAt = clock.GetUtcNow() + delay;
         Record.History.Add(new ErrorAction("retry_scheduled", System, clock.GetUtcNow(), $"next attempt at {Record.NextRetryAt:O}"));
-        await RegisterOrUpdateReminder(RecoveryReminder, delay, TimeSpan.Zero);
+        await ArmAsync(RecoveryReminder, delay);
     }
 
     private async Task EscalateCoreAsync(string by, string? reason)
@@ -206,7 +210,7 @@ internal sealed partial class ErrorRecordGrain(
         Record.Status = ErrorRecoveryStatus.Escalated;
         Record.NextRetryAt = null;
         Record.History.Add(new ErrorAction("escalate", by, clock.GetUtcNow(), reason));
-        await UnregisterReminder(RecoveryReminder);
+        await DisarmAsync(RecoveryReminder);
         await SaveAsync();
         if (Record.EscalationWebhook is { } webhook)
         {
@@ -236,7 +240,7 @@ internal sealed partial class ErrorRecordGrain(
     {
         Record.NextRetryAt = null;
         Record.History.Add(new ErrorAction(action, by, clock.GetUtcNow(), reason));
-        await UnregisterReminder(RecoveryReminder);
+        await DisarmAsync(RecoveryReminder);
         await SaveAsync();
     }
 
@@ -244,7 +248,7 @@ internal sealed partial class ErrorRecordGrain(
     {
         Record.UpdatedAt = clock.GetUtcNow();
         await store.WriteStateAsync();
-        var stream = GetStreamProvider(StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
+        var stream = StreamProviders.Get(Services, StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
         await stream.OnNextAsync(Record.ToSnapshot());
     }
 

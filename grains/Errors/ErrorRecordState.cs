@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Errors;
 
@@ -73,7 +73,7 @@ public sealed class ErrorRecordState : IQueryViewSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new ErrorRecordSummary(Id ?? grainId.Key, RunId, Workflow, Node, Status, Error, CreatedAt, UpdatedAt);
+        var summary = new ErrorRecordSummary(Id ?? grainId.Key.ToString(), RunId, Workflow, Node, Status, Error, CreatedAt, UpdatedAt);
         return [new ViewRow(ErrorsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
 

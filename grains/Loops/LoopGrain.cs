@@ -1,3 +1,5 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
@@ -6,7 +8,9 @@ using Orchestrator.Nodes.Queues;
 using Orchestrator.Queues;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Loops;
 
@@ -20,8 +24,8 @@ internal sealed partial class LoopGrain(
     LoopRunnerFactory runners,
     LoopMetrics metrics,
     EngineOptions engine,
-    TimeProvider clock,
-    ILogger<LoopGrain> logger) : Grain, ILoopGrain
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+    ILogger<LoopGrain> logger) : OrchestratorGrain, ILoopGrain
 {
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromDays(3650);
@@ -45,7 +49,7 @@ internal sealed partial class LoopGrain(
         if (Loop.Exists && !Loop.Status.IsEnded())
         {
             // The run may have ended while this loop's stop was on its way (the silo died in between).
-            var run = await GrainFactory.GetGrain<IRunGrain>(Loop.RunId).GetAsync();
+            var run = await Factory.GetGrain<IRunGrain>(Loop.RunId).GetAsync();
             if (run.Status.IsFinished())
             {
                 await EndAsync(LoopStatus.Stopped, $"run {Loop.RunId} is {RunState.StatusName(run.Status)}");
@@ -70,7 +74,7 @@ internal sealed partial class LoopGrain(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogCheckpointFailed(logger, e, GrainId.Key);
+                LogCheckpointFailed(logger, e, this.GetPrimaryKeyString());
             }
 
             await runner.DisposeAsync();
@@ -244,13 +248,13 @@ internal sealed partial class LoopGrain(
         await WriteAsync();
         if (Loop.Queue is { } queue)
         {
-            await GetStreamProvider(StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(queue))
+            await StreamProviders.Get(Services, StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(queue))
                 .RemoveConsumerAsync(QueueProducer.ConsumerOf(Loop.Id!));
         }
 
         DelayDeactivation(TimeSpan.FromSeconds(-1));
         var loopId = Loop.Id!;
-        var run = GrainFactory.GetGrain<IRunGrain>(Loop.RunId);
+        var run = Factory.GetGrain<IRunGrain>(Loop.RunId);
         var name = Loop.Loop;
         _ = Task.Run(async () =>
         {
@@ -292,8 +296,8 @@ internal sealed partial class LoopGrain(
                 Counters = _counters,
                 Log = Log,
                 Window = _window,
-                Self = GrainFactory.GetGrain<ILoopGrain>(Loop.Id!),
-                Grains = GrainFactory,
+                Self = Factory.GetGrain<ILoopGrain>(Loop.Id!),
+                Grains = Factory,
                 Clock = clock,
                 Engine = engine,
                 Logger = logger,
@@ -307,7 +311,7 @@ internal sealed partial class LoopGrain(
 
         _runner.Start();
         DelayDeactivation(KeepAlive);
-        _checkpoints = RegisterGrainTimer(_ => WriteIfChangedAsync(), CheckpointPeriod, CheckpointPeriod);
+        _checkpoints = this.RegisterGrainTimer(_ => WriteIfChangedAsync(), CheckpointPeriod, CheckpointPeriod);
     }
 
     private async Task WriteIfChangedAsync()
@@ -381,7 +385,7 @@ internal sealed partial class LoopGrain(
     }
 
     private async Task LoadDefinitionAsync(string workflow, int version) =>
-        _definition ??= await definitions.GetAsync(GrainFactory, workflow, version);
+        _definition ??= await definitions.GetAsync(Factory, workflow, version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loop {LoopId}: the checkpoint could not be written")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string loopId);

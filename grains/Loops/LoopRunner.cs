@@ -6,7 +6,7 @@ using Orchestrator.Loops.Pools;
 using Orchestrator.Loops.Producers;
 using Orchestrator.Loops.Steps;
 using Orchestrator.Nodes;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Loops;
 

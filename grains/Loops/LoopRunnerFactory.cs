@@ -10,7 +10,7 @@ using Orchestrator.Nodes;
 using Orchestrator.Nodes.Dotnet;
 using Orchestrator.Nodes.Queues;
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Loops;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Loops;
 

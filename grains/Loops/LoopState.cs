@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Loops;
 
@@ -58,7 +58,7 @@ public sealed class LoopState : IQueryViewSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new LoopSummary(Id ?? grainId.Key, RunId, Workflow, Loop, Status, CreatedAt, StoppedAt, Reason);
+        var summary = new LoopSummary(Id ?? grainId.Key.ToString(), RunId, Workflow, Loop, Status, CreatedAt, StoppedAt, Reason);
         return [new ViewRow(LoopsView, RunId, Status.Name(), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Nodes.Dotnet;
@@ -11,7 +12,7 @@ public static class NodeServiceCollectionExtensions
     /// <summary>Registers an executor for every node type (<see cref="Definitions.NodeTypes.All"/>), the
     /// <see cref="NodeExecutorRegistry"/> that finds them, the catalog of <c>dotnet</c> node classes and the HTTP client
     /// of <c>http</c> nodes. The <c>workflow</c> and <c>queue.push</c> executors use the silo's
-    /// <see cref="Runtime.IGrainFactory"/> and stream providers when they run. Calling it again only applies
+    /// <see cref="IGrainFactory"/> and stream providers when they run. Calling it again only applies
     /// <paramref name="configure"/>.</summary>
     public static IServiceCollection AddNodeExecutors(this IServiceCollection services, Action<NodeExecutorOptions>? configure = null)
     {
@@ -23,6 +24,7 @@ public static class NodeServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(OrchestratorClock.Key, static (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddHttpClient(HttpExecutor.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<DotnetNodeCatalog>();
         services.TryAddEnumerable(

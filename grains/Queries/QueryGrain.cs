@@ -5,16 +5,18 @@ using Orchestrator.Errors;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 using Orchestrator.Schedules;
 using Orchestrator.Workflows;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Queries;
 
 /// <summary>Reads listings from the query views; its calls interleave.</summary>
 [GrainType("query")]
-internal sealed class QueryGrain(IStorageBackend storage) : Grain, IQueryGrain
+internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain, IQueryGrain
 {
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
@@ -39,7 +41,7 @@ internal sealed class QueryGrain(IStorageBackend storage) : Grain, IQueryGrain
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
-        var page = await storage.Grains.QueryViewAsync(new ViewQuery(view, key1, key2, limit, DecodeCursor(cursor)), CancellationToken.None);
+        var page = await queries.QueryViewAsync(new ViewQuery(view, key1, key2, limit, DecodeCursor(cursor)), CancellationToken.None);
         return new Page<T>(
             [.. page.Rows.Select(row => JsonSerializer.Deserialize<T>(row.Payload, JsonSerializerOptions.Web)!)],
             page.Next is { } next ? EncodeCursor(next) : null);

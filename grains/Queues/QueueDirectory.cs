@@ -1,14 +1,12 @@
 using Orchestrator.Definitions;
 using Orchestrator.Nodes.Queues;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Storage;
-using Orchestrator.Runtime.Streams;
+using Orchestrator.Providers.Queues;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Queues;
 
 /// <summary>Reads named queues straight from the durable stream store (namespace <see cref="QueueStreams.Namespace"/>).</summary>
-internal sealed class QueueDirectory(IStorageBackend storage, SiloOptions options) : IQueueDirectory
+internal sealed class QueueDirectory(IQueueStore store, StreamOptions options) : IQueueDirectory
 {
     /// <summary>The most dead letters one read returns.</summary>
     public const int MaxDeadLetters = 1_000;
@@ -16,11 +14,11 @@ internal sealed class QueueDirectory(IStorageBackend storage, SiloOptions option
     /// <inheritdoc/>
     public async Task<IReadOnlyList<QueueInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        var streams = await storage.Streams.ListStreamsAsync(QueueStreams.Namespace, cancellationToken);
+        var streams = await store.ListQueuesAsync(QueueStreams.Namespace, cancellationToken);
         var queues = new List<QueueInfo>(streams.Count);
         foreach (var stream in streams)
         {
-            queues.Add(ToInfo(await storage.Streams.GetStatsAsync(stream, cancellationToken)));
+            queues.Add(ToInfo(await store.GetStatsAsync(stream, cancellationToken)));
         }
 
         return queues;
@@ -29,7 +27,7 @@ internal sealed class QueueDirectory(IStorageBackend storage, SiloOptions option
     /// <inheritdoc/>
     public async Task<QueueInfo?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var stats = await storage.Streams.GetStatsAsync(StreamOf(name), cancellationToken);
+        var stats = await store.GetStatsAsync(StreamOf(name), cancellationToken);
         return stats.Produced == 0 && stats.Consumers.Count == 0 ? null : ToInfo(stats);
     }
 
@@ -42,7 +40,7 @@ internal sealed class QueueDirectory(IStorageBackend storage, SiloOptions option
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be from 1 to {MaxDeadLetters}");
         }
 
-        var deadLetters = await storage.Streams.ReadDeadLettersAsync(stream, limit, cancellationToken);
+        var deadLetters = await store.ReadDeadLettersAsync(stream, limit, cancellationToken);
         return [.. deadLetters.Select(d => new QueueDeadLetter(d.Consumer, d.Sequence, d.Payload, d.Error, d.Attempts, d.EnqueuedAt, d.DeadLetteredAt))];
     }
 
@@ -57,14 +55,14 @@ internal sealed class QueueDirectory(IStorageBackend storage, SiloOptions option
         return QueueStreams.For(name);
     }
 
-    private QueueInfo ToInfo(StreamStats stats) => new()
+    private QueueInfo ToInfo(QueueStats stats) => new()
     {
-        Name = stats.Stream.Key,
+        Name = stats.Queue.GetKeyAsString(),
         Depth = stats.Depth,
         Produced = stats.Produced,
         Consumed = stats.Consumers.Sum(c => c.Offset),
         DeadLettered = stats.DeadLettered,
-        Capacity = options.StreamCapacity,
+        Capacity = options.Capacity,
         Consumers = [.. stats.Consumers.Select(c => new QueueConsumerInfo(c.Consumer, c.Offset, stats.Produced - c.Offset, c.Failures, c.LastError))],
     };
 }

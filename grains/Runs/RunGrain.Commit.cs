@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Runs;
 
@@ -10,6 +10,9 @@ namespace Orchestrator.Runs;
 internal sealed partial class RunGrain
 {
     private readonly List<Func<Task>> _beforeCommit = [];
+
+    /// <summary>Follow-ups that need this activation (its reminders), run in the turn once the write is durable.</summary>
+    private readonly List<Func<Task>> _afterCommitInTurn = [];
 
     private void Emit(string type, string? node = null, int? iteration = null, int? attempt = null, JsonNode? data = null) =>
         _unpublished.Add(Run.Append(new RunEvent
@@ -41,6 +44,7 @@ internal sealed partial class RunGrain
             _unpublished.Clear();
             _launches.Clear();
             _afterCommit.Clear();
+            _afterCommitInTurn.Clear();
             Run.DiscardPendingJournal();
             await store.ReadStateAsync();
             throw;
@@ -48,6 +52,12 @@ internal sealed partial class RunGrain
 
         Publish();
         Launch();
+        foreach (var action in _afterCommitInTurn)
+        {
+            await action();
+        }
+
+        _afterCommitInTurn.Clear();
         DelayDeactivation(_inFlight.Count > 0 || WaitsForSubRuns() ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
         var actions = _afterCommit.ToArray();
         _afterCommit.Clear();
@@ -83,9 +93,9 @@ internal sealed partial class RunGrain
             return;
         }
 
-        var provider = GetStreamProvider(StreamProviderNames.Memory);
-        var runStream = provider.GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, Run.RunId!));
-        var allRuns = provider.GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
+        var provider = StreamProviders.Get(Services, StreamProviderNames.Memory);
+        var runStream = provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, Run.RunId!));
+        var allRuns = provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
         foreach (var runEvent in _unpublished)
         {
             // Memory streams never block the publisher; the returned tasks are already complete.
@@ -103,7 +113,7 @@ internal sealed partial class RunGrain
             return;
         }
 
-        var self = GrainFactory.GetGrain<IRunGrain>(this.GetPrimaryKeyString());
+        var self = Factory.GetGrain<IRunGrain>(this.GetPrimaryKeyString());
         foreach (var launch in _launches)
         {
             var source = new CancellationTokenSource();

@@ -66,7 +66,7 @@ internal sealed partial class RunGrain
 
     private void ForEachRunningLoop(Func<ILoopGrain, Task> action)
     {
-        var loops = Run.Loops.Where(pair => !pair.Value.IsEnded()).Select(pair => GrainFactory.GetGrain<ILoopGrain>(LoopIds.For(Run.RunId!, pair.Key))).ToList();
+        var loops = Run.Loops.Where(pair => !pair.Value.IsEnded()).Select(pair => Factory.GetGrain<ILoopGrain>(LoopIds.For(Run.RunId!, pair.Key))).ToList();
         if (loops.Count > 0)
         {
             _afterCommit.Add(() => Task.WhenAll(loops.Select(action)));
@@ -104,10 +104,10 @@ internal sealed partial class RunGrain
     {
         foreach (var start in starts)
         {
-            var loop = await GrainFactory.GetGrain<ILoopGrain>(LoopIds.For(start.RunId, start.Loop)).StartAsync(start);
+            var loop = await Factory.GetGrain<ILoopGrain>(LoopIds.For(start.RunId, start.Loop)).StartAsync(start);
             if (loop.State.IsEnded())
             {
-                await GrainFactory.GetGrain<IRunGrain>(start.RunId).LoopEndedAsync(start.Loop, loop.State, loop.Reason);
+                await Factory.GetGrain<IRunGrain>(start.RunId).LoopEndedAsync(start.Loop, loop.State, loop.Reason);
             }
         }
     }

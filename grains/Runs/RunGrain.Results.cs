@@ -174,7 +174,7 @@ internal sealed partial class RunGrain
             ["delayMs"] = (long)delay.TotalMilliseconds,
         });
         var reminder = RetryReminder(name, itemIndex);
-        _beforeCommit.Add(() => RegisterOrUpdateReminder(reminder, delay, TimeSpan.Zero));
+        _beforeCommit.Add(() => ArmAsync(reminder, delay));
     }
 
     /// <summary>The node's attempts ran out: it fails, an error record is made, and the run fails unless the node says
@@ -246,7 +246,7 @@ internal sealed partial class RunGrain
             EscalationWebhook = options.EscalationWebhook,
         };
         Emit(RunEventTypes.ErrorRecorded, name, node.Iteration, attempts, new JsonObject { ["errorId"] = errorId, ["error"] = error });
-        _beforeCommit.Add(() => GrainFactory.GetGrain<IErrorRecordGrain>(errorId).CreateAsync(record));
+        _beforeCommit.Add(() => Factory.GetGrain<IErrorRecordGrain>(errorId).CreateAsync(record));
     }
 
     private void NotifyRecovery(NodeRunState node, bool succeeded, string? error)
@@ -257,7 +257,7 @@ internal sealed partial class RunGrain
         }
 
         node.RecoveringErrorId = null;
-        _afterCommit.Add(() => GrainFactory.GetGrain<IErrorRecordGrain>(errorId).RetryFinishedAsync(succeeded, error));
+        _afterCommit.Add(() => Factory.GetGrain<IErrorRecordGrain>(errorId).RetryFinishedAsync(succeeded, error));
     }
 
     private void CancelAttempt(AttemptKey key)
@@ -388,7 +388,7 @@ internal sealed partial class RunGrain
         RunSnapshot child;
         try
         {
-            child = await GrainFactory.GetGrain<IRunGrain>(subRunId).GetAsync();
+            child = await Factory.GetGrain<IRunGrain>(subRunId).GetAsync();
         }
         catch (KeyNotFoundException)
         {

@@ -369,11 +369,18 @@ internal sealed partial class RunGrain
             _ => RunEventTypes.RunFailed,
         };
         Emit(type, data: new JsonObject { ["state"] = Run.State.DeepClone(), ["error"] = error, ["currentNode"] = Run.CurrentNode });
-        _afterCommit.Add(() => UnregisterReminder(RunTimeoutReminder));
+        _afterCommitInTurn.Add(() => DisarmAsync(RunTimeoutReminder));
         if (Run.Parent is { } parent)
         {
+            // The snapshot is taken in the turn, once the write is durable; the parent is told outside the turn.
             var runId = Run.RunId!;
-            _afterCommit.Add(() => GrainFactory.GetGrain<IRunGrain>(parent.RunId).SubRunFinishedAsync(runId, Snapshot()));
+            RunSnapshot? finished = null;
+            _afterCommitInTurn.Add(() =>
+            {
+                finished = Snapshot();
+                return Task.CompletedTask;
+            });
+            _afterCommit.Add(() => Factory.GetGrain<IRunGrain>(parent.RunId).SubRunFinishedAsync(runId, finished!));
         }
     }
 
@@ -384,7 +391,8 @@ internal sealed partial class RunGrain
             return;
         }
 
-        _afterCommit.Add(() => GrainFactory.GetGrain<IRunGrain>(subRunId).CancelAsync($"parent run {Run.RunId} ended: {reason ?? "cancelled"}"));
+        var why = $"parent run {Run.RunId} ended: {reason ?? "cancelled"}";
+        _afterCommit.Add(() => Factory.GetGrain<IRunGrain>(subRunId).CancelAsync(why));
     }
 
     /// <summary>Retrying nodes and elements whose next attempt is due become ready again. Returns whether any did.</summary>

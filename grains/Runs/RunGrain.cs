@@ -1,12 +1,16 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 using Orchestrator.Workflows;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Runs;
 
@@ -18,11 +22,11 @@ namespace Orchestrator.Runs;
 internal sealed partial class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> store,
     DefinitionCache definitions,
-    IStorageBackend storage,
+    IGrainStateQueries queries,
     AttemptRunner runner,
     EngineOptions options,
-    TimeProvider clock,
-    ILogger<RunGrain> logger) : Grain, IRunGrain, IRemindable
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+    ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
@@ -60,7 +64,7 @@ internal sealed partial class RunGrain(
             source.Cancel();
         }
 
-        return Task.CompletedTask;
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<RunSnapshot> StartAsync(StartRun command)
@@ -71,7 +75,7 @@ internal sealed partial class RunGrain(
             return Snapshot();
         }
 
-        var workflow = GrainFactory.GetGrain<IWorkflowGrain>(command.Workflow);
+        var workflow = Factory.GetGrain<IWorkflowGrain>(command.Workflow);
         var (definition, version) = await workflow.GetDefinitionAsync(command.Version);
         var info = await workflow.GetInfoAsync();
         if (info is { Retired: true })
@@ -114,7 +118,7 @@ internal sealed partial class RunGrain(
         {
             var limit = Duration.Parse(timeout);
             Run.Deadline = now + limit;
-            await RegisterOrUpdateReminder(RunTimeoutReminder, limit, TimeSpan.Zero);
+            await ArmAsync(RunTimeoutReminder, limit);
         }
 
         Emit(RunEventTypes.RunCreated, data: new JsonObject { ["workflow"] = Run.Workflow, ["version"] = Run.Version, ["input"] = Run.Input?.DeepClone() });
@@ -139,7 +143,7 @@ internal sealed partial class RunGrain(
     public async Task<IReadOnlyList<RunEvent>> GetEventsAsync(long afterSeq, int maxCount)
     {
         EnsureExists();
-        var entries = await storage.Grains.ReadJournalAsync(GrainId, afterSeq, Math.Clamp(maxCount, 1, 10_000), CancellationToken.None);
+        var entries = await queries.ReadJournalAsync(this.GetGrainId(), afterSeq, Math.Clamp(maxCount, 1, 10_000), CancellationToken.None);
         return [.. entries.Select(entry => JsonSerializer.Deserialize<RunEvent>(entry.Payload, Json)!)];
     }
 
@@ -166,7 +170,8 @@ internal sealed partial class RunGrain(
 
         Run.Status = RunStatus.Paused;
         Emit(RunEventTypes.RunPaused);
-        ForEachRunningLoop(loop => loop.PauseAsync($"run {Run.RunId} paused"));
+        var reason = $"run {Run.RunId} paused";
+        ForEachRunningLoop(loop => loop.PauseAsync(reason));
         await CommitAsync();
         return Snapshot();
     }
@@ -274,7 +279,7 @@ internal sealed partial class RunGrain(
         await NodeAttemptFinishedAsync(result);
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task OnReminderAsync(string reminderName)
     {
         if (!Run.Exists || Run.Status.IsFinished())
         {
@@ -304,7 +309,7 @@ internal sealed partial class RunGrain(
     }
 
     private async Task LoadDefinitionAsync(string workflow, int version) =>
-        _definition = await definitions.GetAsync(GrainFactory, workflow, version);
+        _definition = await definitions.GetAsync(Factory, workflow, version);
 
     private void MergeIntoState(JsonObject values)
     {

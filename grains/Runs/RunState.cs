@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Runs.Engine;
 
@@ -74,7 +74,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new RunSummary(RunId ?? grainId.Key, Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error);
+        var summary = new RunSummary(RunId ?? grainId.Key.ToString(), Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error);
         return [new ViewRow(RunsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
 

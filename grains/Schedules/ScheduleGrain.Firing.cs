@@ -3,18 +3,18 @@ using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Schedules;
 
 /// <summary>Firing: the reminder deliveries, the misfire and overlap policies, and the execution records.</summary>
 internal sealed partial class ScheduleGrain
 {
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task OnReminderAsync(string reminderName)
     {
         if (!Schedule.Exists)
         {
-            await UnregisterReminder(reminderName);
+            await DisarmAsync(reminderName);
             return;
         }
 
@@ -160,10 +160,10 @@ internal sealed partial class ScheduleGrain
                 case OverlapPolicies.BufferOne:
                     Schedule.BufferedFor = scheduledFor;
                     Record(new ScheduleExecution(null, scheduledFor, now, ScheduleOutcome.Buffered) { Reason = $"{going}; starts when it has finished" });
-                    await RegisterOrUpdateReminder(BufferReminder, options.BufferCheckInterval, TimeSpan.Zero);
+                    await ArmAsync(BufferReminder, options.BufferCheckInterval);
                     return;
                 case OverlapPolicies.CancelPrevious:
-                    await GrainFactory.GetGrain<IRunGrain>(previous.RunId).CancelAsync($"schedule {Id}: replaced by the fire for {scheduledFor:O}");
+                    await Factory.GetGrain<IRunGrain>(previous.RunId).CancelAsync($"schedule {Id}: replaced by the fire for {scheduledFor:O}");
                     reason = $"cancelled run {previous.RunId}, which was still {RunStatusName(previous.Status)}";
                     break;
                 default:
@@ -188,7 +188,7 @@ internal sealed partial class ScheduleGrain
         {
             if (fromReminder)
             {
-                await RegisterOrUpdateReminder(BufferReminder, options.BufferCheckInterval, TimeSpan.Zero);
+                await ArmAsync(BufferReminder, options.BufferCheckInterval);
             }
 
             return false;
@@ -207,7 +207,7 @@ internal sealed partial class ScheduleGrain
         await StartRunAsync(spec, buffered, now, IdempotencyKey(buffered), $"buffered until run {waitedFor} finished", manual: false);
         if (!fromReminder)
         {
-            await UnregisterReminder(BufferReminder);
+            await DisarmAsync(BufferReminder);
         }
 
         return true;
@@ -219,7 +219,7 @@ internal sealed partial class ScheduleGrain
         var runId = RunIds.ForIdempotencyKey(spec.Workflow, key);
         try
         {
-            await GrainFactory.GetGrain<IRunGrain>(runId).StartAsync(new StartRun
+            await Factory.GetGrain<IRunGrain>(runId).StartAsync(new StartRun
             {
                 Workflow = spec.Workflow,
                 Version = Schedule.Definition.Version,
@@ -283,7 +283,7 @@ internal sealed partial class ScheduleGrain
     {
         try
         {
-            return await GrainFactory.GetGrain<IRunGrain>(runId).GetAsync();
+            return await Factory.GetGrain<IRunGrain>(runId).GetAsync();
         }
         catch (KeyNotFoundException)
         {

@@ -1,7 +1,11 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 using Orchestrator.Workflows;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Schedules;
 
@@ -14,8 +18,8 @@ namespace Orchestrator.Schedules;
 internal sealed partial class ScheduleGrain(
     [PersistentState("schedule")] IPersistentState<ScheduleState> store,
     ScheduleOptions options,
-    TimeProvider clock,
-    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+    ILogger<ScheduleGrain> logger) : OneShotReminderGrain, IScheduleGrain
 {
     private const string FireReminder = "fire";
     private const string BufferReminder = "buffer";
@@ -82,7 +86,7 @@ internal sealed partial class ScheduleGrain(
         if (!Schedule.Enabled)
         {
             DropWaitingFires(now, "the schedule was disabled");
-            await UnregisterReminder(BufferReminder);
+            await DisarmAsync(BufferReminder);
         }
 
         await SaveAsync();
@@ -94,13 +98,13 @@ internal sealed partial class ScheduleGrain(
     public async Task DeleteAsync()
     {
         EnsureExists();
-        await UnregisterReminder(FireReminder);
-        await UnregisterReminder(BufferReminder);
+        await DisarmAsync(FireReminder);
+        await DisarmAsync(BufferReminder);
         if (Schedule.Definition.Task is not null)
         {
             try
             {
-                await GrainFactory.GetGrain<IWorkflowGrain>(Schedule.Workflow).RetireAsync();
+                await Factory.GetGrain<IWorkflowGrain>(Schedule.Workflow).RetireAsync();
             }
             catch (WorkflowNotFoundException)
             {
@@ -139,8 +143,8 @@ internal sealed partial class ScheduleGrain(
             Schedule.NextFireAt = null;
             DropWaitingFires(now, "the schedule was disabled");
             await SaveAsync();
-            await UnregisterReminder(FireReminder);
-            await UnregisterReminder(BufferReminder);
+            await DisarmAsync(FireReminder);
+            await DisarmAsync(BufferReminder);
             await AnnounceAsync();
         }
 
@@ -207,7 +211,7 @@ internal sealed partial class ScheduleGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IWorkflowGrain>(spec.Workflow).PutAsync(workflow);
+            await Factory.GetGrain<IWorkflowGrain>(spec.Workflow).PutAsync(workflow);
         }
         catch (DefinitionInvalidException e)
         {
@@ -223,16 +227,17 @@ internal sealed partial class ScheduleGrain(
         {
             var dueAt = Schedule.PendingFires.Count > 0 ? now : Schedule.NextFireAt!.Value + Schedule.NextJitter;
             var due = dueAt - now;
-            await RegisterOrUpdateReminder(FireReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.Zero);
+            await ArmAsync(FireReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due);
         }
         else
         {
-            await UnregisterReminder(FireReminder);
+            await DisarmAsync(FireReminder);
         }
     }
 
-    /// <summary>After a restart: a schedule whose state was written but whose reminder was not (a crash in between)
-    /// gets its reminder back.</summary>
+    /// <summary>On activation: the next fire is armed again, so that its timer runs in this activation (the durable
+    /// reminder stays as the backstop), and a schedule whose state was written but whose reminder was not (a crash in
+    /// between) gets its reminder back.</summary>
     private async Task EnsureRemindersAsync()
     {
         if (!Schedule.Enabled)
@@ -242,14 +247,14 @@ internal sealed partial class ScheduleGrain(
 
         // Decided fires not yet carried out are carried out at once, whatever reminder is registered.
         var now = clock.GetUtcNow();
-        if (Schedule.PendingFires.Count > 0 || (Schedule.NextFireAt is not null && await GetReminder(FireReminder) is null))
+        if (Schedule.PendingFires.Count > 0 || Schedule.NextFireAt is not null)
         {
             await ArmAsync(now);
         }
 
-        if (Schedule.BufferedFor is not null && await GetReminder(BufferReminder) is null)
+        if (Schedule.BufferedFor is not null)
         {
-            await RegisterOrUpdateReminder(BufferReminder, options.BufferCheckInterval, TimeSpan.Zero);
+            await ArmAsync(BufferReminder, options.BufferCheckInterval);
         }
     }
 
@@ -267,8 +272,8 @@ internal sealed partial class ScheduleGrain(
             return;
         }
 
-        var stream = GetStreamProvider(StreamProviderNames.Memory)
-            .GetStream<ScheduleExecutionEvent>(new StreamId(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
+        var stream = StreamProviders.Get(Services, StreamProviderNames.Memory)
+            .GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
         foreach (var execution in _unannounced)
         {
             await stream.OnNextAsync(new ScheduleExecutionEvent(Id, Schedule.Definition.Name, Schedule.Workflow, execution));

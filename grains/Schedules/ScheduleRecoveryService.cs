@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Schedules;
 
@@ -10,7 +10,7 @@ namespace Orchestrator.Schedules;
 /// view, so that one whose reminder was lost between its state write and its reminder write gets it back. Reports the
 /// <c>schedules</c> component of the silo's health.</summary>
 internal sealed partial class ScheduleRecoveryService(
-    IStorageBackend storage,
+    IGrainStateQueries queries,
     IGrainFactory grains,
     SiloLifecycle lifecycle,
     ILogger<ScheduleRecoveryService> logger) : IHostedService
@@ -24,17 +24,17 @@ internal sealed partial class ScheduleRecoveryService(
         var failed = 0;
         try
         {
-            await foreach (var row in storage.Grains.ReadViewAsync(ScheduleState.SchedulesView, null, ScheduleState.EnabledKey, cancellationToken: cancellationToken))
+            await foreach (var row in queries.ReadViewAsync(ScheduleState.SchedulesView, null, ScheduleState.EnabledKey, cancellationToken: cancellationToken))
             {
                 try
                 {
-                    await grains.GetGrain<IScheduleGrain>(row.GrainId.Key).GetAsync();
+                    await grains.GetGrain<IScheduleGrain>(row.GrainKey).GetAsync();
                     checkedCount++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     failed++;
-                    LogScheduleFailed(logger, e, row.GrainId.Key);
+                    LogScheduleFailed(logger, e, row.GrainKey);
                 }
             }
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Schedules;
 
@@ -63,7 +63,7 @@ public sealed class ScheduleState : IQueryViewSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new ScheduleSummary(Id ?? grainId.Key, Definition.Name, Workflow, Kind, Enabled, NextFireAt, LastFireAt, LastOutcome, LastRunId, CreatedAt);
+        var summary = new ScheduleSummary(Id ?? grainId.Key.ToString(), Definition.Name, Workflow, Kind, Enabled, NextFireAt, LastFireAt, LastOutcome, LastRunId, CreatedAt);
         return [new ViewRow(SchedulesView, Workflow, Enabled ? EnabledKey : DisabledKey, CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
 }

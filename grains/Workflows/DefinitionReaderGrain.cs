@@ -1,11 +1,13 @@
 using Orchestrator.Definitions;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Workflows;
 
 /// <summary>Reads and validates definition text; stateless, its calls interleave.</summary>
 [GrainType("definition-reader")]
-internal sealed class DefinitionReaderGrain : Grain, IDefinitionReaderGrain
+internal sealed class DefinitionReaderGrain : OrchestratorGrain, IDefinitionReaderGrain
 {
     public Task<DefinitionReadResult> ReadAsync(string source, DefinitionFormat format)
     {

@@ -1,6 +1,10 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Orchestrator.Definitions;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
+
+using Orchestrator.Reminders;
 
 namespace Orchestrator.Workflows;
 
@@ -8,7 +12,7 @@ namespace Orchestrator.Workflows;
 [GrainType("workflow")]
 internal sealed class WorkflowGrain(
     [PersistentState("workflow")] IPersistentState<WorkflowState> store,
-    TimeProvider clock) : Grain, IWorkflowGrain
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IWorkflowGrain
 {
     private readonly Dictionary<int, WorkflowDefinition> _parsed = [];
 

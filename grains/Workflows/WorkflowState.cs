@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Workflows;
 

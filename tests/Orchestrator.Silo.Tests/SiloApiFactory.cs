@@ -27,6 +27,8 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage", Storage);
         builder.UseSetting("DataDir", DataDir);
         builder.UseSetting("SiloName", "test-silo");
+        builder.UseSetting("SiloPort", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("GatewayPort", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (TestServices is not null)
         {
             builder.ConfigureTestServices(TestServices);

@@ -61,6 +61,16 @@ internal sealed class SiloProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        // Orleans' ports: free ones, so that silos of tests running alongside do not collide.
+        foreach (var (option, port) in new[] { ("--silo-port", FreePort()), ("--gateway-port", FreePort()) })
+        {
+            if (!args.Contains(option))
+            {
+                start.ArgumentList.Add(option);
+                start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
         // The child takes its settings from the arguments only, whatever the test runner's environment says.
         foreach (var name in new[] { "Storage", "DataDir", "SiloName", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
         {

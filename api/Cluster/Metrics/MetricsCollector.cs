@@ -5,19 +5,26 @@ using Microsoft.Extensions.Hosting;
 namespace Orchestrator.Api.Cluster.Metrics;
 
 /// <summary>Listens to every instrument of this host's meters (those created through its <see cref="IMeterFactory"/>:
-/// the runtime's, the engine's, ASP.NET Core's) and aggregates their measurements in memory for <c>GET /metrics</c>.
+/// the engine's, the streams', ASP.NET Core's) and of Orleans' own meter, and aggregates their measurements in memory
+/// for <c>GET /metrics</c>.
 /// Registered as a hosted service only so that it is created, and listening, before the silo starts.</summary>
 internal sealed class MetricsCollector : IHostedService, IDisposable
 {
+    /// <summary>The meter Orleans' runtime records on.</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
+
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, InstrumentAggregate> _instruments = new();
 
     public MetricsCollector(IMeterFactory meterFactory)
     {
-        // Meters of other hosts in the same process (tests run several) have another factory as their scope.
+        // Meters of other hosts in the same process (tests run several) have another factory as their scope. Orleans
+        // creates its meter without a factory, once per process.
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && InstrumentAggregate.For(instrument) is { } aggregate)
+            var ours = ReferenceEquals(instrument.Meter.Scope, meterFactory)
+                || (instrument.Meter.Scope is null && instrument.Meter.Name == OrleansMeterName);
+            if (ours && InstrumentAggregate.For(instrument) is { } aggregate)
             {
                 _instruments[instrument] = aggregate;
                 listener.EnableMeasurementEvents(instrument, aggregate);

@@ -1,5 +1,5 @@
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Loops.Producers;
 

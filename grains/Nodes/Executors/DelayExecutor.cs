@@ -1,9 +1,11 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Definitions;
 
 namespace Orchestrator.Nodes.Executors;
 
 /// <summary><c>delay {duration}</c>: waits on the clock, then completes with no output.</summary>
-internal sealed class DelayExecutor(TimeProvider clock) : INodeExecutor
+internal sealed class DelayExecutor([FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : INodeExecutor
 {
     public string Type => NodeTypes.Delay;
 

@@ -1,8 +1,10 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
 using Orchestrator.Nodes.Queues;
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Nodes.Executors;
 
@@ -11,7 +13,7 @@ namespace Orchestrator.Nodes.Executors;
 /// <see cref="NodeInvocation.StableKey"/>, so a push retried after a crash carries the id of the first and consumers
 /// drop the copy; output <c>{queue, sequence, id}</c>. While the queue is full the push waits (up to the silo's
 /// publish timeout, then the attempt fails and the retry policy applies).</summary>
-internal sealed class QueuePushExecutor(IServiceProvider services, TimeProvider clock) : INodeExecutor
+internal sealed class QueuePushExecutor(IServiceProvider services, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : INodeExecutor
 {
     public string Type => NodeTypes.QueuePush;
 

@@ -1,3 +1,5 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
@@ -17,7 +19,7 @@ namespace Orchestrator.Nodes.Executors;
 /// <c>stdoutTruncated</c>/<c>stderrTruncated</c> when a stream exceeded <see cref="NodeExecutorOptions.MaxOutputBytes"/>.
 /// A non-zero exit fails the attempt; cancellation kills the whole process tree.
 /// </summary>
-internal sealed partial class ShellExecutor(IOptions<NodeExecutorOptions> options, TimeProvider clock, ILogger<ShellExecutor> logger)
+internal sealed partial class ShellExecutor(IOptions<NodeExecutorOptions> options, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock, ILogger<ShellExecutor> logger)
     : INodeExecutor
 {
     private const int StderrTailLength = 2000;

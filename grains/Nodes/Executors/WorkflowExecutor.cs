@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Definitions;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Nodes.Executors;
 

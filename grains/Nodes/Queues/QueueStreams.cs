@@ -1,5 +1,3 @@
-using Orchestrator.Runtime;
-
 namespace Orchestrator.Nodes.Queues;
 
 /// <summary>The durable streams behind named queues: <c>queue.push</c> nodes publish to them, <c>queue</c> producers of
@@ -13,6 +11,6 @@ internal static class QueueStreams
     public static StreamId For(string queue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queue);
-        return new StreamId(Namespace, queue);
+        return StreamId.Create(Namespace, queue);
     }
 }

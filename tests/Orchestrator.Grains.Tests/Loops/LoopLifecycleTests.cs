@@ -1,9 +1,10 @@
+using Orchestrator.Testing;
 using Orchestrator.Errors;
 using Orchestrator.Grains.Tests.Runs;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Storage;
 using static Orchestrator.Grains.Tests.Loops.LoopTesting;
 
 namespace Orchestrator.Grains.Tests.Loops;
@@ -245,15 +246,15 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         var probe = LoopProbe.For(runId);
         await probe.WaitForAsync("record", 2);
         var storage = _host.Silo.Storage.Grains;
-        var grainId = new GrainId("loop", LoopIds.For(runId, "main"));
+        var grainId = GrainId.Create("loop", LoopIds.For(runId, "main"));
         // Stored as the loop was written while running: what a silo that died before the loop's stop was written leaves.
-        var whileRunning = (await storage.ReadAsync(grainId, "loop", CancellationToken.None))!;
-        Assert.Contains("\"running\"", whileRunning.Payload, StringComparison.Ordinal);
+        var whileRunning = (await RawStates.ReadAsync(storage, grainId, "loop"))!.Value;
+        Assert.Contains("\"running\"", whileRunning.Json, StringComparison.Ordinal);
         await _host.Run(runId).CancelAsync("done");
         await _host.WaitForEndAsync(runId);
         await _host.WaitForLoopAsync(runId, "main", loop => loop.State == LoopStatus.Stopped);
-        var stopped = (await storage.ReadAsync(grainId, "loop", CancellationToken.None))!;
-        await storage.WriteAsync(new GrainStateWrite(grainId, "loop", whileRunning.Payload, stopped.Etag), CancellationToken.None);
+        var stopped = (await RawStates.ReadAsync(storage, grainId, "loop"))!.Value;
+        await RawStates.WriteAsync(storage, grainId, "loop", whileRunning.Json, stopped.Etag);
 
         await _host.RestartAsync();
         var recordsBefore = probe.Count("record");
@@ -261,7 +262,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
 
         Assert.Equal(LoopStatus.Stopped, loop.State);
         Assert.Equal($"run {runId} is cancelled", loop.Reason);
-        Assert.Contains("\"stopped\"", (await _host.Silo.Storage.Grains.ReadAsync(grainId, "loop", CancellationToken.None))!.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"stopped\"", (await RawStates.ReadAsync(_host.Silo.Storage.Grains, grainId, "loop"))!.Value.Json, StringComparison.Ordinal);
         Assert.Equal(recordsBefore, probe.Count("record"));
         Assert.Equal(RunStatus.Cancelled, (await _host.Run(runId).GetAsync()).Status);
     }

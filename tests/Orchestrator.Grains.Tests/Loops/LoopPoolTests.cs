@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Grains.Tests.Runs;
 using Orchestrator.Loops;
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 using static Orchestrator.Grains.Tests.Loops.LoopTesting;
 
 namespace Orchestrator.Grains.Tests.Loops;
@@ -109,6 +109,6 @@ public sealed class LoopPoolTests : IAsyncLifetime
 
     private Task<long> PushAsync(string queue, JsonNode value) =>
         StreamProviders.Get(_host.Silo.Services, StreamProviderNames.Durable)
-            .GetStream<QueueMessage>(new StreamId("queue", queue))
+            .GetStream<QueueMessage>(StreamId.Create("queue", queue))
             .OnNextAsync(new QueueMessage { Id = Guid.NewGuid().ToString("N"), Value = value, ProducedAt = DateTimeOffset.UtcNow });
 }

@@ -1,5 +1,5 @@
 using Orchestrator.Grains.Tests.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 using static Orchestrator.Grains.Tests.Loops.LoopTesting;
 
 namespace Orchestrator.Grains.Tests.Loops;

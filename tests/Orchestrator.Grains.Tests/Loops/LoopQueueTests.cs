@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Grains.Tests.Runs;
 using Orchestrator.Loops;
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 using static Orchestrator.Grains.Tests.Loops.LoopTesting;
 
 namespace Orchestrator.Grains.Tests.Loops;
@@ -96,7 +96,7 @@ public sealed class LoopQueueTests
               rec: { type: dotnet, class: {{RecordClass}} }
             """);
         await host.WaitForLoopAsync(runId, "main", loop => loop.State == LoopStatus.Running);
-        var stream = StreamProviders.Get(host.Silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(new StreamId("queue", "dupes"));
+        var stream = StreamProviders.Get(host.Silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(StreamId.Create("queue", "dupes"));
 
         await stream.OnNextAsync(new QueueMessage { Id = "m1", Value = 1 });
         await stream.OnNextAsync(new QueueMessage { Id = "m1", Value = 1 });
@@ -112,10 +112,10 @@ public sealed class LoopQueueTests
     [Fact]
     public async Task FullQueue_MakesThePushingLoopWait_UntilTheConsumerCatchesUp()
     {
-        await using var host = await EngineHost.StartAsync(silo: options =>
+        await using var host = await EngineHost.StartAsync(streams: options =>
         {
-            options.StreamCapacity = 3;
-            options.StreamPublishTimeout = TimeSpan.FromMinutes(5);
+            options.Capacity = 3;
+            options.PublishTimeout = TimeSpan.FromMinutes(5);
         });
         var runId = await host.StartAsync($$"""
             name: queue-backpressure

@@ -1,5 +1,5 @@
 using Orchestrator.Nodes;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Nodes;
 

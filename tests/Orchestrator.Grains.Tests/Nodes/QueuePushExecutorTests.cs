@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Nodes;
 using Orchestrator.Queues;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Nodes;
 
@@ -73,7 +73,7 @@ public sealed class QueuePushExecutorTests : IAsyncLifetime
     private async Task<Task<List<QueueMessage>>> SubscribeAsync(string queue, int expected)
     {
         var observer = new CollectingObserver(expected);
-        var stream = StreamProviders.Get(_silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(new StreamId("queue", queue));
+        var stream = StreamProviders.Get(_silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(StreamId.Create("queue", queue));
         await stream.SubscribeAsync(observer, new StreamSubscriptionOptions { Consumer = "test" });
         return observer.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Runs;
 

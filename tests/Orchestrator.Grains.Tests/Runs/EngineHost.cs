@@ -5,9 +5,8 @@ using Orchestrator.Definitions;
 using Orchestrator.Errors;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 using Orchestrator.Workflows;
 
 namespace Orchestrator.Grains.Tests.Runs;
@@ -33,15 +32,14 @@ internal sealed class EngineHost : IAsyncDisposable
     public IGrainFactory Grains => Silo.GrainFactory;
 
     public static async Task<EngineHost> StartAsync(
-        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<SiloOptions>? silo = null)
+        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<StreamOptions>? streams = null)
     {
         var recorder = new EventRecorder();
         var options = new TestSiloOptions
         {
-            GrainAssemblies = [typeof(EngineOptions).Assembly],
             Clock = clock,
             SqlitePath = sqlitePath,
-            Configure = silo,
+            Streams = streams,
             Services = services => services.AddWorkflowEngine(engine),
         };
         var host = new EngineHost(await TestSilo.StartAsync(options), options, recorder);
@@ -103,10 +101,10 @@ internal sealed class EngineHost : IAsyncDisposable
     private async Task SubscribeAsync()
     {
         var stream = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
-            .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
+            .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
         _subscription = await stream.SubscribeAsync(_recorder);
         var errors = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
-            .GetStream<ErrorRecordSnapshot>(new StreamId(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
+            .GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
         _errorSubscription = await errors.SubscribeAsync(_errors);
     }
 

@@ -1,7 +1,7 @@
 using Orchestrator.Errors;
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Storage;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Storage;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Runs;
 
@@ -31,8 +31,8 @@ public sealed class ErrorRecordTests
         Assert.Equal("call", record.Node);
         Assert.Contains("service down", record.Error, StringComparison.Ordinal);
 
-        var page = await host.Silo.Storage.Grains.QueryViewAsync(new ViewQuery(ErrorRecordState.ErrorsView, null, "unresolved", 10), CancellationToken.None);
-        Assert.Contains(page.Rows, row => row.GrainId.Key == errorId);
+        var page = await host.Silo.Storage.Queries.QueryViewAsync(new ViewQuery(ErrorRecordState.ErrorsView, null, "unresolved", 10), CancellationToken.None);
+        Assert.Contains(page.Rows, row => row.GrainKey == errorId);
     }
 
     [Fact]
@@ -112,6 +112,8 @@ public sealed class ErrorRecordTests
 
         Assert.Equal(2, escalated.RecoveryAttempts);
         Assert.Equal("system", escalated.History.Last(h => h.Action == "escalate").By);
+        // The run's events come on a stream of their own: the last attempt's start may arrive after the escalation.
+        await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted, 3);
         Assert.Equal(3, host.Events(run.RunId).Count(e => e.Type == RunEventTypes.NodeStarted));
     }
 

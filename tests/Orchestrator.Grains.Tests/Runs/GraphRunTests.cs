@@ -80,7 +80,7 @@ public sealed class GraphRunTests
     [Fact]
     public async Task Signal_IsMergedIntoState_AndOpensTheEdgeItControls()
     {
-        var clock = new Orchestrator.Runtime.Testing.FakeClock();
+        var clock = new Orchestrator.Testing.FakeClock();
         await using var host = await EngineHost.StartAsync(clock);
         await host.PutAsync("""
             name: approval

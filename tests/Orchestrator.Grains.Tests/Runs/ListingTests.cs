@@ -8,7 +8,7 @@ public sealed class ListingTests
     [Fact]
     public async Task Runs_AreListedNewestFirst_ByWorkflowAndStatus_InPages()
     {
-        var clock = new Orchestrator.Runtime.Testing.FakeClock();
+        var clock = new Orchestrator.Testing.FakeClock();
         await using var host = await EngineHost.StartAsync(clock);
         await host.PutAsync("""
             name: quick

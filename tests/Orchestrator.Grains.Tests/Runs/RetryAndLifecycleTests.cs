@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Orchestrator.Errors;
 using Orchestrator.Grains.Tests.Nodes;
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Runs;
 

@@ -1,4 +1,4 @@
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Grains.Tests.Schedules;

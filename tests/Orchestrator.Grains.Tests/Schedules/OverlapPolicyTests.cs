@@ -1,5 +1,5 @@
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Grains.Tests.Schedules;

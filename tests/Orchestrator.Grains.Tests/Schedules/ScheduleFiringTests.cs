@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Queries;
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 using Orchestrator.Schedules;
 using Orchestrator.Workflows;
 

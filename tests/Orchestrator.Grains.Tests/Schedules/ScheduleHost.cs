@@ -4,8 +4,8 @@ using Orchestrator.Definitions;
 using Orchestrator.Queries;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Testing;
 using Orchestrator.Schedules;
 using Orchestrator.Workflows;
 
@@ -36,7 +36,6 @@ internal sealed class ScheduleHost : IAsyncDisposable
     {
         var options = new TestSiloOptions
         {
-            GrainAssemblies = [typeof(EngineOptions).Assembly],
             Clock = clock,
             SqlitePath = sqlitePath,
             Services = services =>
@@ -131,9 +130,9 @@ internal sealed class ScheduleHost : IAsyncDisposable
     private async Task SubscribeAsync()
     {
         var memory = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory);
-        _subscriptions.Add(await memory.GetStream<ScheduleExecutionEvent>(new StreamId(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey))
+        _subscriptions.Add(await memory.GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey))
             .SubscribeAsync(_executions));
-        _subscriptions.Add(await memory.GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
+        _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
             .SubscribeAsync(_runEvents));
     }
 

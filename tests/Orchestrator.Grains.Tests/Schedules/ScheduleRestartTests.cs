@@ -1,6 +1,6 @@
 using Orchestrator.Grains.Tests.Nodes;
 using Orchestrator.Runs;
-using Orchestrator.Runtime.Testing;
+using Orchestrator.Testing;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Grains.Tests.Schedules;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Silo.Tests.Rest;
 
@@ -82,7 +82,7 @@ public sealed class RestApiHost : IAsyncLifetime
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stream = StreamProviders.Get(Factory.Services, StreamProviderNames.Memory)
-            .GetStream<RunEvent>(new StreamId(RunEventTypes.StreamNamespace, runId));
+            .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
         await using (await stream.SubscribeAsync(new EndObserver(ended)))
         {
             var run = await GetJsonAsync($"/api/runs/{runId}");

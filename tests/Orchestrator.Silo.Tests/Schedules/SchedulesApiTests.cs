@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Runtime;
-using Orchestrator.Runtime.Hosting;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Hosting;
 using Orchestrator.Schedules;
 
 namespace Orchestrator.Silo.Tests.Schedules;
@@ -137,7 +137,7 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
         await client.PutWorkflowAsync("name: sched-ticker\nnodes:\n  only: { type: noop }\n");
         var started = new ExecutionCounter();
         var stream = StreamProviders.Get(factory.Services, StreamProviderNames.Memory)
-            .GetStream<ScheduleExecutionEvent>(new StreamId(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
+            .GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
         await using var subscription = await stream.SubscribeAsync(started);
 
         var (_, created) = await client.SendJsonAsync(HttpMethod.Post, "/api/schedules", new { workflow = "sched-ticker", every = "300ms", overlap = "allow" });
@@ -264,7 +264,7 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
             Assert.Equal("ready", components.GetProperty(component).GetString());
         }
 
-        Assert.Equal(SiloStatus.Running, factory.Services.GetRequiredService<SiloLifecycle>().Status);
+        Assert.Equal(SiloPhase.Running, factory.Services.GetRequiredService<SiloLifecycle>().Status);
     }
 
     /// <summary>Counts the started executions of one schedule from the execution stream.</summary>

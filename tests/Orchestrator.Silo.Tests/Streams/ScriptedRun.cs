@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Runs;
-using Orchestrator.Runtime;
+using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Silo.Tests.Streams;
 
@@ -12,7 +12,7 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
     private readonly List<RunEvent> _log = [];
     private IAsyncObserver<RunEvent>? _subscriber;
 
-    public StreamId Id { get; } = new(RunEventTypes.StreamNamespace, "scripted");
+    public StreamId Id { get; } = StreamId.Create(RunEventTypes.StreamNamespace, "scripted");
 
     /// <summary>Called at the start of every log read, with the read's <c>afterSeq</c>.</summary>
     public Func<long, Task>? OnRead { get; set; }

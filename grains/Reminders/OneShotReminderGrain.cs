@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Hosting;
+
+namespace Orchestrator.Reminders;
+
+/// <summary>A grain whose reminders each fire once: a retry's backoff, a timeout, a schedule's next fire. Each rides a
+/// timer on the grain's clock, which fires on time while the activation lives, with an Orleans reminder as its durable
+/// backstop, which fires <see cref="BackstopDelay"/> later (after a crash or a deactivation, say). Orleans' reminders are
+/// periodic, so the backstop is registered with <see cref="RepeatPeriod"/> and removed once the grain has handled a tick,
+/// unless the handling armed it again; a tick that fell due while its silo was down fires within a period of the
+/// restart. Handlers must be idempotent: the timer and the backstop may both deliver.</summary>
+internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
+{
+    /// <summary>How often a one-shot reminder fires again until its grain has handled it; the silo's minimum reminder
+    /// period must not exceed it.</summary>
+    public static readonly TimeSpan RepeatPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long after its due time the durable reminder fires, so that it rarely repeats what the timer did.</summary>
+    public static readonly TimeSpan BackstopDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>A timer may fire this much before its due time and still count as due.</summary>
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(20);
+
+    private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
+    private TimeProvider? _clock;
+
+    private TimeProvider Clock => _clock ??= Services.GetRequiredKeyedService<TimeProvider>(OrchestratorClock.Key);
+
+    /// <summary>Handles a tick of the reminder named <paramref name="reminderName"/>; it is removed afterwards unless the
+    /// handling armed it again.</summary>
+    protected abstract Task OnReminderAsync(string reminderName);
+
+    /// <inheritdoc/>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var tickAt = Clock.GetUtcNow();
+        if (_armed.TryGetValue(reminderName, out var armed) && armed.DueAt - tickAt > Tolerance)
+        {
+            // The backstop of a reminder armed again for later: its timer will deliver.
+            return;
+        }
+
+        try
+        {
+            await OnReminderAsync(reminderName);
+        }
+        finally
+        {
+            if (!_armed.TryGetValue(reminderName, out armed) || armed.DueAt - tickAt <= Tolerance)
+            {
+                await DisarmAsync(reminderName);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The backstops stay registered: they deliver what the timers would have.
+        foreach (var (_, timer) in _armed.Values)
+        {
+            timer.Dispose();
+        }
+
+        _armed.Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Arms (or moves) the one-shot reminder <paramref name="reminderName"/> to fire after <paramref name="due"/>;
+    /// it is durable once this completes.</summary>
+    protected async Task ArmAsync(string reminderName, TimeSpan due)
+    {
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);
+        Forget(reminderName);
+        var self = this.AsReference<IRemindable>();
+        var dueAt = Clock.GetUtcNow() + due;
+        var timer = Clock.CreateTimer(
+            _ => _ = DeliverAsync(self, reminderName, dueAt),
+            null,
+            due,
+            Timeout.InfiniteTimeSpan);
+        _armed[reminderName] = (dueAt, timer);
+    }
+
+    /// <summary>Removes the reminder <paramref name="reminderName"/>; removing one that does not exist does nothing.</summary>
+    protected async Task DisarmAsync(string reminderName)
+    {
+        Forget(reminderName);
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private static async Task DeliverAsync(IRemindable self, string reminderName, DateTimeOffset dueAt)
+    {
+        try
+        {
+            await self.ReceiveReminder(reminderName, new TickStatus(dueAt.UtcDateTime, RepeatPeriod, dueAt.UtcDateTime));
+        }
+        catch (Exception)
+        {
+            // The durable backstop delivers it again.
+        }
+    }
+
+    private void Forget(string reminderName)
+    {
+        if (_armed.Remove(reminderName, out var armed))
+        {
+            armed.Timer.Dispose();
+        }
+    }
+}

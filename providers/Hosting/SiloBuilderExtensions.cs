@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Diagnostics;
+using Orchestrator.Providers.Queues;
+using Orchestrator.Providers.Storage;
+using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Streams.Durable;
+using Orchestrator.Providers.Streams.Memory;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+
+namespace Orchestrator.Providers.Hosting;
+
+/// <summary>Puts our providers under an Orleans silo: a storage backend (grain storage, named
+/// <see cref="OrchestratorStorage.ProviderName"/> and the default, the reminder table, the queue store, the journal and
+/// view queries), the silo-local streams, and grain statistics.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>A backend the silo creates, opens on start and closes on stop.</summary>
+    public static ISiloBuilder AddOrchestratorStorage(this ISiloBuilder silo, Func<IServiceProvider, IStorageBackend> createBackend)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(createBackend);
+        silo.Services.AddSingleton(createBackend);
+        return silo.AddProviders(owned: true);
+    }
+
+    /// <summary>A backend opened by the caller and shared by every silo given it (the silos of an in-process test cluster
+    /// over one SQLite file, say); the caller closes it after the silos stopped.</summary>
+    public static ISiloBuilder AddOrchestratorStorage(this ISiloBuilder silo, IStorageBackend sharedBackend)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(sharedBackend);
+        silo.Services.AddSingleton(sharedBackend);
+        return silo.AddProviders(owned: false);
+    }
+
+    private static ISiloBuilder AddProviders(this ISiloBuilder silo, bool owned)
+    {
+        var services = silo.Services;
+        services.TryAddSingleton<SiloLifecycle>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageBackendLifecycle(
+            sp.GetRequiredService<IStorageBackend>(), owned, sp.GetRequiredService<SiloLifecycle>(), sp.GetRequiredService<ILocalSiloDetails>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageBackendLifecycle>>()));
+        services.AddGrainStorage(OrchestratorStorage.ProviderName, (sp, _) => sp.GetRequiredService<IStorageBackend>().Grains);
+        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<IStorageBackend>().Grains);
+        services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queries);
+        services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queues);
+        silo.AddReminders();
+        services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Reminders);
+        return silo;
+    }
+
+    /// <summary>The silo-local streams: live (memory) streams for notifications and durable streams over the queue
+    /// store, and the silo's life-cycle status for health reports.</summary>
+    public static ISiloBuilder AddOrchestratorStreams(this ISiloBuilder silo, Action<StreamOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        var options = new StreamOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton<SiloLifecycle>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StreamMetrics>();
+        services.AddSingleton<MemoryStreamProvider>();
+        services.AddSingleton<DurableStreamProvider>();
+        services.AddSingleton<IStreamProvider>(sp => sp.GetRequiredService<MemoryStreamProvider>());
+        services.AddSingleton<IStreamProvider>(sp => sp.GetRequiredService<DurableStreamProvider>());
+        services.AddSingleton<IStreamProviderRegistry, StreamProviderRegistry>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StreamsLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleTracker>();
+        return silo;
+    }
+
+    /// <summary>Grain calls and activations by grain type, read through <see cref="IGrainStatistics"/>.</summary>
+    public static ISiloBuilder AddGrainStatistics(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton<GrainStatistics>();
+        silo.Services.AddSingleton<IGrainStatistics>(sp => sp.GetRequiredService<GrainStatistics>());
+        silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainStatistics>());
+        silo.Services.AddSingleton<IActivationWorkingSetObserver>(sp => sp.GetRequiredService<GrainStatistics>());
+        return silo;
+    }
+}

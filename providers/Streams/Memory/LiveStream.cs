@@ -1,0 +1,22 @@
+namespace Orchestrator.Providers.Streams.Memory;
+
+/// <summary>A handle on a live stream.</summary>
+internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) : IAsyncStream<T>
+{
+    public StreamId Id => id;
+
+    public Task<long> OnNextAsync(T item, CancellationToken cancellationToken = default)
+    {
+        provider.Publish(id, item);
+        return Task.FromResult(-1L);
+    }
+
+    public Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return Task.FromResult(provider.Subscribe(id, observer));
+    }
+
+    /// <summary>Live streams keep no consumers: nothing to remove.</summary>
+    public Task RemoveConsumerAsync(string consumer) => Task.CompletedTask;
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator.Providers.Streams.Memory;
+
+/// <summary>Live, in-memory streams. A publisher never waits on subscribers: each subscription has a bounded buffer
+/// drained by its own pump, and an item that finds the buffer full is dropped for that subscriber and counted.</summary>
+internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider> logger) : IStreamProvider
+{
+    /// <summary>Items a subscription buffers before it drops.</summary>
+    public const int SubscriptionBuffer = 4096;
+
+    private readonly ConcurrentDictionary<StreamId, ConcurrentDictionary<long, IMemorySubscription>> _subscriptions = new();
+    private long _nextSubscription;
+
+    public string Name => StreamProviderNames.Memory;
+
+    public bool IsDurable => false;
+
+    public IAsyncStream<T> GetStream<T>(StreamId id) => new LiveStream<T>(this, id);
+
+    internal int Publish<T>(StreamId id, T item)
+    {
+        if (!_subscriptions.TryGetValue(id, out var subscribers))
+        {
+            return 0;
+        }
+
+        var delivered = 0;
+        foreach (var subscription in subscribers.Values)
+        {
+            if (subscription is MemorySubscription<T> typed && typed.TryPost(item))
+            {
+                delivered++;
+            }
+        }
+
+        return delivered;
+    }
+
+    internal StreamSubscriptionHandle Subscribe<T>(StreamId id, IAsyncObserver<T> observer)
+    {
+        var key = Interlocked.Increment(ref _nextSubscription);
+        var subscription = new MemorySubscription<T>(id, observer, SubscriptionBuffer, logger);
+        _subscriptions.GetOrAdd(id, _ => new ConcurrentDictionary<long, IMemorySubscription>())[key] = subscription;
+        return new DelegateSubscriptionHandle(id, async () =>
+        {
+            if (_subscriptions.TryGetValue(id, out var subscribers))
+            {
+                subscribers.TryRemove(key, out _);
+                if (subscribers.IsEmpty)
+                {
+                    _subscriptions.TryRemove(new KeyValuePair<StreamId, ConcurrentDictionary<long, IMemorySubscription>>(id, subscribers));
+                }
+            }
+
+            await subscription.StopAsync();
+        });
+    }
+}

@@ -1,0 +1,14 @@
+namespace Orchestrator.Providers.Streams;
+
+/// <summary>Resolves stream providers from a service provider.</summary>
+public static class StreamProviders
+{
+    /// <summary>Returns the provider named <paramref name="name"/>.</summary>
+    public static IStreamProvider Get(IServiceProvider services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var registry = services.GetService(typeof(IStreamProviderRegistry)) as IStreamProviderRegistry
+            ?? throw new InvalidOperationException("No stream providers are registered in this silo.");
+        return registry.GetProvider(name);
+    }
+}

@@ -1,9 +1,0 @@
-namespace Orchestrator.Runtime;
-
-/// <summary>Receives stream items. On a durable stream an item is acknowledged when <see cref="OnNextAsync"/>
-/// completes; an exception makes the provider deliver it again, and after too many failures it is dead-lettered.</summary>
-public interface IAsyncObserver<in T>
-{
-    /// <summary>Handles one item.</summary>
-    Task OnNextAsync(T item, StreamSequenceToken token);
-}

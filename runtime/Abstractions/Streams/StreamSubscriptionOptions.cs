@@ -1,8 +1,0 @@
-namespace Orchestrator.Runtime;
-
-/// <summary>Options of a stream subscription.</summary>
-public sealed record StreamSubscriptionOptions
-{
-    /// <summary>Durable streams: the consumer's name, which owns an offset. Required for durable subscriptions.</summary>
-    public string? Consumer { get; init; }
-}

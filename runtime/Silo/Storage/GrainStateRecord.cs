@@ -1,4 +1,0 @@
-namespace Orchestrator.Runtime.Storage;
-
-/// <summary>A stored grain state: its JSON payload and ETag.</summary>
-public sealed record GrainStateRecord(string Payload, string Etag);

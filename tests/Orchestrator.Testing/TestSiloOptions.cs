@@ -1,0 +1,23 @@
+using Orchestrator.Providers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Streams;
+
+namespace Orchestrator.Testing;
+
+/// <summary>How a <see cref="TestSilo"/> is built.</summary>
+public sealed record TestSiloOptions
+{
+    /// <summary>Path of a SQLite file; null keeps state in memory (the memory store survives <see cref="TestSilo.RestartAsync"/>).</summary>
+    public string? SqlitePath { get; init; }
+
+    /// <summary>The clock the orchestrator's grains and services read (<see cref="OrchestratorClock"/>), which also drives
+    /// the timers one-shot reminders ride; the system clock when null. Orleans' runtime and its reminders keep the system
+    /// clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>Changes to the durable streams' settings.</summary>
+    public Action<StreamOptions>? Streams { get; init; }
+
+    /// <summary>Extra service registrations of the silo (the engine, services grains depend on).</summary>
+    public Action<IServiceCollection>? Services { get; init; }
+}
