@@ -9,6 +9,7 @@ internal sealed class LoopCounters
     private readonly Lock _lock = new();
     private readonly IterationRate _rate;
     private long _iterations;
+    private long _lastNumber;
     private long _completed;
     private long _errors;
     private long _duplicates;
@@ -25,6 +26,7 @@ internal sealed class LoopCounters
         _tags = tags;
         _rate = new IterationRate(clock);
         _iterations = saved.Iterations;
+        _lastNumber = saved.Iterations;
         _completed = saved.Completed;
         _errors = saved.Errors;
         _duplicates = saved.DuplicatesDropped;
@@ -55,12 +57,35 @@ internal sealed class LoopCounters
     /// <summary>Rises on every change; a checkpoint with nothing new since the last one writes nothing.</summary>
     public long Changes => Interlocked.Read(ref _changes);
 
+    /// <summary>The last iteration number handed out (at or above <see cref="Iterations"/>: numbers reserved before a
+    /// crash are skipped, never reused).</summary>
+    public long LastNumber => Interlocked.Read(ref _lastNumber);
+
+    /// <summary>Counts an iteration and returns its number.</summary>
     public long IterationStarted()
     {
         _rate.Add();
         _metrics.IterationStarted(_tags);
         Interlocked.Increment(ref _changes);
-        return Interlocked.Increment(ref _iterations);
+        Interlocked.Increment(ref _iterations);
+        return Interlocked.Increment(ref _lastNumber);
+    }
+
+    /// <summary>Numbers up to <paramref name="number"/> may have been handed out before (by an earlier activation that
+    /// reserved them): the next iteration is numbered above it.</summary>
+    public void NumberAbove(long number)
+    {
+        var current = Interlocked.Read(ref _lastNumber);
+        while (number > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastNumber, number, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     public void IterationCompleted()

@@ -195,6 +195,17 @@ internal sealed partial class LoopGrain(
         return Task.CompletedTask;
     }
 
+    public async Task<long> ReserveIterationsAsync(long upTo)
+    {
+        if (upTo > Loop.ReservedIterations)
+        {
+            Loop.ReservedIterations = upTo;
+            await WriteAsync();
+        }
+
+        return Loop.ReservedIterations;
+    }
+
     public async Task CheckpointAsync(LoopStatus? transition, string? reason)
     {
         if (!Loop.Exists || Loop.Status.IsEnded())
@@ -278,8 +289,15 @@ internal sealed partial class LoopGrain(
     {
         await LoadDefinitionAsync(Loop.Workflow, Loop.Version);
         Loop.Epoch++;
-        _counters ??= new LoopCounters(LoopDefinition, _definition!.Definition, Loop.Counters, clock, metrics, new LoopTags(Loop.Workflow, Loop.Loop));
+        if (_counters is null)
+        {
+            // Restored from storage: numbers up to the last reservation may have been handed out before a crash.
+            _counters = new LoopCounters(LoopDefinition, _definition!.Definition, Loop.Counters, clock, metrics, new LoopTags(Loop.Workflow, Loop.Loop));
+            _counters.NumberAbove(Loop.ReservedIterations);
+        }
+
         _window ??= new QueueWindow(Loop.LastSequence, Loop.RecentMessageIds);
+        Loop.ReservedIterations = Math.Max(Loop.ReservedIterations, _counters.LastNumber + IterationReservations.MinimumBlock);
         await WriteAsync();
         try
         {
@@ -294,6 +312,7 @@ internal sealed partial class LoopGrain(
                 Epoch = Loop.Epoch,
                 StartPaused = Loop.Status == LoopStatus.Paused,
                 Counters = _counters,
+                Reservations = new IterationReservations(Loop.ReservedIterations, Factory.GetGrain<ILoopGrain>(Loop.Id!).ReserveIterationsAsync),
                 Log = Log,
                 Window = _window,
                 Self = Factory.GetGrain<ILoopGrain>(Loop.Id!),

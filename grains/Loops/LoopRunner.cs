@@ -165,6 +165,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
     private async Task<bool> IterateAsync(LoopTrigger trigger, CancellationToken cancellationToken)
     {
         var iteration = Counters.IterationStarted();
+        await _setup.Reservations.EnsureAsync(iteration, Counters.IterationsPerSecond, cancellationToken);
         var token = trigger.IterationToken ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_setup.Epoch}.{iteration}");
         var error = await RunChainAsync(0, trigger.Data, iteration, token, isRetry: false, cancellationToken);
         if (error is null)

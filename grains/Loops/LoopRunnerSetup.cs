@@ -30,6 +30,9 @@ internal sealed record LoopRunnerSetup
 
     public required LoopCounters Counters { get; init; }
 
+    /// <summary>Where the runner reserves iteration numbers before handing them out.</summary>
+    public required IterationReservations Reservations { get; init; }
+
     public required LoopLog Log { get; init; }
 
     public required QueueWindow Window { get; init; }

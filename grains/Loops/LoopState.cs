@@ -45,6 +45,9 @@ public sealed class LoopState : IQueryViewSource
     /// iterations counted again after a crash still get new names.</summary>
     public long Epoch { get; set; }
 
+    /// <summary>Iteration numbers up to this one may have been handed out; after a restart numbering goes on above it.</summary>
+    public long ReservedIterations { get; set; }
+
     public LoopCounterState Counters { get; set; } = new();
 
     /// <summary>A queue producer: the sequence of the last message handled.</summary>

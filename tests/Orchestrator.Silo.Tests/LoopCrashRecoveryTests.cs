@@ -67,4 +67,48 @@ public sealed class LoopCrashRecoveryTests
         Assert.All(keys, key => Assert.StartsWith($"{runId}:sink/effect/q", key, StringComparison.Ordinal));
         Assert.All(keys.GroupBy(key => key.Split('/')[^2]), group => Assert.Single(group.Distinct()));
     }
+
+    [Fact]
+    public async Task LoopIterationNumbers_AreNeverReused_AfterKill9()
+    {
+        using var workDir = new TemporaryDirectory();
+        var dataDir = Path.Combine(workDir.Path, "data");
+        var numbers = Path.Combine(workDir.Path, "iterations.log");
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        var definition = $$"""
+            name: loop-numbers
+            loops:
+              tick:
+                producer: { type: interval, every: 20ms }
+                chain: [ { node: record } ]
+            nodes:
+              record:
+                type: shell
+                command: [sh, -c, 'printf "%s\n" "$1" >> "$2"', record, '${iteration}', '{{numbers}}']
+            """;
+
+        using (var first = SiloProcess.Start(workDir.Path, "--urls", url, "--data-dir", dataDir))
+        {
+            await first.WaitUntilHealthyAsync(client);
+            await client.PutWorkflowAsync(definition);
+            using var start = await client.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow = "loop-numbers" });
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+            await first.WaitForLinesAsync(numbers, 20);
+            first.Crash();
+        }
+
+        var beforeCrash = ReadNumbers(numbers);
+        using var second = SiloProcess.Start(workDir.Path, "--urls", url, "--data-dir", dataDir);
+        await second.WaitUntilHealthyAsync(client);
+        await second.WaitForLinesAsync(numbers, beforeCrash.Count + 20);
+
+        var all = ReadNumbers(numbers);
+        var afterCrash = all.Skip(beforeCrash.Count).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.True(afterCrash.Min() > beforeCrash.Max(), $"after the crash {afterCrash.Min()}, before it up to {beforeCrash.Max()}");
+    }
+
+    private static List<long> ReadNumbers(string path) =>
+        [.. File.ReadAllLines(path).Where(line => line.Length > 0).Select(line => long.Parse(line, System.Globalization.CultureInfo.InvariantCulture))];
 }
