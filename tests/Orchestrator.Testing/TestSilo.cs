@@ -11,7 +11,7 @@ using Orleans.TestingHost;
 
 namespace Orchestrator.Testing;
 
-/// <summary>One silo of Orleans' <see cref="InProcessTestCluster"/> on our providers, with a cluster client for calls
+/// <summary>One silo (or a few) of Orleans' <see cref="InProcessTestCluster"/> on our providers, with a cluster client for calls
 /// (so every argument crosses Orleans' serializer): start it, call grains, stop it, and start it again on the same
 /// storage (the same SQLite file, reopened, or the same memory store) to test what survives a restart.</summary>
 public sealed class TestSilo : IAsyncDisposable
@@ -31,8 +31,11 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Grain references, through the cluster client.</summary>
     public IGrainFactory GrainFactory => _cluster.Client;
 
-    /// <summary>The silo's services.</summary>
+    /// <summary>The (first) silo's services.</summary>
     public IServiceProvider Services => _cluster.GetSiloServiceProvider();
+
+    /// <summary>Every silo's services.</summary>
+    public IReadOnlyList<IServiceProvider> SiloServices => [.. _cluster.Silos.Select(silo => silo.ServiceProvider)];
 
     /// <summary>The silo's life-cycle status.</summary>
     public SiloLifecycle Lifecycle => Services.GetRequiredService<SiloLifecycle>();
@@ -81,7 +84,7 @@ public sealed class TestSilo : IAsyncDisposable
             : memory ?? new MemoryStorageBackend();
         await backend.InitializeAsync(CancellationToken.None);
 
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddLogging(logging => { logging.SetMinimumLevel(LogLevel.Warning); if (Environment.GetEnvironmentVariable("TESTSILO_LOG") is not null) { logging.AddConsole(); } });

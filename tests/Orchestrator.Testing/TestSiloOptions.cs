@@ -7,6 +7,9 @@ namespace Orchestrator.Testing;
 /// <summary>How a <see cref="TestSilo"/> is built.</summary>
 public sealed record TestSiloOptions
 {
+    /// <summary>How many silos the cluster has; they share one storage backend (SQLite has one writer).</summary>
+    public int Silos { get; init; } = 1;
+
     /// <summary>Path of a SQLite file; null keeps state in memory (the memory store survives <see cref="TestSilo.RestartAsync"/>).</summary>
     public string? SqlitePath { get; init; }
 

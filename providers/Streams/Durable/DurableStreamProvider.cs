@@ -83,14 +83,10 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
                 throw new StreamFullException(id, _options.Capacity, _options.PublishTimeout);
             }
 
-            try
-            {
-                await roomFreed.WaitAsync(remaining, _clock, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                throw new StreamFullException(id, _options.Capacity, _options.PublishTimeout);
-            }
+            // Woken by an acknowledgement on this silo; room a consumer on another silo made is seen on the next try.
+            var wait = remaining < _options.IdleReadInterval ? remaining : _options.IdleReadInterval;
+            await Task.WhenAny(roomFreed, Task.Delay(wait, _clock, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

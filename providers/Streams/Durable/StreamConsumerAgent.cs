@@ -66,7 +66,9 @@ internal sealed class StreamConsumerAgent(
                     var items = await store.ReadAsync(stream, offset, options.BatchSize, token);
                     if (items.Count == 0)
                     {
-                        await published.WaitAsync(token);
+                        // Woken by a publish on this silo; an item another silo stored is read on the next look.
+                        await Task.WhenAny(published, Task.Delay(options.IdleReadInterval, provider.Clock, token)).ConfigureAwait(false);
+                        token.ThrowIfCancellationRequested();
                         continue;
                     }
 

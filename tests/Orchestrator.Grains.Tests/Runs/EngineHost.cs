@@ -17,8 +17,7 @@ internal sealed class EngineHost : IAsyncDisposable
     private readonly TestSiloOptions _options;
     private readonly EventRecorder _recorder;
     private readonly ErrorRecorder _errors = new();
-    private StreamSubscriptionHandle? _subscription;
-    private StreamSubscriptionHandle? _errorSubscription;
+    private readonly List<StreamSubscriptionHandle> _subscriptions = [];
 
     private EngineHost(TestSilo silo, TestSiloOptions options, EventRecorder recorder)
     {
@@ -32,7 +31,7 @@ internal sealed class EngineHost : IAsyncDisposable
     public IGrainFactory Grains => Silo.GrainFactory;
 
     public static async Task<EngineHost> StartAsync(
-        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<StreamOptions>? streams = null)
+        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<StreamOptions>? streams = null, int silos = 1)
     {
         var recorder = new EventRecorder();
         var options = new TestSiloOptions
@@ -40,6 +39,7 @@ internal sealed class EngineHost : IAsyncDisposable
             Clock = clock,
             SqlitePath = sqlitePath,
             Streams = streams,
+            Silos = silos,
             Services = services => services.AddWorkflowEngine(engine),
         };
         var host = new EngineHost(await TestSilo.StartAsync(options), options, recorder);
@@ -49,15 +49,12 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public async Task RestartAsync()
     {
-        if (_subscription is not null)
+        foreach (var subscription in _subscriptions)
         {
-            await _subscription.UnsubscribeAsync();
+            await subscription.UnsubscribeAsync();
         }
 
-        if (_errorSubscription is not null)
-        {
-            await _errorSubscription.UnsubscribeAsync();
-        }
+        _subscriptions.Clear();
 
         Silo = await Silo.RestartAsync();
         await SubscribeAsync();
@@ -98,14 +95,17 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Silo.DisposeAsync();
 
+    /// <summary>Every silo's announcements: a grain announces on the silo it is active on.</summary>
     private async Task SubscribeAsync()
     {
-        var stream = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
-            .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
-        _subscription = await stream.SubscribeAsync(_recorder);
-        var errors = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory)
-            .GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
-        _errorSubscription = await errors.SubscribeAsync(_errors);
+        foreach (var services in Silo.SiloServices)
+        {
+            var memory = StreamProviders.Get(services, StreamProviderNames.Memory);
+            _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
+                .SubscribeAsync(_recorder));
+            _subscriptions.Add(await memory.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey))
+                .SubscribeAsync(_errors));
+        }
     }
 
     private sealed class ErrorRecorder : IAsyncObserver<ErrorRecordSnapshot>
