@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Reminders;
@@ -9,7 +10,7 @@ namespace Orchestrator.Reminders;
 /// periodic, so the backstop is registered with <see cref="RepeatPeriod"/> and removed once the grain has handled a tick,
 /// unless the handling armed it again; a tick that fell due while its silo was down fires within a period of the
 /// restart. Handlers must be idempotent: the timer and the backstop may both deliver.</summary>
-internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
+internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemindable
 {
     /// <summary>How often a one-shot reminder fires again until its grain has handled it; the silo's minimum reminder
     /// period must not exceed it.</summary>
@@ -23,6 +24,10 @@ internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
 
     private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
     private TimeProvider? _clock;
+
+    private ILogger? _logger;
+
+    private ILogger Logger => _logger ??= Services.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
 
     private TimeProvider Clock => _clock ??= Services.GetRequiredKeyedService<TimeProvider>(OrchestratorClock.Key);
 
@@ -66,8 +71,10 @@ internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
         return Task.CompletedTask;
     }
 
-    /// <summary>Arms (or moves) the one-shot reminder <paramref name="reminderName"/> to fire after <paramref name="due"/>;
-    /// it is durable once this completes.</summary>
+    /// <summary>Arms (or moves) the one-shot reminder <paramref name="reminderName"/> to fire after <paramref name="due"/>.
+    /// The timer is armed first; the durable backstop is registered after it, and when the reminder service refuses (a
+    /// cluster still settling its reminder ranges, say) the timer stands alone and the refusal is logged, rather than
+    /// failing the turn that armed it.</summary>
     protected async Task ArmAsync(string reminderName, TimeSpan due)
     {
         if (due < TimeSpan.Zero)
@@ -75,7 +82,6 @@ internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
             due = TimeSpan.Zero;
         }
 
-        await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);
         Forget(reminderName);
         var self = this.AsReference<IRemindable>();
         var dueAt = Clock.GetUtcNow() + due;
@@ -85,6 +91,14 @@ internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
             due,
             Timeout.InfiniteTimeSpan);
         _armed[reminderName] = (dueAt, timer);
+        try
+        {
+            await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogBackstopRefused(Logger, e, reminderName, this.GetGrainId());
+        }
     }
 
     /// <summary>Removes the reminder <paramref name="reminderName"/>; removing one that does not exist does nothing.</summary>
@@ -116,4 +130,7 @@ internal abstract class OneShotReminderGrain : OrchestratorGrain, IRemindable
             armed.Timer.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} was not registered; its timer stands alone")]
+    private static partial void LogBackstopRefused(ILogger logger, Exception exception, string reminder, GrainId grain);
 }

@@ -16,6 +16,9 @@ namespace Orchestrator.Testing;
 /// storage (the same SQLite file, reopened, or the same memory store) to test what survives a restart.</summary>
 public sealed class TestSilo : IAsyncDisposable
 {
+    /// <summary>Set (to anything) to have the test silos print their warnings and errors to the console.</summary>
+    public const string LogVariable = "TESTSILO_LOG";
+
     private readonly InProcessTestCluster _cluster;
     private readonly TestSiloOptions _options;
     private readonly IStorageBackend _backend;
@@ -87,7 +90,14 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddLogging(logging => { logging.SetMinimumLevel(LogLevel.Warning); if (Environment.GetEnvironmentVariable("TESTSILO_LOG") is not null) { logging.AddConsole(); } });
+            silo.Services.AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                if (Environment.GetEnvironmentVariable(LogVariable) is not null)
+                {
+                    logging.AddConsole();
+                }
+            });
             if (options.Clock is not null)
             {
                 // Only the orchestrator's clock: Orleans' runtime keeps the system clock.

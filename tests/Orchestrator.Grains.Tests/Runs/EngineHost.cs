@@ -78,7 +78,18 @@ internal sealed class EngineHost : IAsyncDisposable
     /// <summary>Waits for the run to finish and returns it.</summary>
     public async Task<RunSnapshot> WaitForEndAsync(string runId)
     {
-        await WaitForAsync(runId, e => RunEventTypes.IsTerminal(e.Type));
+        try
+        {
+            await WaitForAsync(runId, e => RunEventTypes.IsTerminal(e.Type));
+        }
+        catch (TimeoutException e)
+        {
+            var run = await Run(runId).GetAsync();
+            var nodes = string.Join(", ", run.Nodes.Select(pair => $"{pair.Key}: {pair.Value.Status} after {pair.Value.Attempts} attempts"));
+            var events = string.Join(", ", Events(runId).Select(ev => ev.Type));
+            throw new TimeoutException($"Run {runId} did not end: it is {run.Status} ({nodes}); events seen: {events}", e);
+        }
+
         return await Run(runId).GetAsync();
     }
 
