@@ -96,12 +96,14 @@ internal sealed class LoopCounters
 
     public void IterationFailed(LoopErrorInfo error)
     {
-        Interlocked.Increment(ref _errors);
-        _metrics.IterationFailed(_tags);
+        // The error first: a snapshot that counts the failure also shows it.
         lock (_lock)
         {
             _lastError = error;
         }
+
+        Interlocked.Increment(ref _errors);
+        _metrics.IterationFailed(_tags);
 
         Interlocked.Increment(ref _changes);
     }
@@ -131,6 +133,8 @@ internal sealed class LoopCounters
     /// <see cref="MaxStoredOutputLength"/> characters of JSON, so that checkpoints stay small.</summary>
     public LoopCounterState Snapshot(bool forStorage)
     {
+        // Errors before the last error: a failure counted here was recorded before it was counted.
+        var errors = Interlocked.Read(ref _errors);
         LoopErrorInfo? lastError;
         lock (_lock)
         {
@@ -141,7 +145,7 @@ internal sealed class LoopCounters
         {
             Iterations = Interlocked.Read(ref _iterations),
             Completed = Interlocked.Read(ref _completed),
-            Errors = Interlocked.Read(ref _errors),
+            Errors = errors,
             DuplicatesDropped = Interlocked.Read(ref _duplicates),
             LastError = lastError,
             Nodes = Nodes.ToDictionary(pair => pair.Key, pair => Trim(pair.Value.Snapshot(), forStorage), StringComparer.Ordinal),

@@ -19,9 +19,6 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     /// <summary>How long after its due time the durable reminder fires, so that it rarely repeats what the timer did.</summary>
     public static readonly TimeSpan BackstopDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>A timer may fire this much before its due time and still count as due.</summary>
-    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(20);
-
     private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
     private TimeProvider? _clock;
 
@@ -39,7 +36,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         var tickAt = Clock.GetUtcNow();
-        if (_armed.TryGetValue(reminderName, out var armed) && armed.DueAt - tickAt > Tolerance)
+        if (_armed.TryGetValue(reminderName, out var armed) && armed.DueAt > tickAt)
         {
             // The backstop of a reminder armed again for later: its timer will deliver.
             return;
@@ -51,7 +48,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         }
         finally
         {
-            if (!_armed.TryGetValue(reminderName, out armed) || armed.DueAt - tickAt <= Tolerance)
+            if (!_armed.TryGetValue(reminderName, out armed) || armed.DueAt <= tickAt)
             {
                 await DisarmAsync(reminderName);
             }
@@ -86,7 +83,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         var self = this.AsReference<IRemindable>();
         var dueAt = Clock.GetUtcNow() + due;
         var timer = Clock.CreateTimer(
-            _ => _ = DeliverAsync(self, reminderName, dueAt),
+            _ => _ = DeliverAsync(self, reminderName, dueAt, Clock),
             null,
             due,
             Timeout.InfiniteTimeSpan);
@@ -111,10 +108,16 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         }
     }
 
-    private static async Task DeliverAsync(IRemindable self, string reminderName, DateTimeOffset dueAt)
+    private static async Task DeliverAsync(IRemindable self, string reminderName, DateTimeOffset dueAt, TimeProvider clock)
     {
         try
         {
+            // A timer counts elapsed time, the grain compares wall-clock times: the tick waits until the clock says due.
+            for (var early = dueAt - clock.GetUtcNow(); early > TimeSpan.Zero; early = dueAt - clock.GetUtcNow())
+            {
+                await Task.Delay(early, clock);
+            }
+
             await self.ReceiveReminder(reminderName, new TickStatus(dueAt.UtcDateTime, RepeatPeriod, dueAt.UtcDateTime));
         }
         catch (Exception)
