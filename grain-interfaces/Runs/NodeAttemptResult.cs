@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Orchestrator.Runs;
 
 /// <summary>The outcome of one node attempt, reported back to its run.</summary>
+[Immutable]
 public sealed record NodeAttemptResult
 {
     public required string Node { get; init; }

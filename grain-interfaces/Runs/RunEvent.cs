@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Orchestrator.Runs;
 
 /// <summary>One entry of a run's event log: ordered by <see cref="Seq"/> (1, 2, …), persisted before it is published.</summary>
+[Immutable]
 public sealed record RunEvent
 {
     public long Seq { get; init; }

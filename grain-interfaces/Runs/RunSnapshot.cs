@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Orchestrator.Runs;
 
 /// <summary>A run as seen from outside (the <c>GET /api/runs/{id}</c> shape).</summary>
+[Immutable]
 public sealed record RunSnapshot
 {
     public required string RunId { get; init; }

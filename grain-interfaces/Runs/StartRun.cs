@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Orchestrator.Runs;
 
 /// <summary>A request to start a run of a workflow.</summary>
+[Immutable]
 public sealed record StartRun
 {
     /// <summary>The workflow's name.</summary>
