@@ -36,16 +36,6 @@ internal sealed class IterationReservations(long reservedUpTo, Func<long, Task<l
     private async Task ReserveAsync(long upTo)
     {
         var reserved = await reserve(upTo).ConfigureAwait(false);
-        var current = Interlocked.Read(ref _reservedUpTo);
-        while (reserved > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _reservedUpTo, reserved, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
+        MonotonicLong.Raise(ref _reservedUpTo, reserved);
     }
 }

@@ -73,20 +73,7 @@ internal sealed class LoopCounters
 
     /// <summary>Numbers up to <paramref name="number"/> may have been handed out before (by an earlier activation that
     /// reserved them): the next iteration is numbered above it.</summary>
-    public void NumberAbove(long number)
-    {
-        var current = Interlocked.Read(ref _lastNumber);
-        while (number > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _lastNumber, number, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    public void NumberAbove(long number) => MonotonicLong.Raise(ref _lastNumber, number);
 
     public void IterationCompleted()
     {
