@@ -1,3 +1,4 @@
+using Orchestrator.Providers.Concurrency;
 namespace Orchestrator.Loops;
 
 /// <summary>Iteration numbers are reserved durably, a block at a time, before the runner hands them out, so that a loop

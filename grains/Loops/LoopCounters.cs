@@ -1,3 +1,4 @@
+using Orchestrator.Providers.Concurrency;
 using Orchestrator.Definitions;
 
 namespace Orchestrator.Loops;

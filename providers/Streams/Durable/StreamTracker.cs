@@ -1,3 +1,5 @@
+using Orchestrator.Providers.Concurrency;
+
 namespace Orchestrator.Providers.Streams.Durable;
 
 /// <summary>In-memory signals and counters of one durable stream on this silo.</summary>
@@ -25,29 +27,14 @@ internal sealed class StreamTracker
 
     public void Appended(long sequence)
     {
-        InterlockedMax(ref _lastSequence, sequence);
+        MonotonicLong.Raise(ref _lastSequence, sequence);
         Published.Pulse();
     }
 
     public void AcknowledgedUpTo(long sequence)
     {
-        InterlockedMax(ref _lastSequence, sequence);
+        MonotonicLong.Raise(ref _lastSequence, sequence);
         Interlocked.Exchange(ref _lowestAcknowledged, sequence);
         Acknowledged.Pulse();
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace Orchestrator.Loops;
+namespace Orchestrator.Providers.Concurrency;
 
 /// <summary>Raises a shared number to a value, never lowering it, without a lock.</summary>
 internal static class MonotonicLong
