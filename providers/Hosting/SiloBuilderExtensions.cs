@@ -5,6 +5,7 @@ using Orchestrator.Providers.Diagnostics;
 using Orchestrator.Providers.Queues;
 using Orchestrator.Providers.Storage;
 using Orchestrator.Providers.Streams;
+using Orchestrator.Providers.Streams.Cluster;
 using Orchestrator.Providers.Streams.Durable;
 using Orchestrator.Providers.Streams.Memory;
 using Orleans.Hosting;
@@ -54,8 +55,9 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The silo-local streams: live (memory) streams for notifications and durable streams over the queue
-    /// store, and the silo's life-cycle status for health reports.</summary>
+    /// <summary>The streams: live (memory) streams for notifications and durable streams over the queue store, delivered
+    /// on this silo and relayed to the others on an Orleans stream; and the silo's life-cycle status for health
+    /// reports.</summary>
     public static ISiloBuilder AddOrchestratorStreams(this ISiloBuilder silo, Action<StreamOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -73,6 +75,21 @@ public static class SiloBuilderExtensions
         services.AddSingleton<IStreamProviderRegistry, StreamProviderRegistry>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StreamsLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleTracker>();
+
+        // What is published on one silo reaches the subscribers on the others through an Orleans stream. Subscriptions
+        // live as long as the silos that made them, so the pub-sub store may be memory.
+        silo.AddMemoryStreams(ClusterRelay.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(ClusterRelay.Partitions);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = ClusterRelay.PollPeriod));
+        });
+        if (!services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME)))
+        {
+            silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+        }
+
+        services.AddSingleton<ClusterRelay>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterRelay>());
         return silo;
     }
 

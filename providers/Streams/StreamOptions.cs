@@ -18,9 +18,9 @@ public sealed class StreamOptions
     /// <summary>Delay before a failed item is delivered again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How often an idle consumer looks at the store for items published on another silo (a publish on its
-    /// own silo wakes it at once).</summary>
-    public TimeSpan IdleReadInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often an idle consumer looks at the store, and a waiting publisher tries again, without a wake-up (a
+    /// publish or acknowledgement on any silo wakes them at once; this covers a relayed wake-up that was lost).</summary>
+    public TimeSpan IdleReadInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Items read from storage per batch.</summary>
     public int BatchSize { get; set; } = 128;

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Providers.Queues;
+using Orchestrator.Providers.Streams.Cluster;
 
 namespace Orchestrator.Providers.Streams.Durable;
 
@@ -70,10 +71,12 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
         while (true)
         {
             var roomFreed = tracker.Acknowledged.WaitTask;
-            var sequence = await _store.AppendAsync(id, payload, _options.Capacity, _clock.GetUtcNow(), cancellationToken);
+            var now = _clock.GetUtcNow();
+            var sequence = await _store.AppendAsync(id, payload, _options.Capacity, now, cancellationToken);
             if (sequence is { } stored)
             {
-                tracker.Appended(stored);
+                tracker.Stored(new QueueItem(id, stored, payload, now));
+                Relay?.Forward(id, new QueueItemStored(stored, payload, now));
                 return stored;
             }
 
@@ -83,7 +86,7 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
                 throw new StreamFullException(id, _options.Capacity, _options.PublishTimeout);
             }
 
-            // Woken by an acknowledgement on this silo; room a consumer on another silo made is seen on the next try.
+            // Woken by an acknowledgement on any silo (relayed from the others); the periodic retry covers a lost one.
             var wait = remaining < _options.IdleReadInterval ? remaining : _options.IdleReadInterval;
             await Task.WhenAny(roomFreed, Task.Delay(wait, _clock, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -130,7 +133,26 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
 
         await _store.RemoveConsumerAsync(id, consumer, CancellationToken.None);
         Tracker(id).Acknowledged.Pulse();
+        Relay?.Forward(id, new QueueItemsAcknowledged(0));
     }
+
+    /// <summary>Carries stored items and acknowledgements to the other silos; set when the silo has a relay.</summary>
+    internal ClusterRelay? Relay { get; set; }
+
+    /// <summary>A consumer on this silo acknowledged items up to <paramref name="sequence"/>: publishers here and on the
+    /// other silos waiting for room retry.</summary>
+    internal void AcknowledgedUpTo(StreamId id, long sequence)
+    {
+        Tracker(id).AcknowledgedUpTo(sequence);
+        Relay?.Forward(id, new QueueItemsAcknowledged(sequence));
+    }
+
+    /// <summary>Another silo stored an item: consumers here take it from memory.</summary>
+    internal void Stored(StreamId id, QueueItemStored item) =>
+        Tracker(id).Stored(new QueueItem(id, item.Sequence, item.Payload, item.EnqueuedAt));
+
+    /// <summary>A consumer on another silo acknowledged items: publishers here waiting for room retry.</summary>
+    internal void Acknowledged(StreamId id, long upTo) => Tracker(id).Acknowledged.Pulse();
 
     internal StreamTracker Tracker(StreamId id) => _trackers.GetOrAdd(id, static _ => new StreamTracker());
 

@@ -63,10 +63,15 @@ internal sealed class StreamConsumerAgent(
                 while (!token.IsCancellationRequested)
                 {
                     var published = tracker.Published.WaitTask;
-                    var items = await store.ReadAsync(stream, offset, options.BatchSize, token);
+                    var items = tracker.TakeRecent(offset, options.BatchSize);
                     if (items.Count == 0)
                     {
-                        // Woken by a publish on this silo; an item another silo stored is read on the next look.
+                        items = await store.ReadAsync(stream, offset, options.BatchSize, token);
+                    }
+
+                    if (items.Count == 0)
+                    {
+                        // Woken by a publish on any silo (relayed from the others); the periodic look covers a lost one.
                         await Task.WhenAny(published, Task.Delay(options.IdleReadInterval, provider.Clock, token)).ConfigureAwait(false);
                         token.ThrowIfCancellationRequested();
                         continue;
@@ -96,7 +101,7 @@ internal sealed class StreamConsumerAgent(
                                     DurableStreamProvider.LogDeadLettered(provider.Logger, stream, consumer, item.Sequence, failures);
                                     offset = item.Sequence;
                                     failures = 0;
-                                    tracker.AcknowledgedUpTo(offset);
+                                    provider.AcknowledgedUpTo(stream, offset);
                                     continue;
                                 }
 
@@ -157,7 +162,7 @@ internal sealed class StreamConsumerAgent(
         }
 
         await provider.Store.AcknowledgeAsync(stream, consumer, sequence, CancellationToken.None);
-        provider.Tracker(stream).AcknowledgedUpTo(sequence);
+        provider.AcknowledgedUpTo(stream, sequence);
         return sequence;
     }
 }

@@ -6,5 +6,8 @@ internal interface IMemorySubscription
     /// <summary>Items dropped because the subscriber's buffer was full.</summary>
     long Dropped { get; }
 
+    /// <summary>Buffers an item of the subscription's type (others are ignored); false when it was not taken.</summary>
+    bool TryPost(object item);
+
     Task StopAsync();
 }

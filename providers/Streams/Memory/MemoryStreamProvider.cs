@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Streams.Cluster;
 
 namespace Orchestrator.Providers.Streams.Memory;
 
@@ -19,7 +20,19 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
 
     public IAsyncStream<T> GetStream<T>(StreamId id) => new LiveStream<T>(this, id);
 
+    /// <summary>Carries items to the subscribers on the other silos; set when the silo has a relay.</summary>
+    internal ClusterRelay? Relay { get; set; }
+
+    /// <summary>Delivers an item to this silo's subscribers and relays it to the other silos'.</summary>
     internal int Publish<T>(StreamId id, T item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        Relay?.Forward(id, item);
+        return PublishLocal(id, item);
+    }
+
+    /// <summary>Delivers an item to this silo's subscribers whose item type it has.</summary>
+    internal int PublishLocal(StreamId id, object item)
     {
         if (!_subscriptions.TryGetValue(id, out var subscribers))
         {
@@ -29,7 +42,7 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
         var delivered = 0;
         foreach (var subscription in subscribers.Values)
         {
-            if (subscription is MemorySubscription<T> typed && typed.TryPost(item))
+            if (subscription.TryPost(item))
             {
                 delivered++;
             }

@@ -30,9 +30,14 @@ internal sealed partial class MemorySubscription<T> : IMemorySubscription
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public bool TryPost(T item)
+    public bool TryPost(object item)
     {
-        if (_buffer.Writer.TryWrite(item))
+        if (item is not T typed)
+        {
+            return false;
+        }
+
+        if (_buffer.Writer.TryWrite(typed))
         {
             return true;
         }

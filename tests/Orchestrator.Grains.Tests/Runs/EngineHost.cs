@@ -106,17 +106,15 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Silo.DisposeAsync();
 
-    /// <summary>Every silo's announcements: a grain announces on the silo it is active on.</summary>
+    /// <summary>Subscribes on the first silo only, as a socket would: grains active on the other silos announce there
+    /// through the cluster relay.</summary>
     private async Task SubscribeAsync()
     {
-        foreach (var services in Silo.SiloServices)
-        {
-            var memory = StreamProviders.Get(services, StreamProviderNames.Memory);
-            _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
-                .SubscribeAsync(_recorder));
-            _subscriptions.Add(await memory.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey))
-                .SubscribeAsync(_errors));
-        }
+        var memory = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory);
+        _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
+            .SubscribeAsync(_recorder));
+        _subscriptions.Add(await memory.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey))
+            .SubscribeAsync(_errors));
     }
 
     private sealed class ErrorRecorder : IAsyncObserver<ErrorRecordSnapshot>

@@ -1,0 +1,144 @@
+using System.Globalization;
+
+namespace Orchestrator.LoadBench;
+
+/// <summary>A silo to measure: a label for the report and the base address of its HTTP API.</summary>
+internal sealed record Target(string Label, Uri BaseAddress);
+
+/// <summary>The command line of the load benchmark.</summary>
+internal sealed class LoadBenchOptions
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Orchestrator.LoadBench -- [options]
+          --url [label=]http://host:port   a silo's base address; repeat to compare silos (default http://127.0.0.1:8080)
+          --concurrency N                  client requests in flight at once (default 64)
+          --scenarios 1,2,3                which scenarios to run (default all):
+                                             1 = 1,000 runs x 20 noop tasks, 2 = 200 runs x 100 noop tasks,
+                                             3 = one run fanning out (forEach) to 10,000 noop tasks
+          --scale F                        multiply run counts and the fan-out width by F (e.g. 0.1 for a smoke test)
+          --rounds N                       run everything N times, silos taking turns (default 1)
+          --poll-ms N                      how often completion is polled (default 200)
+          --timeout-s N                    give up on a scenario after N seconds (default 600)
+          --pause-s N                      idle seconds before each scenario, so the silo settles (default 2)
+          --no-warmup                      skip the unreported warm-up (50 runs x 20 tasks per silo)
+        """;
+
+    public List<Target> Targets { get; } = [];
+
+    public int Concurrency { get; private set; } = 64;
+
+    public HashSet<int> Scenarios { get; } = [1, 2, 3];
+
+    public double Scale { get; private set; } = 1;
+
+    public int Rounds { get; private set; } = 1;
+
+    public TimeSpan PollInterval { get; private set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan Pause { get; private set; } = TimeSpan.FromSeconds(2);
+
+    public bool Warmup { get; private set; } = true;
+
+    /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with a message for the user.</summary>
+    public static LoadBenchOptions Parse(string[] args)
+    {
+        var options = new LoadBenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            switch (name)
+            {
+                case "--url":
+                    options.Targets.Add(ParseTarget(Value()));
+                    break;
+                case "--concurrency":
+                    options.Concurrency = PositiveInt(name, Value());
+                    break;
+                case "--scenarios":
+                    options.Scenarios.Clear();
+                    foreach (var part in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var scenario = PositiveInt(name, part);
+                        if (scenario > 3)
+                        {
+                            throw new ArgumentException($"{name}: scenario {scenario} does not exist (1, 2 or 3)");
+                        }
+
+                        options.Scenarios.Add(scenario);
+                    }
+
+                    break;
+                case "--scale":
+                    options.Scale = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale > 0
+                        ? scale
+                        : throw new ArgumentException($"{name} must be a positive number");
+                    break;
+                case "--rounds":
+                    options.Rounds = PositiveInt(name, Value());
+                    break;
+                case "--poll-ms":
+                    options.PollInterval = TimeSpan.FromMilliseconds(PositiveInt(name, Value()));
+                    break;
+                case "--timeout-s":
+                    options.Timeout = TimeSpan.FromSeconds(PositiveInt(name, Value()));
+                    break;
+                case "--pause-s":
+                    options.Pause = TimeSpan.FromSeconds(int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var pause)
+                        ? pause
+                        : throw new ArgumentException($"{name} must be 0 or more"));
+                    break;
+                case "--no-warmup":
+                    options.Warmup = false;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{name}'");
+            }
+        }
+
+        if (options.Targets.Count == 0)
+        {
+            options.Targets.Add(ParseTarget("http://127.0.0.1:8080"));
+        }
+
+        var duplicate = options.Targets.GroupBy(t => t.Label, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"--url: the label '{duplicate.Key}' is used twice; name each silo (label=url)");
+        }
+
+        return options;
+    }
+
+    /// <summary>Scales a count, keeping at least one.</summary>
+    public int Scaled(int count) => Math.Max(1, (int)Math.Round(count * Scale));
+
+    private static Target ParseTarget(string value)
+    {
+        // label=url, where the label is what comes before the first '=' if that part is not itself the start of a URL.
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        string? label = null;
+        var address = value;
+        if (equals > 0 && (scheme < 0 || equals < scheme))
+        {
+            label = value[..equals];
+            address = value[(equals + 1)..];
+        }
+
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"--url: '{address}' is not an http(s) address");
+        }
+
+        // Relative routes ("api/runs") resolve under the address, a path prefix included.
+        return new Target(label ?? uri.Authority, new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'");
+}
