@@ -363,8 +363,10 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                 return;
             }
 
-            // Each hand-off records its own failure; only the loop stopping ends the wait early.
-            await WaitQuietlyAsync(Task.WhenAll(detached).WaitAsync(Stopping), TimeSpan.MaxValue);
+            // Each hand-off records its own failure; only the loop stopping ends the wait early. (The wait must really
+            // wait: a wait that returned at once would spin, and on the async pool's one scheduler the hand-offs would
+            // never get a turn to finish.)
+            await WaitQuietlyAsync(Task.WhenAll(detached).WaitAsync(Stopping), Timeout.InfiniteTimeSpan);
             Stopping.ThrowIfCancellationRequested();
         }
     }

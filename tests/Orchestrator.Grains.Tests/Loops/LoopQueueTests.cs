@@ -83,6 +83,36 @@ public sealed class LoopQueueTests
     }
 
     [Fact]
+    public async Task NonBlockingPush_FromAProducerThatNeverWaits_HandsEveryMessageOverAndTheLoopEnds()
+    {
+        const int count = 3000;
+        await using var host = await EngineHost.StartAsync();
+        var runId = await host.StartAsync($$"""
+            name: queue-nonblocking
+            loops:
+              source:
+                pool: async
+                producer: { type: dotnet, class: Orchestrator.Grains.Tests.Nodes.TestNodes.CountingProducer, settings: { count: {{count}} } }
+                maxInFlight: 64
+                chain: [ { node: push, mode: nonblocking } ]
+              sink:
+                pool: async
+                producer: { type: queue, queue: nonblocking }
+                chain: [ { node: pass } ]
+            nodes:
+              push: { type: queue.push, queue: nonblocking, value: "${data}" }
+              pass: { type: set, values: { n: "data" } }
+            """);
+
+        // Every hand-off reports back, so the source drains them and stops once its producer has nothing more.
+        var source = await host.WaitForLoopAsync(runId, "source", loop => loop.State != LoopStatus.Running);
+        Assert.Equal((LoopStatus.Stopped, (long)count, 0), (source.State, source.Nodes["push"].Succeeded, source.InFlight));
+        var sink = await host.WaitForLoopAsync(runId, "sink", loop => loop.Completed >= count);
+        Assert.Equal(count, sink.Completed);
+        await host.Run(runId).CancelAsync("done");
+    }
+
+    [Fact]
     public async Task DuplicatePush_IsDroppedByMessageId()
     {
         await using var host = await EngineHost.StartAsync();
