@@ -25,6 +25,9 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
     /// <summary>How often the Orleans pulling agents look for relayed batches (the delay they add across silos).</summary>
     public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How often a silo checks that every partition still knows its subscription.</summary>
+    public static readonly TimeSpan SubscriptionCheckPeriod = TimeSpan.FromSeconds(15);
+
     private const int MaxBatch = 512;
     private const int Backlog = 100_000;
 
@@ -90,7 +93,7 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
         var provider = _client.GetStreamProvider(ProviderName);
         for (var partition = 0; partition < Partitions; partition++)
         {
-            var stream = provider.GetStream<RelayBatch>(StreamId.Create(StreamNamespace, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var stream = provider.GetStream<RelayBatch>(PartitionId(partition));
             foreach (var stale in await stream.GetAllSubscriptionHandles())
             {
                 await stale.UnsubscribeAsync();
@@ -100,7 +103,7 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
         }
 
         UpdatePeers(_membership.CurrentSnapshot);
-        _watch = Task.Run(WatchMembershipAsync, CancellationToken.None);
+        _watch = Task.WhenAll(Task.Run(WatchMembershipAsync, CancellationToken.None), Task.Run(KeepSubscribedAsync, CancellationToken.None));
         _pump = Task.Run(PumpAsync, CancellationToken.None);
     }
 
@@ -139,6 +142,42 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
         }
     }
 
+    /// <summary>The pub-sub store is memory: when the silo that held a partition's subscriptions is lost, so are they.
+    /// Each silo looks now and then and subscribes again to a partition that no longer knows it.</summary>
+    private async Task KeepSubscribedAsync()
+    {
+        using var timer = new PeriodicTimer(SubscriptionCheckPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var provider = _client.GetStreamProvider(ProviderName);
+                for (var partition = 0; partition < Partitions; partition++)
+                {
+                    try
+                    {
+                        var stream = provider.GetStream<RelayBatch>(PartitionId(partition));
+                        if ((await stream.GetAllSubscriptionHandles().ConfigureAwait(false)).Count == 0)
+                        {
+                            LogResubscribed(_logger, partition);
+                            _subscriptions.Add(await stream.SubscribeAsync(this).ConfigureAwait(false));
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogSubscriptionCheckFailed(_logger, e, partition);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static StreamId PartitionId(int partition) =>
+        StreamId.Create(StreamNamespace, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     private void UpdatePeers(ClusterMembershipSnapshot snapshot)
     {
         var self = _silo.SiloAddress;
@@ -148,8 +187,7 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
     private async Task PumpAsync()
     {
         var partition = (int)((uint)_origin.GetHashCode(StringComparison.Ordinal) % Partitions);
-        var stream = _client.GetStreamProvider(ProviderName)
-            .GetStream<RelayBatch>(StreamId.Create(StreamNamespace, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var stream = _client.GetStreamProvider(ProviderName).GetStream<RelayBatch>(PartitionId(partition));
         var reader = _outbox.Reader;
         var batch = new List<RelayItem>(MaxBatch);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -219,6 +257,12 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The relay stream reported an error")]
     private static partial void LogRelayStreamError(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay partition {Partition} had lost this silo's subscription; subscribed again")]
+    private static partial void LogResubscribed(ILogger logger, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the relay subscription of partition {Partition} failed; checked again later")]
+    private static partial void LogSubscriptionCheckFailed(ILogger logger, Exception exception, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing the relay at shutdown failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception);
