@@ -6,13 +6,13 @@ using Orleans.Runtime;
 namespace Orchestrator.Api.Runs;
 
 /// <summary>Completes <see cref="Ended"/> when a run's event stream carries the event that ends the run.</summary>
-internal sealed class RunEndObserver : IAsyncObserver<RunEvent>
+internal sealed class RunEndObserver : ITopicObserver<RunEvent>
 {
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Ended => _ended.Task;
 
-    public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+    public Task OnNextAsync(RunEvent item, TopicPosition token)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (RunEventTypes.IsTerminal(item.Type))

@@ -104,8 +104,8 @@ public static class RunsApi
 
             // Subscribed before the start, so the end cannot slip between starting and listening.
             var end = new RunEndObserver();
-            var stream = StreamProviders.Get(http.HttpContext.RequestServices, StreamProviderNames.Memory)
-                .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
+            var stream = TopicProviders.Get(http.HttpContext.RequestServices, TopicProviderNames.Memory)
+                .GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
             await using var subscription = await stream.SubscribeAsync(end);
             var run = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
             if (!run.Status.IsFinished())

@@ -60,7 +60,7 @@ internal static class GraphEndpoints
         var runId = RunIds.New(clock);
         var grain = grains.GetGrain<IRunGrain>(runId);
         var watcher = new RunEndWatcher();
-        var stream = StreamProviders.Get(services, StreamProviderNames.Memory).GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
+        var stream = TopicProviders.Get(services, TopicProviderNames.Memory).GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
         await using var subscription = await stream.SubscribeAsync(watcher);
         if (await StartAsync(grain, run) is { } refused)
         {

@@ -7,13 +7,13 @@ namespace Orchestrator.Api.Seeds;
 
 /// <summary>Waits for a run to end: watches its live stream for the ending event and, since a live stream may drop
 /// items, also reads the run now and then.</summary>
-internal sealed class RunEndWatcher : IAsyncObserver<RunEvent>
+internal sealed class RunEndWatcher : ITopicObserver<RunEvent>
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+    public Task OnNextAsync(RunEvent item, TopicPosition token)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (RunEventTypes.IsTerminal(item.Type))

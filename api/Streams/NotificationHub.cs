@@ -14,7 +14,7 @@ namespace Orchestrator.Api.Streams;
 /// (taken when the first session opens), each item mapped once to seed 004's shape and offered to every session. A
 /// session that cannot keep up is cut off; the hub and the engine never wait for one.</summary>
 internal sealed partial class NotificationHub(IServiceProvider services, IGrainFactory grains, ILogger<NotificationHub> logger)
-    : IAsyncObserver<RunEvent>, IAsyncObserver<ErrorRecordSnapshot>
+    : ITopicObserver<RunEvent>, ITopicObserver<ErrorRecordSnapshot>
 {
     private readonly ConcurrentDictionary<long, NotificationSession> _sessions = new();
     private readonly RunWorkflowNames _workflows = new(10_000);
@@ -34,7 +34,7 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
         _sessions.TryRemove(session.Socket.Id, out _);
     }
 
-    async Task IAsyncObserver<RunEvent>.OnNextAsync(RunEvent item, StreamSequenceToken token)
+    async Task ITopicObserver<RunEvent>.OnNextAsync(RunEvent item, TopicPosition token)
     {
         if (item.Type == RunEventTypes.RunCreated && item.Data?["workflow"]?.GetValue<string>() is { } name)
         {
@@ -51,7 +51,7 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
         Offer(new NotificationMessage((string)message["type"]!, item.RunId, workflow, JsonSerializer.SerializeToUtf8Bytes(message, StreamJson.Options)));
     }
 
-    Task IAsyncObserver<ErrorRecordSnapshot>.OnNextAsync(ErrorRecordSnapshot item, StreamSequenceToken token)
+    Task ITopicObserver<ErrorRecordSnapshot>.OnNextAsync(ErrorRecordSnapshot item, TopicPosition token)
     {
         if (!_sessions.IsEmpty)
         {
@@ -106,9 +106,9 @@ internal sealed partial class NotificationHub(IServiceProvider services, IGrainF
 
     private async Task SubscribeAsync()
     {
-        var provider = StreamProviders.Get(services, StreamProviderNames.Memory);
-        await provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey)).SubscribeAsync(this);
-        await provider.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey)).SubscribeAsync(this);
+        var provider = TopicProviders.Get(services, TopicProviderNames.Memory);
+        await provider.GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey)).SubscribeAsync(this);
+        await provider.GetTopic<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey)).SubscribeAsync(this);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The workflow of run {RunId} could not be read for a /ws notification")]

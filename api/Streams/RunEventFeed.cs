@@ -14,7 +14,7 @@ internal sealed class RunEventFeed(IGrainFactory grains, IServiceProvider servic
     /// thread) when the subscriber falls too far behind.</summary>
     public Task<RunEventSubscription> SubscribeAsync(string runId, Action<string>? onOverflow = null) =>
         RunEventSubscription.OpenAsync(
-            StreamProviders.Get(services, StreamProviderNames.Memory).GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId)),
+            TopicProviders.Get(services, TopicProviderNames.Memory).GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId)),
             grains.GetGrain<IRunGrain>(runId),
             Math.Max(1, options.Value.MaxBufferedEvents),
             Math.Clamp(options.Value.ReplayPageSize, 1, 10_000),

@@ -12,7 +12,7 @@ namespace Orchestrator.Api.Streams;
 /// then drains the buffer, skipping what the replay already gave and filling from the log any gap the live stream
 /// left. A subscriber whose buffer overflows is cut off (<see cref="SubscriberTooSlowException"/>); the engine never
 /// waits for it.</summary>
-internal sealed class RunEventSubscription : IAsyncObserver<RunEvent>, IAsyncDisposable
+internal sealed class RunEventSubscription : ITopicObserver<RunEvent>, IAsyncDisposable
 {
     private readonly IRunGrain _run;
     private readonly string _runId;
@@ -20,7 +20,7 @@ internal sealed class RunEventSubscription : IAsyncObserver<RunEvent>, IAsyncDis
     private readonly int _pageSize;
     private readonly Action<string>? _onOverflow;
     private readonly Channel<RunEvent> _live;
-    private StreamSubscriptionHandle? _handle;
+    private TopicSubscription? _handle;
     private int _closed;
     private volatile SubscriberTooSlowException? _overflow;
 
@@ -41,7 +41,7 @@ internal sealed class RunEventSubscription : IAsyncObserver<RunEvent>, IAsyncDis
     /// <summary>Subscribes to <paramref name="stream"/>, the live events of <paramref name="run"/> (which need not
     /// exist yet), keeping at most <paramref name="capacity"/> of them unsent.</summary>
     public static async Task<RunEventSubscription> OpenAsync(
-        IAsyncStream<RunEvent> stream, IRunGrain run, int capacity, int pageSize, Action<string>? onOverflow)
+        ITopic<RunEvent> stream, IRunGrain run, int capacity, int pageSize, Action<string>? onOverflow)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var subscription = new RunEventSubscription(run, stream.Id.GetKeyAsString(), capacity, pageSize, onOverflow);
@@ -49,7 +49,7 @@ internal sealed class RunEventSubscription : IAsyncObserver<RunEvent>, IAsyncDis
         return subscription;
     }
 
-    Task IAsyncObserver<RunEvent>.OnNextAsync(RunEvent item, StreamSequenceToken token)
+    Task ITopicObserver<RunEvent>.OnNextAsync(RunEvent item, TopicPosition token)
     {
         if (!_live.Writer.TryWrite(item) && Volatile.Read(ref _closed) == 0 && _overflow is null)
         {

@@ -248,7 +248,7 @@ internal sealed partial class ErrorRecordGrain(
     {
         Record.UpdatedAt = clock.GetUtcNow();
         await store.WriteStateAsync();
-        var stream = StreamProviders.Get(Services, StreamProviderNames.Memory).GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
+        var stream = TopicProviders.Get(Services, TopicProviderNames.Memory).GetTopic<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey));
         await stream.OnNextAsync(Record.ToSnapshot());
     }
 

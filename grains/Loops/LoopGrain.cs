@@ -259,7 +259,7 @@ internal sealed partial class LoopGrain(
         await WriteAsync();
         if (Loop.Queue is { } queue)
         {
-            await StreamProviders.Get(Services, StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(queue))
+            await TopicProviders.Get(Services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(queue))
                 .RemoveConsumerAsync(QueueProducer.ConsumerOf(Loop.Id!));
         }
 

@@ -85,7 +85,7 @@ internal sealed class LoopRunnerFactory(
                 var zone = producer.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Utc;
                 return new CronProducer(new CronCalendar(schedule, producer.Expression!, zone), setup.Clock);
             case ProducerTypes.Queue:
-                var stream = StreamProviders.Get(services, StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(producer.Queue!));
+                var stream = TopicProviders.Get(services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(producer.Queue!));
                 return new QueueProducer(
                     stream,
                     QueueProducer.ConsumerOf(setup.LoopId),

@@ -93,9 +93,9 @@ internal sealed partial class RunGrain
             return;
         }
 
-        var provider = StreamProviders.Get(Services, StreamProviderNames.Memory);
-        var runStream = provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, Run.RunId!));
-        var allRuns = provider.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
+        var provider = TopicProviders.Get(Services, TopicProviderNames.Memory);
+        var runStream = provider.GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, Run.RunId!));
+        var allRuns = provider.GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey));
         foreach (var runEvent in _unpublished)
         {
             // Memory streams never block the publisher; the returned tasks are already complete.

@@ -272,8 +272,8 @@ internal sealed partial class ScheduleGrain(
             return;
         }
 
-        var stream = StreamProviders.Get(Services, StreamProviderNames.Memory)
-            .GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
+        var stream = TopicProviders.Get(Services, TopicProviderNames.Memory)
+            .GetTopic<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
         foreach (var execution in _unannounced)
         {
             await stream.OnNextAsync(new ScheduleExecutionEvent(Id, Schedule.Definition.Name, Schedule.Workflow, execution));

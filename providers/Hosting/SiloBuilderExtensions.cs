@@ -70,9 +70,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<StreamMetrics>();
         services.AddSingleton<MemoryStreamProvider>();
         services.AddSingleton<DurableStreamProvider>();
-        services.AddSingleton<IStreamProvider>(sp => sp.GetRequiredService<MemoryStreamProvider>());
-        services.AddSingleton<IStreamProvider>(sp => sp.GetRequiredService<DurableStreamProvider>());
-        services.AddSingleton<IStreamProviderRegistry, StreamProviderRegistry>();
+        services.AddSingleton<ITopicProvider>(sp => sp.GetRequiredService<MemoryStreamProvider>());
+        services.AddSingleton<ITopicProvider>(sp => sp.GetRequiredService<DurableStreamProvider>());
+        services.AddSingleton<ITopicProviderRegistry, TopicProviderRegistry>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StreamsLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleTracker>();
 

@@ -9,7 +9,7 @@ namespace Orchestrator.Loops.Producers;
 /// loop recorded already, by sequence or by id, is dropped. While the loop is paused the message waits; a message whose iteration failed and
 /// paused the loop runs again when the loop resumes.</summary>
 internal sealed class QueueProducer(
-    IAsyncStream<QueueMessage> stream,
+    ITopic<QueueMessage> stream,
     string consumer,
     QueueWindow window,
     LoopCounters counters,
@@ -38,13 +38,13 @@ internal sealed class QueueProducer(
     }
 
     /// <summary>Subscribes; a subscription of this loop's earlier runner may still be winding down, so a clash is retried.</summary>
-    private async Task<StreamSubscriptionHandle> SubscribeAsync(Observer observer, CancellationToken cancellationToken)
+    private async Task<TopicSubscription> SubscribeAsync(Observer observer, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                return await stream.SubscribeAsync(observer, new StreamSubscriptionOptions { Consumer = consumer });
+                return await stream.SubscribeAsync(observer, new TopicSubscriptionOptions { Consumer = consumer });
             }
             catch (InvalidOperationException)
             {
@@ -54,12 +54,12 @@ internal sealed class QueueProducer(
     }
 
     private sealed class Observer(QueueProducer producer, IterateAsync iterate, PauseGate gate, CancellationToken stopping)
-        : IAsyncObserver<QueueMessage>, IStreamAcknowledgementObserver
+        : ITopicObserver<QueueMessage>, ITopicAcknowledgementObserver
     {
         /// <summary>The messages handled are recorded (a checkpoint) before they are acknowledged.</summary>
         public Task OnAcknowledgingAsync(long lastSequence) => producer._checkpoint(stopping);
 
-        public async Task OnNextAsync(QueueMessage item, StreamSequenceToken token)
+        public async Task OnNextAsync(QueueMessage item, TopicPosition token)
         {
             if (producer._window.IsHandled(token.Sequence, item.Id))
             {

@@ -24,10 +24,10 @@ internal sealed class QueuePushExecutor(IServiceProvider services, [FromKeyedSer
         var queue = NodeSettings.RequireText(invocation, "queue");
         var value = invocation.Config.TryGetPropertyValue("value", out var given) ? given?.DeepClone() : NodeSettings.FlowingValue(invocation);
         var id = invocation.StableKey;
-        IAsyncStream<QueueMessage> stream;
+        ITopic<QueueMessage> stream;
         try
         {
-            stream = StreamProviders.Get(services, StreamProviderNames.Durable).GetStream<QueueMessage>(QueueStreams.For(queue));
+            stream = TopicProviders.Get(services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(queue));
         }
         catch (InvalidOperationException exception)
         {

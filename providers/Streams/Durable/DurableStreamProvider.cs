@@ -10,7 +10,7 @@ namespace Orchestrator.Providers.Streams.Durable;
 /// <summary>Streams stored in the queue store. Each (stream, consumer) pair has one agent on this silo that delivers
 /// items in order and acknowledges them after its consumer handled them; a publisher waits while the stream is at
 /// capacity.</summary>
-internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDisposable
+internal sealed partial class DurableStreamProvider : ITopicProvider, IAsyncDisposable
 {
     private readonly IQueueStore _store;
     private readonly StreamOptions _options;
@@ -33,13 +33,13 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
         metrics.ObserveDepth(ObserveDepth);
     }
 
-    public string Name => StreamProviderNames.Durable;
+    public string Name => TopicProviderNames.Durable;
 
     public bool IsDurable => true;
 
     public IQueueStore Store => _store;
 
-    public IAsyncStream<T> GetStream<T>(StreamId id) => new DurableStream<T>(this, id);
+    public ITopic<T> GetTopic<T>(StreamId id) => new DurableStream<T>(this, id);
 
     /// <summary>Stops every agent on this silo once the item each is delivering is handled.</summary>
     public Task StopAsync()
@@ -93,20 +93,20 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
         }
     }
 
-    internal async Task<StreamSubscriptionHandle> SubscribeAsync<T>(StreamId id, IAsyncObserver<T> observer, string? consumer)
+    internal async Task<TopicSubscription> SubscribeAsync<T>(StreamId id, ITopicObserver<T> observer, string? consumer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         if (string.IsNullOrWhiteSpace(consumer))
         {
-            throw new ArgumentException($"A durable subscription to {id} needs a consumer name (StreamSubscriptionOptions.Consumer); its offset is kept under that name.", nameof(consumer));
+            throw new ArgumentException($"A durable subscription to {id} needs a consumer name (TopicSubscriptionOptions.Consumer); its offset is kept under that name.", nameof(consumer));
         }
 
         var json = _options.JsonOptions;
         var agent = new StreamConsumerAgent(
             id,
             consumer,
-            (item, attempt) => observer.OnNextAsync(JsonSerializer.Deserialize<T>(item.Payload, json)!, new StreamSequenceToken(item.Sequence, attempt)),
-            observer is IStreamAcknowledgementObserver acknowledging ? acknowledging.OnAcknowledgingAsync : null,
+            (item, attempt) => observer.OnNextAsync(JsonSerializer.Deserialize<T>(item.Payload, json)!, new TopicPosition(item.Sequence, attempt)),
+            observer is ITopicAcknowledgementObserver acknowledging ? acknowledging.OnAcknowledgingAsync : null,
             this);
         if (!_agents.TryAdd((id, consumer), agent))
         {
@@ -115,7 +115,7 @@ internal sealed partial class DurableStreamProvider : IStreamProvider, IAsyncDis
 
         await _store.RegisterConsumerAsync(id, consumer, CancellationToken.None);
         agent.Start();
-        return new DelegateSubscriptionHandle(id, async () =>
+        return new DelegateTopicSubscription(id, async () =>
         {
             _agents.TryRemove(new KeyValuePair<(StreamId, string), StreamConsumerAgent>((id, consumer), agent));
             await agent.StopAsync();

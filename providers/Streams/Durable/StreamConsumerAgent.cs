@@ -4,7 +4,7 @@ namespace Orchestrator.Providers.Streams.Durable;
 
 /// <summary>Delivers one durable stream to one consumer, in order: reads a batch after the stored offset, hands each item
 /// over, acknowledges the items handled together at the end of the batch (after the consumer's
-/// <see cref="IStreamAcknowledgementObserver"/> hook, if any), and on failure retries an item until the attempt limit
+/// <see cref="ITopicAcknowledgementObserver"/> hook, if any), and on failure retries an item until the attempt limit
 /// sends it to the dead-letter list.</summary>
 internal sealed class StreamConsumerAgent(
     StreamId stream,

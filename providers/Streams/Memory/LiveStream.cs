@@ -1,7 +1,7 @@
 namespace Orchestrator.Providers.Streams.Memory;
 
 /// <summary>A handle on a live stream.</summary>
-internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) : IAsyncStream<T>
+internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) : ITopic<T>
 {
     public StreamId Id => id;
 
@@ -11,7 +11,7 @@ internal sealed class LiveStream<T>(MemoryStreamProvider provider, StreamId id) 
         return Task.FromResult(-1L);
     }
 
-    public Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null)
+    public Task<TopicSubscription> SubscribeAsync(ITopicObserver<T> observer, TopicSubscriptionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
         return Task.FromResult(provider.Subscribe(id, observer));

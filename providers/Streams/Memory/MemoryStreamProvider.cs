@@ -6,7 +6,7 @@ namespace Orchestrator.Providers.Streams.Memory;
 
 /// <summary>Live, in-memory streams. A publisher never waits on subscribers: each subscription has a bounded buffer
 /// drained by its own pump, and an item that finds the buffer full is dropped for that subscriber and counted.</summary>
-internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider> logger) : IStreamProvider
+internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider> logger) : ITopicProvider
 {
     /// <summary>Items a subscription buffers before it drops.</summary>
     public const int SubscriptionBuffer = 4096;
@@ -14,11 +14,11 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
     private readonly ConcurrentDictionary<StreamId, ConcurrentDictionary<long, IMemorySubscription>> _subscriptions = new();
     private long _nextSubscription;
 
-    public string Name => StreamProviderNames.Memory;
+    public string Name => TopicProviderNames.Memory;
 
     public bool IsDurable => false;
 
-    public IAsyncStream<T> GetStream<T>(StreamId id) => new LiveStream<T>(this, id);
+    public ITopic<T> GetTopic<T>(StreamId id) => new LiveStream<T>(this, id);
 
     /// <summary>Carries items to the subscribers on the other silos; set when the silo has a relay.</summary>
     internal ClusterRelay? Relay { get; set; }
@@ -51,12 +51,12 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
         return delivered;
     }
 
-    internal StreamSubscriptionHandle Subscribe<T>(StreamId id, IAsyncObserver<T> observer)
+    internal TopicSubscription Subscribe<T>(StreamId id, ITopicObserver<T> observer)
     {
         var key = Interlocked.Increment(ref _nextSubscription);
         var subscription = new MemorySubscription<T>(id, observer, SubscriptionBuffer, logger);
         _subscriptions.GetOrAdd(id, _ => new ConcurrentDictionary<long, IMemorySubscription>())[key] = subscription;
-        return new DelegateSubscriptionHandle(id, async () =>
+        return new DelegateTopicSubscription(id, async () =>
         {
             if (_subscriptions.TryGetValue(id, out var subscribers))
             {

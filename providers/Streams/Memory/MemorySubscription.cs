@@ -6,16 +6,16 @@ namespace Orchestrator.Providers.Streams.Memory;
 /// <summary>One live subscriber: a bounded buffer and a pump that hands items to the observer one at a time.</summary>
 internal sealed partial class MemorySubscription<T> : IMemorySubscription
 {
-    private static readonly StreamSequenceToken Token = new(-1, 1);
+    private static readonly TopicPosition Token = new(-1, 1);
 
     private readonly Channel<T> _buffer;
-    private readonly IAsyncObserver<T> _observer;
+    private readonly ITopicObserver<T> _observer;
     private readonly StreamId _stream;
     private readonly ILogger _logger;
     private readonly Task _pump;
     private long _dropped;
 
-    public MemorySubscription(StreamId stream, IAsyncObserver<T> observer, int capacity, ILogger logger)
+    public MemorySubscription(StreamId stream, ITopicObserver<T> observer, int capacity, ILogger logger)
     {
         _stream = stream;
         _observer = observer;

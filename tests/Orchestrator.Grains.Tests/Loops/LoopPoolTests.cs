@@ -108,7 +108,7 @@ public sealed class LoopPoolTests : IAsyncLifetime
     }
 
     private Task<long> PushAsync(string queue, JsonNode value) =>
-        StreamProviders.Get(_host.Silo.Services, StreamProviderNames.Durable)
-            .GetStream<QueueMessage>(StreamId.Create("queue", queue))
+        TopicProviders.Get(_host.Silo.Services, TopicProviderNames.Durable)
+            .GetTopic<QueueMessage>(StreamId.Create("queue", queue))
             .OnNextAsync(new QueueMessage { Id = Guid.NewGuid().ToString("N"), Value = value, ProducedAt = DateTimeOffset.UtcNow });
 }

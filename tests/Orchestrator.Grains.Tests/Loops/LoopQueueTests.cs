@@ -126,7 +126,7 @@ public sealed class LoopQueueTests
               rec: { type: dotnet, class: {{RecordClass}} }
             """);
         await host.WaitForLoopAsync(runId, "main", loop => loop.State == LoopStatus.Running);
-        var stream = StreamProviders.Get(host.Silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(StreamId.Create("queue", "dupes"));
+        var stream = TopicProviders.Get(host.Silo.Services, TopicProviderNames.Durable).GetTopic<QueueMessage>(StreamId.Create("queue", "dupes"));
 
         await stream.OnNextAsync(new QueueMessage { Id = "m1", Value = 1 });
         await stream.OnNextAsync(new QueueMessage { Id = "m1", Value = 1 });

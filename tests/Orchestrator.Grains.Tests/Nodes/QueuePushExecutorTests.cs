@@ -73,18 +73,18 @@ public sealed class QueuePushExecutorTests : IAsyncLifetime
     private async Task<Task<List<QueueMessage>>> SubscribeAsync(string queue, int expected)
     {
         var observer = new CollectingObserver(expected);
-        var stream = StreamProviders.Get(_silo.Services, StreamProviderNames.Durable).GetStream<QueueMessage>(StreamId.Create("queue", queue));
-        await stream.SubscribeAsync(observer, new StreamSubscriptionOptions { Consumer = "test" });
+        var stream = TopicProviders.Get(_silo.Services, TopicProviderNames.Durable).GetTopic<QueueMessage>(StreamId.Create("queue", queue));
+        await stream.SubscribeAsync(observer, new TopicSubscriptionOptions { Consumer = "test" });
         return observer.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private sealed class CollectingObserver(int expected) : IAsyncObserver<QueueMessage>
+    private sealed class CollectingObserver(int expected) : ITopicObserver<QueueMessage>
     {
         private readonly List<QueueMessage> _items = [];
 
         public TaskCompletionSource<List<QueueMessage>> Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task OnNextAsync(QueueMessage item, StreamSequenceToken token)
+        public Task OnNextAsync(QueueMessage item, TopicPosition token)
         {
             lock (_items)
             {

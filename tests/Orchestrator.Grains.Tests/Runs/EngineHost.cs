@@ -17,7 +17,7 @@ internal sealed class EngineHost : IAsyncDisposable
     private readonly TestSiloOptions _options;
     private readonly EventRecorder _recorder;
     private readonly ErrorRecorder _errors = new();
-    private readonly List<StreamSubscriptionHandle> _subscriptions = [];
+    private readonly List<TopicSubscription> _subscriptions = [];
 
     private EngineHost(TestSilo silo, TestSiloOptions options, EventRecorder recorder)
     {
@@ -110,20 +110,20 @@ internal sealed class EngineHost : IAsyncDisposable
     /// through the cluster relay.</summary>
     private async Task SubscribeAsync()
     {
-        var memory = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory);
-        _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
+        var memory = TopicProviders.Get(Silo.Services, TopicProviderNames.Memory);
+        _subscriptions.Add(await memory.GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
             .SubscribeAsync(_recorder));
-        _subscriptions.Add(await memory.GetStream<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey))
+        _subscriptions.Add(await memory.GetTopic<ErrorRecordSnapshot>(StreamId.Create(ErrorRecordEvents.StreamNamespace, ErrorRecordEvents.AllKey))
             .SubscribeAsync(_errors));
     }
 
-    private sealed class ErrorRecorder : IAsyncObserver<ErrorRecordSnapshot>
+    private sealed class ErrorRecorder : ITopicObserver<ErrorRecordSnapshot>
     {
         private readonly Lock _lock = new();
         private readonly Dictionary<string, List<ErrorRecordSnapshot>> _seen = new(StringComparer.Ordinal);
         private readonly List<(string Id, Func<ErrorRecordSnapshot, bool> Match, TaskCompletionSource<ErrorRecordSnapshot> Done)> _waiters = [];
 
-        public Task OnNextAsync(ErrorRecordSnapshot item, StreamSequenceToken token)
+        public Task OnNextAsync(ErrorRecordSnapshot item, TopicPosition token)
         {
             lock (_lock)
             {
@@ -160,7 +160,7 @@ internal sealed class EngineHost : IAsyncDisposable
         }
     }
 
-    private sealed class EventRecorder : IAsyncObserver<RunEvent>
+    private sealed class EventRecorder : ITopicObserver<RunEvent>
     {
         private readonly ConcurrentDictionary<string, List<RunEvent>> _events = new();
         private readonly Lock _lock = new();
@@ -174,7 +174,7 @@ internal sealed class EngineHost : IAsyncDisposable
             }
         }
 
-        public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+        public Task OnNextAsync(RunEvent item, TopicPosition token)
         {
             lock (_lock)
             {

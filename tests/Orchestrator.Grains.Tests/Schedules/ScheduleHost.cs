@@ -18,7 +18,7 @@ internal sealed class ScheduleHost : IAsyncDisposable
 {
     private readonly Recorder<ScheduleExecutionEvent> _executions = new(e => e.ScheduleId);
     private readonly Recorder<RunEvent> _runEvents = new(e => e.RunId);
-    private readonly List<StreamSubscriptionHandle> _subscriptions = [];
+    private readonly List<TopicSubscription> _subscriptions = [];
 
     private ScheduleHost(TestSilo silo, FakeClock clock)
     {
@@ -129,15 +129,15 @@ internal sealed class ScheduleHost : IAsyncDisposable
 
     private async Task SubscribeAsync()
     {
-        var memory = StreamProviders.Get(Silo.Services, StreamProviderNames.Memory);
-        _subscriptions.Add(await memory.GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey))
+        var memory = TopicProviders.Get(Silo.Services, TopicProviderNames.Memory);
+        _subscriptions.Add(await memory.GetTopic<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey))
             .SubscribeAsync(_executions));
-        _subscriptions.Add(await memory.GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
+        _subscriptions.Add(await memory.GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, RunEventTypes.AllRunsStreamKey))
             .SubscribeAsync(_runEvents));
     }
 
     /// <summary>Items of a stream by key, with waiters that complete when a condition holds.</summary>
-    private sealed class Recorder<T>(Func<T, string> keyOf) : IAsyncObserver<T>
+    private sealed class Recorder<T>(Func<T, string> keyOf) : ITopicObserver<T>
     {
         private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
         private readonly Lock _lock = new();
@@ -152,7 +152,7 @@ internal sealed class ScheduleHost : IAsyncDisposable
             }
         }
 
-        public Task OnNextAsync(T item, StreamSequenceToken token)
+        public Task OnNextAsync(T item, TopicPosition token)
         {
             lock (_lock)
             {

@@ -53,12 +53,12 @@ public sealed class ClusterRelayTests(RelayClusterFixture fixture) : IClassFixtu
         var id = StreamId.Create("relay-live", Guid.NewGuid().ToString("N"));
         var here = new Collector<string>();
         var there = new Collector<string>();
-        await using var local = await Live(fixture.First).GetStream<string>(id).SubscribeAsync(here);
-        await using var remote = await Live(fixture.Second).GetStream<string>(id).SubscribeAsync(there);
+        await using var local = await Live(fixture.First).GetTopic<string>(id).SubscribeAsync(here);
+        await using var remote = await Live(fixture.Second).GetTopic<string>(id).SubscribeAsync(there);
 
         for (var i = 1; i <= 5; i++)
         {
-            await Live(fixture.First).GetStream<string>(id).OnNextAsync($"item {i}");
+            await Live(fixture.First).GetTopic<string>(id).OnNextAsync($"item {i}");
         }
 
         var expected = Enumerable.Range(1, 5).Select(i => $"item {i}").ToArray();
@@ -66,7 +66,7 @@ public sealed class ClusterRelayTests(RelayClusterFixture fixture) : IClassFixtu
         Assert.Equal(expected, await here.TakeAsync(5));
 
         // A marker published after them arrives next: nothing was delivered twice.
-        await Live(fixture.First).GetStream<string>(id).OnNextAsync("marker");
+        await Live(fixture.First).GetTopic<string>(id).OnNextAsync("marker");
         Assert.Equal(["marker"], await there.TakeAsync(1));
         Assert.Equal(["marker"], await here.TakeAsync(1));
     }
@@ -76,14 +76,14 @@ public sealed class ClusterRelayTests(RelayClusterFixture fixture) : IClassFixtu
     {
         var id = StreamId.Create("relay-queue", Guid.NewGuid().ToString("N"));
         var consumer = new Collector<string>();
-        await using var subscription = await Durable(fixture.Second).GetStream<string>(id)
-            .SubscribeAsync(consumer, new StreamSubscriptionOptions { Consumer = "reader" });
+        await using var subscription = await Durable(fixture.Second).GetTopic<string>(id)
+            .SubscribeAsync(consumer, new TopicSubscriptionOptions { Consumer = "reader" });
 
         // The consumer has read the (empty) store and waits for a wake-up; only the relay can give it one in time.
-        await Durable(fixture.First).GetStream<string>(id).OnNextAsync("first");
+        await Durable(fixture.First).GetTopic<string>(id).OnNextAsync("first");
         Assert.Equal(["first"], await consumer.TakeAsync(1));
-        await Durable(fixture.First).GetStream<string>(id).OnNextAsync("second");
-        await Durable(fixture.First).GetStream<string>(id).OnNextAsync("third");
+        await Durable(fixture.First).GetTopic<string>(id).OnNextAsync("second");
+        await Durable(fixture.First).GetTopic<string>(id).OnNextAsync("third");
 
         Assert.Equal(["second", "third"], await consumer.TakeAsync(2));
     }
@@ -94,9 +94,9 @@ public sealed class ClusterRelayTests(RelayClusterFixture fixture) : IClassFixtu
         var id = StreamId.Create("relay-full", Guid.NewGuid().ToString("N"));
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var consumer = new Collector<string>(gate.Task);
-        await using var subscription = await Durable(fixture.Second).GetStream<string>(id)
-            .SubscribeAsync(consumer, new StreamSubscriptionOptions { Consumer = "slow" });
-        var stream = Durable(fixture.First).GetStream<string>(id);
+        await using var subscription = await Durable(fixture.Second).GetTopic<string>(id)
+            .SubscribeAsync(consumer, new TopicSubscriptionOptions { Consumer = "slow" });
+        var stream = Durable(fixture.First).GetTopic<string>(id);
         for (var i = 1; i <= RelayClusterFixture.Capacity; i++)
         {
             await stream.OnNextAsync($"item {i}");
@@ -111,15 +111,15 @@ public sealed class ClusterRelayTests(RelayClusterFixture fixture) : IClassFixtu
         Assert.Equal(expected, await consumer.TakeAsync(RelayClusterFixture.Capacity + 1));
     }
 
-    private static IStreamProvider Live(IServiceProvider silo) => StreamProviders.Get(silo, StreamProviderNames.Memory);
+    private static ITopicProvider Live(IServiceProvider silo) => TopicProviders.Get(silo, TopicProviderNames.Memory);
 
-    private static IStreamProvider Durable(IServiceProvider silo) => StreamProviders.Get(silo, StreamProviderNames.Durable);
+    private static ITopicProvider Durable(IServiceProvider silo) => TopicProviders.Get(silo, TopicProviderNames.Durable);
 
-    private sealed class Collector<T>(Task? gate = null) : IAsyncObserver<T>
+    private sealed class Collector<T>(Task? gate = null) : ITopicObserver<T>
     {
         private readonly Channel<T> _items = Channel.CreateUnbounded<T>();
 
-        public async Task OnNextAsync(T item, StreamSequenceToken token)
+        public async Task OnNextAsync(T item, TopicPosition token)
         {
             if (gate is not null)
             {

@@ -81,8 +81,8 @@ public sealed class RestApiHost : IAsyncLifetime
     public async Task<JsonElement> WaitForRunEndAsync(string runId)
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stream = StreamProviders.Get(Factory.Services, StreamProviderNames.Memory)
-            .GetStream<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
+        var stream = TopicProviders.Get(Factory.Services, TopicProviderNames.Memory)
+            .GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
         await using (await stream.SubscribeAsync(new EndObserver(ended)))
         {
             var run = await GetJsonAsync($"/api/runs/{runId}");
@@ -105,9 +105,9 @@ public sealed class RestApiHost : IAsyncLifetime
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private sealed class EndObserver(TaskCompletionSource ended) : IAsyncObserver<RunEvent>
+    private sealed class EndObserver(TaskCompletionSource ended) : ITopicObserver<RunEvent>
     {
-        public Task OnNextAsync(RunEvent item, StreamSequenceToken token)
+        public Task OnNextAsync(RunEvent item, TopicPosition token)
         {
             if (RunEventTypes.IsTerminal(item.Type))
             {

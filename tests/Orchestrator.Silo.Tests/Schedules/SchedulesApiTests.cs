@@ -136,8 +136,8 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
         using var client = factory.CreateClient();
         await client.PutWorkflowAsync("name: sched-ticker\nnodes:\n  only: { type: noop }\n");
         var started = new ExecutionCounter();
-        var stream = StreamProviders.Get(factory.Services, StreamProviderNames.Memory)
-            .GetStream<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
+        var stream = TopicProviders.Get(factory.Services, TopicProviderNames.Memory)
+            .GetTopic<ScheduleExecutionEvent>(StreamId.Create(IScheduleGrain.StreamNamespace, IScheduleGrain.AllSchedulesStreamKey));
         await using var subscription = await stream.SubscribeAsync(started);
 
         var (_, created) = await client.SendJsonAsync(HttpMethod.Post, "/api/schedules", new { workflow = "sched-ticker", every = "300ms", overlap = "allow" });
@@ -268,7 +268,7 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
     }
 
     /// <summary>Counts the started executions of one schedule from the execution stream.</summary>
-    private sealed class ExecutionCounter : IAsyncObserver<ScheduleExecutionEvent>
+    private sealed class ExecutionCounter : ITopicObserver<ScheduleExecutionEvent>
     {
         private readonly List<ScheduleExecutionEvent> _early = [];
         private string? _scheduleId;
@@ -288,7 +288,7 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
             }
         }
 
-        public Task OnNextAsync(ScheduleExecutionEvent item, StreamSequenceToken token)
+        public Task OnNextAsync(ScheduleExecutionEvent item, TopicPosition token)
         {
             lock (_early)
             {

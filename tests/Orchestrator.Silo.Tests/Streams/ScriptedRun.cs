@@ -7,10 +7,10 @@ namespace Orchestrator.Silo.Tests.Streams;
 /// <summary>A run's event log and live stream under a test's control: <see cref="IRunGrain.GetEventsAsync"/> reads the
 /// log (and first runs <see cref="OnRead"/>, so that a test can make events land during a replay), and
 /// <see cref="Publish"/> hands an event to the live subscriber as the memory stream would.</summary>
-internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
+internal sealed class ScriptedRun : IRunGrain, ITopic<RunEvent>
 {
     private readonly List<RunEvent> _log = [];
-    private IAsyncObserver<RunEvent>? _subscriber;
+    private ITopicObserver<RunEvent>? _subscriber;
 
     public StreamId Id { get; } = StreamId.Create(RunEventTypes.StreamNamespace, "scripted");
 
@@ -25,7 +25,7 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
     public void Persist(params long[] seqs) => _log.AddRange(seqs.Select(Event));
 
     /// <summary>Delivers an event live (it must be in the log already, as the engine persists before it publishes).</summary>
-    public Task Publish(long seq) => _subscriber!.OnNextAsync(_log.Single(e => e.Seq == seq), new StreamSequenceToken(-1, 1));
+    public Task Publish(long seq) => _subscriber!.OnNextAsync(_log.Single(e => e.Seq == seq), new TopicPosition(-1, 1));
 
     public async Task<IReadOnlyList<RunEvent>> GetEventsAsync(long afterSeq, int maxCount)
     {
@@ -38,10 +38,10 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
         return [.. _log.Where(e => e.Seq > afterSeq).OrderBy(e => e.Seq).Take(maxCount)];
     }
 
-    public Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<RunEvent> observer, StreamSubscriptionOptions? options = null)
+    public Task<TopicSubscription> SubscribeAsync(ITopicObserver<RunEvent> observer, TopicSubscriptionOptions? options = null)
     {
         _subscriber = observer;
-        return Task.FromResult<StreamSubscriptionHandle>(new Handle(Id));
+        return Task.FromResult<TopicSubscription>(new Handle(Id));
     }
 
     public Task<long> OnNextAsync(RunEvent item, CancellationToken cancellationToken = default) => throw new NotSupportedException();
@@ -68,7 +68,7 @@ internal sealed class ScriptedRun : IRunGrain, IAsyncStream<RunEvent>
 
     public Task LoopEndedAsync(string loop, Orchestrator.Loops.LoopStatus status, string? reason) => throw new NotSupportedException();
 
-    private sealed class Handle(StreamId id) : StreamSubscriptionHandle
+    private sealed class Handle(StreamId id) : TopicSubscription
     {
         public override StreamId StreamId => id;
 

@@ -1,7 +1,7 @@
 namespace Orchestrator.Providers.Streams;
 
 /// <summary>Names of the stream providers every silo registers.</summary>
-public static class StreamProviderNames
+public static class TopicProviderNames
 {
     /// <summary>Live, in-memory, best effort: subscribers present when an item is published get it.</summary>
     public const string Memory = "memory";

@@ -1,7 +1,7 @@
 namespace Orchestrator.Providers.Streams;
 
 /// <summary>A live subscription; disposing it unsubscribes (a durable consumer's offset is kept).</summary>
-public abstract class StreamSubscriptionHandle : IAsyncDisposable
+public abstract class TopicSubscription : IAsyncDisposable
 {
     /// <summary>The subscribed stream.</summary>
     public abstract StreamId StreamId { get; }

@@ -1,7 +1,7 @@
 namespace Orchestrator.Providers.Streams;
 
 /// <summary>A subscription handle that runs an action on unsubscribe.</summary>
-internal sealed class DelegateSubscriptionHandle(StreamId streamId, Func<Task> unsubscribe) : StreamSubscriptionHandle
+internal sealed class DelegateTopicSubscription(StreamId streamId, Func<Task> unsubscribe) : TopicSubscription
 {
     private int _unsubscribed;
 

@@ -1,7 +1,7 @@
 namespace Orchestrator.Providers.Streams;
 
 /// <summary>A stream of items of type <typeparamref name="T"/>.</summary>
-public interface IAsyncStream<T>
+public interface ITopic<T>
 {
     /// <summary>The stream's identity.</summary>
     StreamId Id { get; }
@@ -11,10 +11,10 @@ public interface IAsyncStream<T>
     /// <returns>The item's sequence number in the stream (durable streams), or -1 (memory streams).</returns>
     Task<long> OnNextAsync(T item, CancellationToken cancellationToken = default);
 
-    /// <summary>Subscribes an observer. On a durable stream, <see cref="StreamSubscriptionOptions.Consumer"/> names the
+    /// <summary>Subscribes an observer. On a durable stream, <see cref="TopicSubscriptionOptions.Consumer"/> names the
     /// consumer whose offset is kept: subscribing again with the same name (after a restart, say) resumes after the
     /// last acknowledged item.</summary>
-    Task<StreamSubscriptionHandle> SubscribeAsync(IAsyncObserver<T> observer, StreamSubscriptionOptions? options = null);
+    Task<TopicSubscription> SubscribeAsync(ITopicObserver<T> observer, TopicSubscriptionOptions? options = null);
 
     /// <summary>Removes a consumer for good, so that it no longer holds the stream's items. On a durable stream this stops
     /// the consumer's delivery on this silo if it is subscribed (waiting for the item being delivered), deletes its
