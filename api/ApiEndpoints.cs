@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Cluster;
+using Orchestrator.Api.Compat;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Health;
 using Orchestrator.Api.Loops;
 using Orchestrator.Api.Queues;
 using Orchestrator.Api.Runs;
 using Orchestrator.Api.Schedules;
-using Orchestrator.Api.Seeds;
 using Orchestrator.Api.Streams;
 using Orchestrator.Api.Workflows;
 

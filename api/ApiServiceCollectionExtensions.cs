@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Api.Availability;
 using Orchestrator.Api.Cluster;
+using Orchestrator.Api.Compat;
 using Orchestrator.Api.Health;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
@@ -25,6 +26,7 @@ public static class ApiServiceCollectionExtensions
         services.AddClusterApi();
         services.AddOrchestratorOpenApi();
         services.AddEventStreams();
+        services.AddSeedRoutes();
         return services;
     }
 }

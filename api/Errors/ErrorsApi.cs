@@ -12,8 +12,9 @@ using Orleans.Runtime;
 
 namespace Orchestrator.Api.Errors;
 
-/// <summary><c>/api/errors</c> and the seed's <c>/api/errors/errors</c>: list error records and act on them (retry,
-/// resolve, ignore, escalate). Both route families make the same grain calls.</summary>
+/// <summary><c>/api/errors</c>: list error records and act on them (retry, resolve, ignore, escalate). Seed 004's
+/// <c>/api/errors/errors</c> (in <c>Compat/</c>) makes the same grain calls through <see cref="MapActions"/> and
+/// <see cref="QueryAsync"/>.</summary>
 public static class ErrorsApi
 {
     /// <summary>Who acted, when a request does not say.</summary>
@@ -27,16 +28,12 @@ public static class ErrorsApi
         group.MapGet("/{id}", GetAsync).WithName("GetError").WithSummary("An error record with its history.")
             .WithProblems(StatusCodes.Status404NotFound);
         MapActions(group, "");
-
-        // Seed 004 (flow 4): the error dashboard's routes.
-        var seed = app.MapGroup($"{ApiEndpoints.Prefix}/errors/errors").WithTags("errors (seed 004)");
-        seed.MapGet("", ListSeedAsync).WithName("ListErrorsSeed").WithSummary("Seed 004: error records by ?recoveryStatus=, as {errors, count, cursor}.")
-            .WithProblems(StatusCodes.Status400BadRequest);
-        MapActions(seed, "Seed");
         return app;
     }
 
-    private static void MapActions(RouteGroupBuilder group, string nameSuffix)
+    /// <summary>Maps <c>POST {id}/retry|resolve|ignore|escalate</c> on <paramref name="group"/>; endpoint names end with
+    /// <paramref name="nameSuffix"/>.</summary>
+    internal static void MapActions(RouteGroupBuilder group, string nameSuffix)
     {
         foreach (var action in Enum.GetValues<ErrorActionKind>())
         {
@@ -57,14 +54,9 @@ public static class ErrorsApi
         return problem is null ? TypedResults.Ok(page!) : problem;
     }
 
-    private static async Task<Results<Ok<SeedErrorList>, ProblemHttpResult>> ListSeedAsync(
-        string? recoveryStatus, string? workflow, string? limit, string? cursor, IGrainFactory grains)
-    {
-        var (page, problem) = await QueryAsync(recoveryStatus, nameof(recoveryStatus), workflow, limit, cursor, grains);
-        return problem is null ? TypedResults.Ok(new SeedErrorList(page!.Items, page.Items.Count, page.Cursor)) : problem;
-    }
-
-    private static async Task<(Page<ErrorRecordSummary>? Page, ProblemHttpResult? Problem)> QueryAsync(
+    /// <summary>A page of error records in one recovery status (named <paramref name="statusName"/> in problems), or the
+    /// problem with the query.</summary>
+    internal static async Task<(Page<ErrorRecordSummary>? Page, ProblemHttpResult? Problem)> QueryAsync(
         string? status, string statusName, string? workflow, string? limit, string? cursor, IGrainFactory grains)
     {
         if (QueryParameters.TryEnum<ErrorRecoveryStatus>(status, statusName, out var recoveryStatus) is { } badStatus)

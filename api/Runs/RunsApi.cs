@@ -102,24 +102,18 @@ public static class RunsApi
                 return TypedResults.Accepted(location, new StartRunResponse(started.RunId));
             }
 
-            // Subscribed before the start, so the end cannot slip between starting and listening.
-            var end = new RunEndObserver();
-            var stream = TopicProviders.Get(http.HttpContext.RequestServices, TopicProviderNames.Memory)
-                .GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
-            await using var subscription = await stream.SubscribeAsync(end);
-            var run = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
+            await using var watcher = await RunEndWatcher.SubscribeAsync(http.HttpContext.RequestServices, runId);
+            var grain = grains.GetGrain<IRunGrain>(runId);
+            var run = await grain.StartAsync(command);
             if (!run.Status.IsFinished())
             {
-                try
+                using var bounded = new CancellationTokenSource(bound, clock);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(bounded.Token, cancellationToken);
+                run = await watcher.WaitAsync(grain, linked.Token);
+                if (!run.Status.IsFinished())
                 {
-                    await end.Ended.WaitAsync(bound, clock, cancellationToken);
+                    return TypedResults.Accepted(location, run);
                 }
-                catch (TimeoutException)
-                {
-                    return TypedResults.Accepted(location, await grains.GetGrain<IRunGrain>(runId).GetAsync());
-                }
-
-                run = await grains.GetGrain<IRunGrain>(runId).GetAsync();
             }
 
             return TypedResults.Ok(run);

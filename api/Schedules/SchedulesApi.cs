@@ -48,8 +48,6 @@ public static class SchedulesApi
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapGet("/{id}/preview", PreviewAsync).WithName("PreviewSchedule").WithSummary("The next ?count= (default 10, at most 100) fire times.")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
-
-        app.MapSeedSchedules();
         return app;
     }
 

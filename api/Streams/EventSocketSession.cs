@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Api.Seeds;
 
 namespace Orchestrator.Api.Streams;
 
@@ -35,7 +34,7 @@ internal static partial class EventSocketSession
         catch (Exception e)
         {
             LogFailed(logger, e, socket.Id, socket.Route);
-            await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "server error", SeedMessages.Error(e.Message, "Server error"));
+            await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "server error", SocketMessages.Error(e.Message, "Server error"));
         }
 
         await socket.WaitForClientAsync(reader);
@@ -44,7 +43,7 @@ internal static partial class EventSocketSession
 
     /// <summary>Sends an error message, unless the socket is already closing.</summary>
     public static Task TrySendErrorAsync(EventSocket socket, string error, string message = "Invalid message") =>
-        TrySendAsync(socket, SeedMessages.Error(error, message));
+        TrySendAsync(socket, SocketMessages.Error(error, message));
 
     /// <summary>Sends a message, unless the socket is already closing.</summary>
     public static async Task TrySendAsync(EventSocket socket, JsonNode message)
@@ -76,15 +75,15 @@ internal static partial class EventSocketSession
                         return;
                     case ReceivedMessageKind.Binary:
                         await socket.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages are not supported",
-                            SeedMessages.Error("binary messages are not supported; send JSON text", "Invalid message"));
+                            SocketMessages.Error("binary messages are not supported; send JSON text", "Invalid message"));
                         break;
                     case ReceivedMessageKind.TooBig:
                         await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {maxMessageBytes} bytes",
-                            SeedMessages.Error($"the message is larger than {maxMessageBytes} bytes", "Invalid message"));
+                            SocketMessages.Error($"the message is larger than {maxMessageBytes} bytes", "Invalid message"));
                         break;
                     case ReceivedMessageKind.InvalidText:
                         await socket.CloseAsync(WebSocketCloseStatus.InvalidPayloadData, "message is not valid UTF-8",
-                            SeedMessages.Error("the message is not valid UTF-8", "Invalid message"));
+                            SocketMessages.Error("the message is not valid UTF-8", "Invalid message"));
                         break;
                     default:
                         if (!socket.IsClosing)
@@ -103,7 +102,7 @@ internal static partial class EventSocketSession
         catch (Exception e)
         {
             LogFailed(logger, e, socket.Id, socket.Route);
-            await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "server error", SeedMessages.Error(e.Message, "Server error"));
+            await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "server error", SocketMessages.Error(e.Message, "Server error"));
         }
     }
 

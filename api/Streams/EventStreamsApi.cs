@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Orchestrator.Api.Streams;
 
-/// <summary>WebSocket event streams: <c>WS /api/runs/{id}/events</c> (replay then live) and seed 004's <c>WS /ws</c>.</summary>
+/// <summary>WebSocket event streams: <c>WS /api/runs/{id}/events</c> (replay then live). The seeds' sockets are in
+/// <c>Compat/</c>.</summary>
 public static class EventStreamsApi
 {
     public static IEndpointRouteBuilder MapEventStreamsApi(this IEndpointRouteBuilder app)
@@ -12,7 +13,6 @@ public static class EventStreamsApi
         // Map (not MapGet): HTTP/2 WebSockets arrive as CONNECT. The GET on the same route (the JSON event log) is
         // told apart by WebSocketMatcherPolicy.
         app.Map(RunEventsSocketEndpoint.Route, RunEventsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("runs");
-        app.Map(NotificationsSocketEndpoint.Route, NotificationsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("streams");
         return app;
     }
 

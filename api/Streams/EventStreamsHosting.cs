@@ -17,7 +17,6 @@ public static class EventStreamsHosting
         services.AddOptions<WebSocketStreamOptions>().BindConfiguration(WebSocketStreamOptions.Section);
         services.TryAddSingleton<EventSocketRegistry>();
         services.TryAddSingleton<RunEventFeed>();
-        services.TryAddSingleton<NotificationHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebSocketMatcherPolicy>());
         return services;
     }

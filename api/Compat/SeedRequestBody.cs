@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Definitions;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Reads the body of a seed route, bounded by <see cref="DefinitionLimits.MaxDefinitionBytes"/>.</summary>
 internal static class SeedRequestBody

@@ -9,7 +9,7 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 000's <c>WS /ws/results/{run_id}</c>: the run's <c>task_started</c> and <c>task_completed</c> (with
 /// <c>result</c>) from its start, whenever the client connects, then <c>workflow_completed</c> (with

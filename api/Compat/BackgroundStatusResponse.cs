@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of <c>GET /graph/background/{run_id}/status</c>. <see cref="TaskStatus"/> is <c>running</c>,
 /// <c>completed</c>, <c>failed</c> or <c>not_found</c>; <see cref="WorkflowStatus"/> is the run's own status.</summary>

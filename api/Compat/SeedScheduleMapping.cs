@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
 using Orchestrator.Schedules;
 
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Maps seed 004's schedule fields onto a <see cref="ScheduleDefinition"/> and back: <c>taskType</c> +
 /// <c>taskConfig</c> is the task (or, for <c>workflow</c>, the workflow to run), <c>scheduleType</c> +

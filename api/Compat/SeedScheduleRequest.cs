@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Body of seed 004's <c>POST</c> and <c>PUT /api/scheduler/schedules</c>.</summary>
 /// <param name="Name">The schedule's name.</param>

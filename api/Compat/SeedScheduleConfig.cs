@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 004's <c>scheduleConfig</c>.</summary>
 /// <param name="Expression">cron: the expression (5 or 6 fields).</param>

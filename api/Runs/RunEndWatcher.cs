@@ -1,17 +1,32 @@
-using Orchestrator.Runs;
 using Orchestrator.Providers.Streams;
-using Orleans;
+using Orchestrator.Runs;
 using Orleans.Runtime;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Runs;
 
-/// <summary>Waits for a run to end: watches its live stream for the ending event and, since a live stream may drop
-/// items, also reads the run now and then.</summary>
-internal sealed class RunEndWatcher : ITopicObserver<RunEvent>
+/// <summary>Waits for a run to end: watches its live topic for the ending event and, since a live topic may drop items,
+/// also reads the run now and then. Subscribe before starting the run, so that its end cannot slip between starting and
+/// listening.</summary>
+internal sealed class RunEndWatcher : ITopicObserver<RunEvent>, IAsyncDisposable
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TopicSubscription? _subscription;
+
+    private RunEndWatcher()
+    {
+    }
+
+    /// <summary>Starts watching run <paramref name="runId"/>.</summary>
+    public static async Task<RunEndWatcher> SubscribeAsync(IServiceProvider services, string runId)
+    {
+        var watcher = new RunEndWatcher();
+        watcher._subscription = await TopicProviders.Get(services, TopicProviderNames.Memory)
+            .GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId))
+            .SubscribeAsync(watcher);
+        return watcher;
+    }
 
     public Task OnNextAsync(RunEvent item, TopicPosition token)
     {
@@ -48,6 +63,14 @@ internal sealed class RunEndWatcher : ITopicObserver<RunEvent>
             {
                 // Answer with the run as it is.
             }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_subscription is not null)
+        {
+            await _subscription.DisposeAsync();
         }
     }
 }

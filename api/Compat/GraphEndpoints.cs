@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Runs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Workflows;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 002's HTTP routes: create a graph (a definition in our format), run it synchronously or in the
 /// background, and read a run's status and state, in the seed's snake_case shapes.</summary>
@@ -59,9 +60,7 @@ internal static class GraphEndpoints
 
         var runId = RunIds.New(clock);
         var grain = grains.GetGrain<IRunGrain>(runId);
-        var watcher = new RunEndWatcher();
-        var stream = TopicProviders.Get(services, TopicProviderNames.Memory).GetTopic<RunEvent>(StreamId.Create(RunEventTypes.StreamNamespace, runId));
-        await using var subscription = await stream.SubscribeAsync(watcher);
+        await using var watcher = await RunEndWatcher.SubscribeAsync(services, runId);
         if (await StartAsync(grain, run) is { } refused)
         {
             return refused;

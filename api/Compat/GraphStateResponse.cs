@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of <c>GET /graph/state/{run_id}</c>; <see cref="CurrentNode"/> is <c>END</c> once the run
 /// completed.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of <c>POST /graph/create</c>: the graph id is the workflow's name.</summary>
 public sealed record GraphCreatedResponse(

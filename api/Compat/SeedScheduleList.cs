@@ -1,4 +1,4 @@
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of seed 004's <c>GET /api/scheduler/schedules</c>.</summary>
 /// <param name="Schedules">The schedules, newest first.</param>

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Orchestrator.Api.Streams;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Orchestrator.Api.Streams;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>One <c>WS /ws</c> client: its subscriptions, its bounded queue of matching messages (overflow closes it as
 /// too slow), and its control messages: <c>{"type":"subscribe"|"unsubscribe","subscriptions":[…]}</c> and

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Streams;
 
-namespace Orchestrator.Api.Streams;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>What a <c>WS /ws</c> session wants: subscriptions written <c>run:&lt;id&gt;</c>, <c>workflow:&lt;name&gt;</c>,
 /// <c>event:&lt;type&gt;</c> or <c>*</c> (everything). A message is sent when any subscription matches it; a session

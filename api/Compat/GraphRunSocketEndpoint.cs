@@ -12,7 +12,7 @@ using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Workflows;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 002's <c>WS /ws/graph/run/{graph_id}</c>: <c>connected</c>; the client sends
 /// <c>{"initial_state": {…}}</c>; the server starts a run and streams <c>status</c>, <c>node_start</c>,

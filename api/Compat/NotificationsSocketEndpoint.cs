@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
+using Orchestrator.Api.Streams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orchestrator.Api.Seeds;
 
-namespace Orchestrator.Api.Streams;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 004's <c>WS /ws</c>: <c>connected</c> on open, then the notifications the session subscribed to
 /// (<c>execution_started</c>, <c>execution_completed</c>, <c>execution_failed</c>, <c>execution_cancelled</c>,

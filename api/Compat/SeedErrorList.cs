@@ -1,6 +1,6 @@
 using Orchestrator.Errors;
 
-namespace Orchestrator.Api.Errors;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of the seed's <c>GET /api/errors/errors?recoveryStatus=…</c>.</summary>
 /// <param name="Errors">The records, newest first.</param>

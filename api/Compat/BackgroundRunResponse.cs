@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of <c>POST /graph/run/background</c>.</summary>
 public sealed record BackgroundRunResponse(

@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
+using Orchestrator.Api.Streams;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Api.Seeds;
 using Orchestrator.Errors;
 using Orchestrator.Runs;
 using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Orchestrator.Api.Streams;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Feeds every <c>WS /ws</c> session: one live subscription to all runs' events and one to error records
 /// (taken when the first session opens), each item mapped once to seed 004's shape and offered to every session. A

@@ -1,4 +1,4 @@
-namespace Orchestrator.Api.Streams;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>A message for <c>WS /ws</c> clients, written once and shared by every session it matches.</summary>
 /// <param name="Type">The message type (<c>execution_completed</c>, …).</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>A request to run a graph, as seed 002 sends it: <c>{"graph_id": …, "initial_state": {…}}</c> to
 /// <c>POST /graph/run</c> and <c>/graph/run/background</c>, <c>{"initial_state": {…}}</c> on the WebSocket.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Schedules;
 
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>A schedule in seed 004's shape (<c>task_schedules</c>: next_run_at, last_run_at).</summary>
 public sealed record SeedScheduleResponse(

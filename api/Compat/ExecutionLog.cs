@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Runs;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>A run's <c>execution_log</c>: its <c>node_start</c>, <c>node_complete</c>, <c>transition</c> and
 /// <c>system</c> messages in seed 002's shape, oldest first, built from the persisted event log.</summary>

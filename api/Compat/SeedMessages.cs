@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orchestrator.Api.Streams;
 using Orchestrator.Errors;
 using Orchestrator.Runs;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Our run events and error records in the message shapes the seed documents show: seed 002's graph-run
 /// stream (snake_case), seed 000's task results, seed 004's notifications (camelCase, like its frontend). Every
@@ -13,9 +14,9 @@ internal static class SeedMessages
     /// <summary>Seed 002 message types that make up an <c>execution_log</c>.</summary>
     private static readonly HashSet<string> ExecutionLogTypes = ["node_start", "node_complete", "transition", "system"];
 
-    /// <summary>An error: what went wrong (<c>error</c>) and what failed (<c>message</c>), as seed 002 shows it.</summary>
-    public static JsonObject Error(string error, string message) =>
-        new() { ["type"] = "error", ["error"] = error, ["message"] = message };
+    /// <summary>An error: what went wrong (<c>error</c>) and what failed (<c>message</c>), as seed 002 shows it (every
+    /// socket sends errors in this shape).</summary>
+    public static JsonObject Error(string error, string message) => SocketMessages.Error(error, message);
 
     // Seed 002: WS /ws/graph/run/{graph_id}
 

@@ -1,16 +1,30 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Api.Streams;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
-/// <summary>The routes the seed documents specify, exactly as their example clients use them (seed 002's
-/// <c>/graph/*</c> and <c>WS /ws/graph/run/{graph_id}</c>, seed 000's <c>WS /ws/results/{run_id}</c>).</summary>
+/// <summary>The routes the seed documents specify, exactly as their example clients use them: seed 002's <c>/graph/*</c>
+/// and <c>WS /ws/graph/run/{graph_id}</c>, seed 000's <c>WS /ws/results/{run_id}</c>, seed 004's
+/// <c>/api/scheduler/schedules</c>, <c>/api/errors/errors</c> and <c>WS /ws</c>. Everything seed-shaped lives in this
+/// folder and is built from the resource API's pieces; nothing outside it uses it.</summary>
 public static class SeedRoutesApi
 {
+    /// <summary>The services the seed routes need (the <c>/ws</c> notification hub).</summary>
+    public static IServiceCollection AddSeedRoutes(this IServiceCollection services)
+    {
+        services.TryAddSingleton<NotificationHub>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapSeedRoutesApi(this IEndpointRouteBuilder app)
     {
+        app.MapSeedSchedules();
+        app.MapSeedErrors();
+        app.Map(NotificationsSocketEndpoint.Route, NotificationsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("streams");
         var graph = app.MapGroup("/graph").WithTags("seed routes");
         graph.MapPost("/create", GraphEndpoints.CreateAsync)
             .WithSummary("Seed 002: stores a definition (JSON, or YAML with Content-Type: application/yaml) → {graph_id}.");

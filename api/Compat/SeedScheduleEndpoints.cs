@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Orchestrator.Api.Schedules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -9,7 +10,7 @@ using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Schedules;
 
-namespace Orchestrator.Api.Schedules;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Seed 004's <c>/api/scheduler/schedules</c> (flow 1): create, list, read, update and delete schedules in the
 /// seed's field names, on the same schedule grains as <c>/api/schedules</c>.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Api.Seeds;
+namespace Orchestrator.Api.Compat;
 
 /// <summary>Answer of <c>POST /graph/run</c>.</summary>
 public sealed record GraphRunResponse(
