@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.WorkerProtocol;
 
 namespace Orchestrator.Worker;
 

@@ -1,4 +1,5 @@
 using Orchestrator.Worker;
+using Orchestrator.WorkerProtocol;
 
 // Standard output carries the protocol only: keep the real stream, and send whatever nodes print to standard error.
 var output = Console.OpenStandardOutput();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Orchestrator.WorkerProtocol;
 
 namespace Orchestrator.Worker;
 

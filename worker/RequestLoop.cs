@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Orchestrator.Nodes;
+using Orchestrator.WorkerProtocol;
 
 namespace Orchestrator.Worker;
 
@@ -30,14 +31,14 @@ internal sealed class RequestLoop(TextReader input, ReplyWriter replies, TimePro
         {
             switch (request.Op)
             {
-                case WorkerRequest.Cancel:
-                    if (request.Body["target"] is JsonValue target && target.TryGetValue<long>(out var targetId))
+                case WorkerOps.Cancel:
+                    if (request.OptionalNumber(WorkerFields.Target) is { } targetId)
                     {
                         Cancel(targetId);
                     }
 
                     break;
-                case WorkerRequest.Shutdown:
+                case WorkerOps.Shutdown:
                     return await ShutdownAsync();
                 default:
                     Dispatch(request);
@@ -74,7 +75,7 @@ internal sealed class RequestLoop(TextReader input, ReplyWriter replies, TimePro
     {
         // Registered before the next line is read, so that a cancel that follows always finds the request.
         CancellationTokenSource? cancellation = null;
-        if (request.Op is WorkerRequest.Create or WorkerRequest.Run or WorkerRequest.Open)
+        if (request.Op is WorkerOps.Create or WorkerOps.Run or WorkerOps.Open)
         {
             cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             _cancellations[request.Id] = cancellation;
@@ -110,29 +111,29 @@ internal sealed class RequestLoop(TextReader input, ReplyWriter replies, TimePro
         {
             switch (request.Op)
             {
-                case WorkerRequest.Create:
-                    await _nodes.CreateAsync(request.Text("class"), request.Text("assembly"), request.Config(), token);
+                case WorkerOps.Create:
+                    await _nodes.CreateAsync(request.Text(WorkerFields.Class), request.Text(WorkerFields.Assembly), request.Read<NodeConfig>(WorkerFields.Config), token);
                     return WorkerReply.Ok(request.Id);
-                case WorkerRequest.Run:
-                    return WorkerReply.Ok(request.Id, await _nodes.RunAsync(request.Text("node"), request.Data(), token));
-                case WorkerRequest.Open:
-                    var node = request.Text("node");
+                case WorkerOps.Run:
+                    return WorkerReply.Ok(request.Id, await _nodes.RunAsync(request.Text(WorkerFields.Node), request.ReadOrNew<NodeData>(WorkerFields.Data), token));
+                case WorkerOps.Open:
+                    var node = request.Text(WorkerFields.Node);
                     var producer = await _nodes.GetAsync(node) as ProducerNode
                         ?? throw new InvalidOperationException($"node '{node}' is not a producer: it is run, not pulled.");
-                    var enumerator = producer.ProduceAsync(request.Data(), token).GetAsyncEnumerator(token);
+                    var enumerator = producer.ProduceAsync(request.ReadOrNew<NodeData>(WorkerFields.Data), token).GetAsyncEnumerator(token);
                     _streams[request.Id] = new ProducerStream(enumerator, cancellation!);
                     keepsCancellation = true;
                     return WorkerReply.Ok(request.Id);
-                case WorkerRequest.Next:
-                    if (!_streams.TryGetValue(request.Number("stream"), out var stream))
+                case WorkerOps.Next:
+                    if (!_streams.TryGetValue(request.Number(WorkerFields.Stream), out var stream))
                     {
-                        return WorkerReply.Failed(request.Id, $"there is no open enumeration {request.Number("stream")}.");
+                        return WorkerReply.Failed(request.Id, $"there is no open enumeration {request.Number(WorkerFields.Stream)}.");
                     }
 
                     token = stream.Token;
                     return await stream.NextAsync(request.Id);
-                case WorkerRequest.Close:
-                    await CloseAsync(request.Number("stream"));
+                case WorkerOps.Close:
+                    await CloseAsync(request.Number(WorkerFields.Stream));
                     return WorkerReply.Ok(request.Id);
                 default:
                     return WorkerReply.Failed(request.Id, $"unknown operation '{request.Op}'.");

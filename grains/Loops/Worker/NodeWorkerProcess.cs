@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orchestrator.WorkerProtocol;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -53,10 +54,10 @@ internal sealed partial class NodeWorkerProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var worker = await ReadyAsync(node, config, cancellationToken);
-        var reply = await worker.CallAsync("run", config.Name, writer =>
+        var reply = await worker.CallAsync(WorkerOps.Run, config.Name, writer =>
         {
-            writer.WriteString("node", config.Name);
-            writer.WritePropertyName("data");
+            writer.WriteString(WorkerFields.Node, config.Name);
+            writer.WritePropertyName(WorkerFields.Data);
             JsonSerializer.Serialize(writer, data, Json);
         }, CancelGrace, cancellationToken);
         return reply.Value;
@@ -75,13 +76,13 @@ internal sealed partial class NodeWorkerProcess : IAsyncDisposable
         var stream = worker.NextId();
         try
         {
-            await worker.CallAsync("open", config.Name, writer =>
+            await worker.CallAsync(WorkerOps.Open, config.Name, writer =>
             {
-                writer.WriteString("node", config.Name);
-                writer.WritePropertyName("data");
+                writer.WriteString(WorkerFields.Node, config.Name);
+                writer.WritePropertyName(WorkerFields.Data);
                 JsonSerializer.Serialize(writer, data, Json);
             }, CancelGrace, cancellationToken, id: stream);
-            while (await worker.CallAsync("next", config.Name, writer => writer.WriteNumber("stream", stream), CancelGrace, cancellationToken, stream)
+            while (await worker.CallAsync(WorkerOps.Next, config.Name, writer => writer.WriteNumber(WorkerFields.Stream, stream), CancelGrace, cancellationToken, stream)
                 is { IsDone: false } next)
             {
                 yield return next.Value;
@@ -124,11 +125,11 @@ internal sealed partial class NodeWorkerProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         cancellationToken.ThrowIfCancellationRequested();
         var (worker, created) = CurrentWorker();
-        var creation = created.GetOrAdd(config.Name, _ => new Lazy<Task>(() => worker.CallAsync("create", config.Name, writer =>
+        var creation = created.GetOrAdd(config.Name, _ => new Lazy<Task>(() => worker.CallAsync(WorkerOps.Create, config.Name, writer =>
         {
-            writer.WriteString("class", node.ClassName);
-            writer.WriteString("assembly", node.AssemblyPath);
-            writer.WritePropertyName("config");
+            writer.WriteString(WorkerFields.Class, node.ClassName);
+            writer.WriteString(WorkerFields.Assembly, node.AssemblyPath);
+            writer.WritePropertyName(WorkerFields.Config);
             JsonSerializer.Serialize(writer, config, Json);
         }, CancelGrace, CancellationToken.None)));
         try
@@ -182,7 +183,7 @@ internal sealed partial class NodeWorkerProcess : IAsyncDisposable
         try
         {
             using var bound = new CancellationTokenSource(CancelGrace, _clock);
-            await worker.CallAsync("close", node, writer => writer.WriteNumber("stream", stream), TimeSpan.Zero, bound.Token);
+            await worker.CallAsync(WorkerOps.Close, node, writer => writer.WriteNumber(WorkerFields.Stream, stream), TimeSpan.Zero, bound.Token);
         }
         catch (Exception exception) when (exception is NodeExecutionException or OperationCanceledException)
         {

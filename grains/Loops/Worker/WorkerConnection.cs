@@ -1,4 +1,5 @@
 using System.Buffers;
+using Orchestrator.WorkerProtocol;
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
@@ -144,7 +145,7 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         {
             try
             {
-                await SendAsync(NextId(), "shutdown", writeBody: null);
+                await SendAsync(NextId(), WorkerOps.Shutdown, writeBody: null);
                 await CloseInputAsync();
                 await _process.WaitForExitAsync().WaitAsync(grace, _clock);
             }
@@ -180,16 +181,7 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     private async Task SendAsync(long id, string op, Action<Utf8JsonWriter>? writeBody)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", id);
-            writer.WriteString("op", op);
-            writeBody?.Invoke(writer);
-            writer.WriteEndObject();
-        }
-
-        buffer.Write("\n"u8);
+        WorkerRequest.Write(buffer, id, op, writeBody);
         await _writeGate.WaitAsync();
         try
         {
@@ -233,7 +225,7 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
             return;
         }
 
-        await SendAsync(NextId(), "cancel", writer => writer.WriteNumber("target", target));
+        await SendAsync(NextId(), WorkerOps.Cancel, writer => writer.WriteNumber(WorkerFields.Target, target));
         try
         {
             await pending.Reply.Task.WaitAsync(grace, _clock);

@@ -1,10 +1,11 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Orchestrator.Worker;
+namespace Orchestrator.WorkerProtocol;
 
-/// <summary>The JSON conventions of the protocol: camelCase properties, UTF-8 without a byte order mark.</summary>
-internal static class WorkerJson
+/// <summary>The JSON conventions of the protocol: one object per line, camelCase properties, UTF-8 without a byte order
+/// mark.</summary>
+public static class WorkerJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
