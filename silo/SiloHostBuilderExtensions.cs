@@ -43,7 +43,7 @@ internal static class SiloHostBuilderExtensions
     /// Orleans' dashboard.</summary>
     public static ISiloBuilder AddOrchestrator(this ISiloBuilder silo, SiloHostOptions options)
     {
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName ?? $"{Environment.MachineName}:{Environment.ProcessId}");
         silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = options.ShutdownTimeout);
         silo.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());

@@ -17,6 +17,8 @@ internal static class SiloHostConfiguration
         ["--queue-capacity"] = nameof(SiloHostOptions.QueueCapacity),
         ["--silo-port"] = nameof(SiloHostOptions.SiloPort),
         ["--gateway-port"] = nameof(SiloHostOptions.GatewayPort),
+        ["--cluster-id"] = nameof(SiloHostOptions.ClusterId),
+        ["--service-id"] = nameof(SiloHostOptions.ServiceId),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

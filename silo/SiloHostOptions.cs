@@ -43,6 +43,13 @@ internal sealed class SiloHostOptions
     /// <summary>The port grain clients connect to (<c>--gateway-port</c>).</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The cluster's id (<c>--cluster-id</c>): silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "orchestrator";
+
+    /// <summary>The service's id (<c>--service-id</c>): kept across deployments of the cluster (Orleans keys reminders and
+    /// other durable data by it).</summary>
+    public string ServiceId { get; set; } = "orchestrator";
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -67,6 +74,14 @@ internal sealed class SiloHostOptions
         if (SiloName is { } name && string.IsNullOrWhiteSpace(name))
         {
             problems.Add("The silo name (--silo-name, ORCHESTRATOR_SILONAME) must not be blank.");
+        }
+
+        foreach (var (id, option) in new[] { (ClusterId, "cluster id (--cluster-id, ORCHESTRATOR_CLUSTERID)"), (ServiceId, "service id (--service-id, ORCHESTRATOR_SERVICEID)") })
+        {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                problems.Add($"The {option} must not be blank.");
+            }
         }
 
         if (ShutdownTimeout <= TimeSpan.Zero)

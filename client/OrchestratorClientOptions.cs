@@ -1,0 +1,18 @@
+namespace Orchestrator.Client;
+
+/// <summary>How the grain client finds the cluster.</summary>
+public sealed class OrchestratorClientOptions
+{
+    /// <summary>The cluster's id (the silos' <c>--cluster-id</c>).</summary>
+    public string ClusterId { get; set; } = "orchestrator";
+
+    /// <summary>The service's id (the silos' <c>--service-id</c>).</summary>
+    public string ServiceId { get; set; } = "orchestrator";
+
+    /// <summary>Gateways as <c>host:port</c> (the silos' <c>--gateway-port</c>); the client spreads its calls over them
+    /// and moves to another when one goes away.</summary>
+    public IList<string> Gateways { get; } = [];
+
+    /// <summary>How long to keep trying to reach a gateway when connecting.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
