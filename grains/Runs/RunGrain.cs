@@ -1,25 +1,25 @@
-using Orchestrator.Providers.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Definitions;
-using Orchestrator.Runs.Engine;
-using Orchestrator.Providers.Streams;
+using Orchestrator.Errors;
+using Orchestrator.Loops;
+using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Storage;
-using Orchestrator.Workflows;
-
+using Orchestrator.Providers.Streams;
 using Orchestrator.Reminders;
+using Orchestrator.Runs.Engine;
+using Orchestrator.Workflows;
 
 namespace Orchestrator.Runs;
 
-/// <summary>One run of a workflow. Every change follows one pattern: change the state in memory and append events,
-/// write both in one transaction, then announce the events and start the attempts the change made ready. Attempts
-/// run outside turns and report back through <see cref="NodeAttemptFinishedAsync"/>; results that arrive together are
-/// applied in one turn and one write.</summary>
+/// <summary>One run of a workflow, carrying out what its core (<see cref="RunStateMachine"/>) decides. Every change
+/// follows one pattern: apply a command to the core, write the new state and its events in one write, then announce the
+/// events and carry out the effects. Attempts run outside turns and report back through
+/// <see cref="NodeAttemptFinishedAsync"/>; results that arrive together are applied in one turn and one write.</summary>
 [GrainType("run")]
-internal sealed partial class RunGrain(
+internal sealed class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> store,
     DefinitionCache definitions,
     IGrainStateQueries queries,
@@ -28,18 +28,11 @@ internal sealed partial class RunGrain(
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
     ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain
 {
-    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
-
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
-    private readonly List<RunEvent> _unpublished = [];
-    private readonly List<PendingLaunch> _launches = [];
-    private readonly List<Func<Task>> _afterCommit = [];
-    private CachedDefinition? _definition;
+    private RunStateMachine? _machine;
 
     private RunState Run => store.State;
-
-    private WorkflowDefinition Definition => _definition!.Definition;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,11 +41,10 @@ internal sealed partial class RunGrain(
             return;
         }
 
-        await LoadDefinitionAsync(Run.Workflow, Run.Version);
+        _machine = new RunStateMachine(await definitions.GetAsync(Factory, Run.Workflow, Run.Version), options, Random.Shared);
         if (Run.Status is RunStatus.Running or RunStatus.Paused)
         {
-            await RecoverAsync();
-            CheckLoopsDetached();
+            await ApplyAsync(new RunCommand.Recover(await RunGrainCalls.ReadSubRunsAsync(Factory, Run)));
         }
     }
 
@@ -72,163 +64,50 @@ internal sealed partial class RunGrain(
         ArgumentNullException.ThrowIfNull(command);
         if (Run.Exists)
         {
-            return Snapshot();
+            return Run.ToSnapshot();
         }
 
         var workflow = Factory.GetGrain<IWorkflowGrain>(command.Workflow);
         var (definition, version) = await workflow.GetDefinitionAsync(command.Version);
-        var info = await workflow.GetInfoAsync();
-        if (info is { Retired: true })
+        if (await workflow.GetInfoAsync() is { Retired: true })
         {
-            throw new InvalidOperationException($"Workflow '{command.Workflow}' is retired; no new runs start.");
+            throw new WorkflowRetiredException($"Workflow '{command.Workflow}' is retired; no new runs start.");
         }
 
-        _definition = definitions.GetOrAdd(version.Name, version.Version, definition);
-        var now = clock.GetUtcNow();
-        var state = new JsonObject();
-        foreach (var (key, value) in definition.State)
-        {
-            state[key] = JsonNode.Parse(value.GetRawText());
-        }
-
-        if (command.Input is JsonObject input)
-        {
-            foreach (var (key, value) in input)
-            {
-                state[key] = value?.DeepClone();
-            }
-        }
-
-        store.State = new RunState
-        {
-            RunId = this.GetPrimaryKeyString(),
-            Workflow = version.Name,
-            Version = version.Version,
-            Status = RunStatus.Running,
-            Input = command.Input?.DeepClone(),
-            State = state,
-            CreatedAt = now,
-            StartedAt = now,
-            IdempotencyKey = command.IdempotencyKey,
-            Parent = command.Parent,
-            Nodes = definition.Nodes.Keys.Where(name => !IsLoopNode(definition, name)).ToDictionary(name => name, _ => new NodeRunState(), StringComparer.Ordinal),
-        };
-
-        if (definition.Timeout is { } timeout)
-        {
-            var limit = Duration.Parse(timeout);
-            Run.Deadline = now + limit;
-            await ArmAsync(RunTimeoutReminder, limit);
-        }
-
-        Emit(RunEventTypes.RunCreated, data: new JsonObject { ["workflow"] = Run.Workflow, ["version"] = Run.Version, ["input"] = Run.Input?.DeepClone() });
-        Emit(RunEventTypes.RunStarted, data: new JsonObject { ["state"] = Run.State.DeepClone() });
-        StartLoops();
-        if (Definition.IsGraph)
-        {
-            EnterGraphNode(Definition.Entry!, from: null);
-        }
-
-        Advance();
-        await CommitAsync();
-        return Snapshot();
+        _machine = new RunStateMachine(definitions.GetOrAdd(version.Name, version.Version, definition), options, Random.Shared);
+        await ApplyAsync(new RunCommand.Start(
+            this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent));
+        return Run.ToSnapshot();
     }
 
     public Task<RunSnapshot> GetAsync()
     {
         EnsureExists();
-        return Task.FromResult(Snapshot());
+        return Task.FromResult(Run.ToSnapshot());
     }
 
     public async Task<IReadOnlyList<RunEvent>> GetEventsAsync(long afterSeq, int maxCount)
     {
         EnsureExists();
         var entries = await queries.ReadJournalAsync(this.GetGrainId(), afterSeq, Math.Clamp(maxCount, 1, 10_000), CancellationToken.None);
-        return [.. entries.Select(entry => JsonSerializer.Deserialize<RunEvent>(entry.Payload, Json)!)];
+        return [.. entries.Select(entry => JsonSerializer.Deserialize<RunEvent>(entry.Payload, JsonSerializerOptions.Web)!)];
     }
 
-    public async Task<RunSnapshot> CancelAsync(string reason)
-    {
-        EnsureExists();
-        if (Run.Status.IsFinished())
-        {
-            return Snapshot();
-        }
+    public Task<RunSnapshot> CancelAsync(string reason) => ApplyRequestAsync(new RunCommand.Cancel(reason));
 
-        Finish(RunStatus.Cancelled, string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason);
-        await CommitAsync();
-        return Snapshot();
-    }
+    public Task<RunSnapshot> PauseAsync() => ApplyRequestAsync(new RunCommand.Pause());
 
-    public async Task<RunSnapshot> PauseAsync()
-    {
-        EnsureExists();
-        if (Run.Status != RunStatus.Running)
-        {
-            throw new InvalidOperationException($"Run {Run.RunId} is {RunState.StatusName(Run.Status)}; only a running run can be paused.");
-        }
+    public Task<RunSnapshot> ResumeAsync() => ApplyRequestAsync(new RunCommand.Resume());
 
-        Run.Status = RunStatus.Paused;
-        Emit(RunEventTypes.RunPaused);
-        var reason = $"run {Run.RunId} paused";
-        ForEachRunningLoop(loop => loop.PauseAsync(reason));
-        await CommitAsync();
-        return Snapshot();
-    }
+    public Task<RunSnapshot> SignalAsync(string name, JsonNode? data) => ApplyRequestAsync(new RunCommand.Signal(name, data));
 
-    public async Task<RunSnapshot> ResumeAsync()
-    {
-        EnsureExists();
-        if (Run.Status != RunStatus.Paused)
-        {
-            throw new InvalidOperationException($"Run {Run.RunId} is {RunState.StatusName(Run.Status)}; only a paused run can be resumed.");
-        }
+    public Task<RunSnapshot> RetryNodeAsync(string node, string errorId) => ApplyRequestAsync(new RunCommand.RetryNode(node, errorId));
 
-        Run.Status = RunStatus.Running;
-        Emit(RunEventTypes.RunResumed);
-        ForEachRunningLoop(loop => loop.ResumeAsync());
-        ReleaseDueRetries();
-        Advance();
-        await CommitAsync();
-        return Snapshot();
-    }
-
-    public async Task<RunSnapshot> SignalAsync(string name, JsonNode? data)
-    {
-        EnsureExists();
-        if (Run.Status.IsFinished())
-        {
-            throw new InvalidOperationException($"Run {Run.RunId} is {RunState.StatusName(Run.Status)}; it takes no signals.");
-        }
-
-        if (string.IsNullOrEmpty(name))
-        {
-            if (data is not JsonObject values)
-            {
-                throw new ArgumentException("A signal without a name must carry an object, whose properties are merged into the state.", nameof(data));
-            }
-
-            MergeIntoState(values);
-        }
-        else
-        {
-            Run.State[name] = data?.DeepClone();
-        }
-
-        Emit(RunEventTypes.RunSignalled, data: new JsonObject { ["name"] = name, ["data"] = data?.DeepClone() });
-        Advance();
-        await CommitAsync();
-        return Snapshot();
-    }
+    public Task LoopEndedAsync(string loop, LoopStatus status, string? reason) => ApplyRequestAsync(new RunCommand.LoopEnded(loop, status, reason));
 
     public async Task NodeAttemptFinishedAsync(NodeAttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!Run.Exists)
-        {
-            return;
-        }
-
         var batch = new List<NodeAttemptResult> { result };
         while (_results.TryDequeue(out var queued))
         {
@@ -238,86 +117,167 @@ internal sealed partial class RunGrain(
             }
         }
 
-        var changed = false;
-        foreach (var item in batch)
+        foreach (var finished in batch)
         {
-            changed |= ApplyResult(item);
+            if (_inFlight.Remove(new AttemptKey(finished.Node, finished.Iteration, finished.Attempt, finished.ItemIndex), out var source))
+            {
+                source.Dispose();
+            }
         }
 
-        if (changed)
+        if (Run.Exists)
         {
-            Advance();
-            await CommitAsync();
+            await ApplyAsync(new RunCommand.AttemptsFinished(batch));
         }
     }
 
     public async Task SubRunFinishedAsync(string childRunId, RunSnapshot child)
     {
         ArgumentNullException.ThrowIfNull(child);
-        if (!Run.Exists || child.Parent is null)
+        if (Run.Exists && child.Parent is not null)
         {
-            return;
+            await ApplyAsync(new RunCommand.SubRunEnded(childRunId, child));
         }
-
-        var link = child.Parent;
-        var result = new NodeAttemptResult
-        {
-            Node = link.Node,
-            Iteration = link.Iteration,
-            Attempt = link.Attempt,
-            ItemIndex = SubRunItemIndex(link.Node, childRunId),
-            Succeeded = child.Status == RunStatus.Completed,
-            Output = new JsonObject
-            {
-                ["runId"] = childRunId,
-                ["status"] = RunState.StatusName(child.Status),
-                ["state"] = child.State.DeepClone(),
-            },
-            Error = child.Status == RunStatus.Completed ? null : $"sub-run {childRunId} {RunState.StatusName(child.Status)}: {child.Error}",
-            SubRunFinished = true,
-        };
-        await NodeAttemptFinishedAsync(result);
     }
 
-    protected override async Task OnReminderAsync(string reminderName)
+    protected override Task OnReminderAsync(string reminderName) =>
+        Run.Exists && !Run.Status.IsFinished() ? ApplyAsync(RunReminders.CommandFor(reminderName)) : Task.CompletedTask;
+
+    private async Task<RunSnapshot> ApplyRequestAsync(RunCommand command)
     {
-        if (!Run.Exists || Run.Status.IsFinished())
+        EnsureExists();
+        await ApplyAsync(command);
+        return Run.ToSnapshot();
+    }
+
+    /// <summary>Applies a command to the core, writes what changed, then carries out the effects.</summary>
+    private async Task ApplyAsync(RunCommand command)
+    {
+        RunTransition transition;
+        try
+        {
+            transition = _machine!.Apply(Run, command, clock.GetUtcNow());
+        }
+        catch (Exception e) when (e is not (RunConflictException or RunNotFoundException or ArgumentException))
+        {
+            // The core refuses before it changes anything; a fault half-way leaves the state unlike storage.
+            await store.ReadStateAsync();
+            throw;
+        }
+
+        if (!transition.Changed)
         {
             return;
         }
 
-        if (reminderName == RunTimeoutReminder)
+        try
         {
-            Finish(RunStatus.Failed, $"run timed out after {Definition.Timeout}");
-            await CommitAsync();
-            return;
+            foreach (var effect in transition.Effects.Where(effect => effect.BeforeWrite))
+            {
+                await CarryOutBeforeWriteAsync(effect);
+            }
+
+            Run.Journal(transition.Events);
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            // The state in memory may now disagree with storage: forget this turn's work and read what is stored.
+            Run.DiscardPendingJournal();
+            await store.ReadStateAsync();
+            throw;
         }
 
-        if (Run.Status == RunStatus.Running && ReleaseDueRetries())
+        RunEventTopics.Publish(Services, Run.RunId!, transition.Events);
+        var detached = new List<Func<Task>>();
+        foreach (var effect in transition.Effects.Where(effect => !effect.BeforeWrite))
         {
-            Advance();
-            await CommitAsync();
+            await CarryOutAsync(effect, detached);
         }
+
+        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
+        if (detached.Count > 0)
+        {
+            // Outside this turn, in order, touching no state of this grain (see RunGrainCalls).
+            var runId = Run.RunId!;
+            _ = Task.Run(() => RunGrainCalls.InOrderAsync(detached, logger, runId));
+        }
+    }
+
+    private Task CarryOutBeforeWriteAsync(RunEffect effect) => effect switch
+    {
+        RunEffect.ArmReminder arm => ArmAsync(arm.Name, arm.Due),
+        RunEffect.CreateErrorRecord error => Factory.GetGrain<IErrorRecordGrain>(error.ErrorId).CreateAsync(error.Record),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>Carries out an effect that needs this activation in the turn (attempts, reminders); calls to other grains
+    /// go to <paramref name="detached"/>.</summary>
+    private async Task CarryOutAsync(RunEffect effect, List<Func<Task>> detached)
+    {
+        switch (effect)
+        {
+            case RunEffect.LaunchAttempt launch:
+                Launch(launch);
+                break;
+            case RunEffect.CancelAttempt cancel when _inFlight.Remove(cancel.Key, out var source):
+                source.Cancel();
+                source.Dispose();
+                break;
+            case RunEffect.CancelAllAttempts:
+                foreach (var running in _inFlight.Values)
+                {
+                    running.Cancel();
+                }
+
+                break;
+            case RunEffect.DisarmReminder disarm:
+                await DisarmAsync(disarm.Name);
+                break;
+            default:
+                if (RunGrainCalls.For(Factory, effect, Run) is { } call)
+                {
+                    detached.Add(call);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Runs the attempt outside the turn; its result is queued and reported, so that results arriving together are
+    /// applied together.</summary>
+    private void Launch(RunEffect.LaunchAttempt launch)
+    {
+        var source = new CancellationTokenSource();
+        _inFlight[launch.Key] = source;
+        var self = Factory.GetGrain<IRunGrain>(Run.RunId!);
+        var runId = Run.RunId!;
+        runner.RunAsync(launch.Invocation, source.Token).ContinueWith(
+            async attempt =>
+            {
+                var result = await attempt;
+                _results.Enqueue(result);
+                try
+                {
+                    await self.NodeAttemptFinishedAsync(result);
+                }
+                catch (Exception e)
+                {
+                    // The run retries the attempt after a restart; nothing else can be done here.
+                    RunGrainLog.ReportFailed(logger, e, result.Node, runId);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default).Unwrap();
     }
 
     private void EnsureExists()
     {
         if (!Run.Exists)
         {
-            throw new KeyNotFoundException($"Run '{this.GetPrimaryKeyString()}' does not exist.");
+            var runId = this.GetPrimaryKeyString();
+            throw new RunNotFoundException(runId, $"Run '{runId}' does not exist.");
         }
     }
-
-    private async Task LoadDefinitionAsync(string workflow, int version) =>
-        _definition = await definitions.GetAsync(Factory, workflow, version);
-
-    private void MergeIntoState(JsonObject values)
-    {
-        foreach (var (key, value) in values)
-        {
-            Run.State[key] = value?.DeepClone();
-        }
-    }
-
-    private sealed record PendingLaunch(AttemptKey Key, Nodes.NodeInvocation Invocation);
 }

@@ -58,13 +58,14 @@ public sealed class RunState : IQueryViewSource, IJournalSource
     [JsonIgnore]
     public IReadOnlyList<JournalEntry> PendingJournal => _pending;
 
-    /// <summary>Appends an event to the log (durable with the next write) and returns it.</summary>
-    public RunEvent Append(RunEvent draft, JsonSerializerOptions json)
+    /// <summary>Adds events to the log, durable with the next write.</summary>
+    public void Journal(IReadOnlyList<RunEvent> events)
     {
-        ArgumentNullException.ThrowIfNull(draft);
-        var entry = draft with { Seq = ++EventSeq };
-        _pending.Add(new JournalEntry(entry.Seq, JsonSerializer.Serialize(entry, json)));
-        return entry;
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var entry in events)
+        {
+            _pending.Add(new JournalEntry(entry.Seq, JsonSerializer.Serialize(entry, JsonSerializerOptions.Web)));
+        }
     }
 
     public void JournalWritten(int count) => _pending.RemoveRange(0, count);
@@ -77,6 +78,43 @@ public sealed class RunState : IQueryViewSource, IJournalSource
         var summary = new RunSummary(RunId ?? grainId.Key.ToString(), Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error);
         return [new ViewRow(RunsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
+
+    /// <summary>True while a node or a forEach element waits for a sub-run.</summary>
+    public bool WaitsForSubRuns() =>
+        Nodes.Values.Any(node => node.SubRunId is not null || (node.Items?.Any(item => item.SubRunId is not null) ?? false));
+
+    /// <summary>The run as seen from outside.</summary>
+    public RunSnapshot ToSnapshot() => new()
+    {
+        RunId = RunId!,
+        Workflow = Workflow,
+        Version = Version,
+        Status = Status,
+        State = (JsonObject)State.DeepClone(),
+        Input = Input?.DeepClone(),
+        Error = Error,
+        CreatedAt = CreatedAt,
+        StartedAt = StartedAt,
+        FinishedAt = FinishedAt,
+        CurrentNode = CurrentNode,
+        IdempotencyKey = IdempotencyKey,
+        Parent = Parent,
+        Nodes = Nodes.ToDictionary(
+            pair => pair.Key,
+            pair => new NodeSnapshot
+            {
+                Status = pair.Value.Status,
+                Attempts = pair.Value.Items is { } items ? items.Sum(i => i.Attempts) : pair.Value.Attempts,
+                Iterations = pair.Value.Iterations,
+                StartedAt = pair.Value.StartedAt,
+                FinishedAt = pair.Value.FinishedAt,
+                NextAttemptAt = pair.Value.NextAttemptAt,
+                Output = pair.Value.Output?.DeepClone(),
+                Error = pair.Value.Error,
+            },
+            StringComparer.Ordinal),
+        Loops = new Dictionary<string, Loops.LoopStatus>(Loops, StringComparer.Ordinal),
+    };
 
     /// <summary>The status as it is written in views and JSON (<c>running</c>, …).</summary>
     public static string StatusName<TStatus>(TStatus status)

@@ -107,7 +107,7 @@ public sealed class GraphRunTests
         Assert.Equal("alice", finished.State["approvedBy"]!.GetValue<string>());
         Assert.Null(finished.State["rejected"]);
         Assert.Contains(host.Events(run.RunId), e => e.Type == RunEventTypes.RunSignalled && e.Data!["name"]!.GetValue<string>() == "approval");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Run(run.RunId).SignalAsync("late", null));
+        await Assert.ThrowsAsync<RunConflictException>(() => host.Run(run.RunId).SignalAsync("late", null));
     }
 
     [Fact]

@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Definitions;
+using Orchestrator.Expressions;
+using Orchestrator.Nodes;
+
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Starting attempts: ready nodes and pending forEach elements, within the run's parallel-attempt budget; forEach
+/// lists expanded; retries that fell due made ready again.</summary>
+internal static class AttemptLauncher
+{
+    /// <summary>Starts ready nodes and pending elements, in the definition's order, while the budget lasts.</summary>
+    public static void LaunchReady(RunTurn turn)
+    {
+        var run = turn.Run;
+        var budget = turn.Options.MaxParallelAttempts - AttemptsInFlight(run);
+        foreach (var (name, node) in run.Nodes)
+        {
+            if (budget <= 0 || run.Status != RunStatus.Running)
+            {
+                return;
+            }
+
+            if (node.Status == NodeStatus.Ready)
+            {
+                if (turn.Definition.Nodes[name].ForEach is { } forEach && node.Items is null)
+                {
+                    ExpandForEach(turn, name, node, forEach);
+                }
+                else
+                {
+                    StartAttempt(turn, name, itemIndex: null);
+                    budget--;
+                    continue;
+                }
+            }
+
+            if (node.Status == NodeStatus.Running && node.Items is { } items)
+            {
+                for (var i = 0; i < items.Count && budget > 0 && node.Status == NodeStatus.Running; i++)
+                {
+                    if (items[i].Status == NodeStatus.Pending)
+                    {
+                        StartAttempt(turn, name, i);
+                        budget--;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Retrying nodes and elements whose next attempt is due become ready again. Returns whether any did.</summary>
+    public static bool ReleaseDueRetries(RunTurn turn)
+    {
+        var released = false;
+        foreach (var (name, node) in turn.Run.Nodes)
+        {
+            if (node.Status == NodeStatus.Retrying && node.NextAttemptAt <= turn.Now)
+            {
+                node.Status = NodeStatus.Ready;
+                turn.Touch(name);
+                released = true;
+            }
+
+            foreach (var item in node.Items ?? [])
+            {
+                if (item.Status == NodeStatus.Retrying && item.NextAttemptAt <= turn.Now)
+                {
+                    item.Status = NodeStatus.Pending;
+                    turn.Touch(name);
+                    released = true;
+                }
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>Attempts under way: running nodes and elements, except those whose attempt is done and that wait for a sub-run.</summary>
+    public static int AttemptsInFlight(RunState run)
+    {
+        var count = 0;
+        foreach (var node in run.Nodes.Values)
+        {
+            if (node.Status != NodeStatus.Running)
+            {
+                continue;
+            }
+
+            if (node.Items is { } items)
+            {
+                foreach (var item in items)
+                {
+                    if (item.Status == NodeStatus.Running && item.SubRunId is null)
+                    {
+                        count++;
+                    }
+                }
+            }
+            else if (node.SubRunId is null)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static void ExpandForEach(RunTurn turn, string name, NodeRunState node, string forEach)
+    {
+        node.Iteration = Math.Max(node.Iteration, 1);
+        turn.Touch(name);
+        JsonNode? list;
+        try
+        {
+            list = turn.Expressions.GetExpression(forEach).Evaluate(turn.Context());
+        }
+        catch (ExpressionException e)
+        {
+            AttemptOutcomes.FailNode(turn, name, itemIndex: null, $"forEach: {e.Message}");
+            return;
+        }
+
+        if (list is not JsonArray array)
+        {
+            AttemptOutcomes.FailNode(turn, name, itemIndex: null, $"forEach: '{forEach}' yielded {list?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}, not a list");
+            return;
+        }
+
+        if (array.Count > DefinitionLimits.MaxForEachWidth)
+        {
+            AttemptOutcomes.FailNode(turn, name, itemIndex: null, $"forEach: '{forEach}' yielded {array.Count} elements; at most {DefinitionLimits.MaxForEachWidth} are allowed");
+            return;
+        }
+
+        node.Items = [.. array.Select(element => new ItemRunState { Item = element?.DeepClone() })];
+        node.Status = NodeStatus.Running;
+        node.StartedAt = turn.Now;
+        if (node.Items.Count == 0)
+        {
+            AttemptOutcomes.CompleteNode(turn, name, node, new JsonArray());
+        }
+    }
+
+    private static void StartAttempt(RunTurn turn, string name, int? itemIndex)
+    {
+        var run = turn.Run;
+        var definition = turn.Definition.Nodes[name];
+        var node = run.Nodes[name];
+        node.Iteration = Math.Max(node.Iteration, 1);
+        turn.Touch(name);
+        int attempt;
+        JsonNode? item = null;
+        if (itemIndex is { } index)
+        {
+            var element = node.Items![index];
+            attempt = ++element.Attempts;
+            element.Status = NodeStatus.Running;
+            element.NextAttemptAt = null;
+            item = element.Item;
+        }
+        else
+        {
+            attempt = ++node.Attempts;
+            node.Status = NodeStatus.Running;
+            node.NextAttemptAt = null;
+            node.Error = null;
+            if (attempt == 1)
+            {
+                node.StartedAt = turn.Now;
+                node.FinishedAt = null;
+            }
+        }
+
+        var context = turn.Context() with { Iteration = node.Iteration, Attempt = attempt, Item = item };
+        var data = new JsonObject { ["type"] = definition.Type };
+        if (itemIndex is not null)
+        {
+            data["itemIndex"] = itemIndex;
+            data["item"] = item?.DeepClone();
+        }
+
+        turn.Emit(RunEventTypes.NodeStarted, name, node.Iteration, attempt, data);
+        JsonObject config;
+        try
+        {
+            config = NodeConfigRenderer.Render(definition, context, turn.Expressions);
+        }
+        catch (ExpressionException e)
+        {
+            AttemptOutcomes.HandleAttemptFailure(turn, name, itemIndex, $"configuration: {e.Message}");
+            return;
+        }
+
+        var idempotencyKey = itemIndex is null
+            ? $"{run.RunId}/{name}/{node.Iteration}/{attempt}"
+            : $"{run.RunId}/{name}/{node.Iteration}/{attempt}/{itemIndex}";
+        turn.Effect(new RunEffect.LaunchAttempt(new AttemptKey(name, node.Iteration, attempt, itemIndex), new NodeInvocation
+        {
+            RunId = run.RunId!,
+            Workflow = run.Workflow,
+            Node = name,
+            Definition = definition,
+            Config = config,
+            Context = context,
+            Expressions = turn.Expressions,
+            Iteration = node.Iteration,
+            Attempt = attempt,
+            ItemIndex = itemIndex,
+            IdempotencyKey = idempotencyKey,
+        }));
+    }
+}

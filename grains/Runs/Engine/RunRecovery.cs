@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Loops;
+
+namespace Orchestrator.Runs.Engine;
+
+/// <summary>Runs that go on after something went wrong: a failed node retried by its error record, and a run activated
+/// again after its silo stopped.</summary>
+internal static class RunRecovery
+{
+    private const string Interrupted = "interrupted: the silo stopped while the attempt ran";
+
+    /// <summary>Runs a failed node again with a fresh round of its retry policy; a failed run goes on from there.</summary>
+    public static void RetryNode(RunTurn turn, string name, string errorId)
+    {
+        var run = turn.Run;
+        if (!run.Nodes.TryGetValue(name, out var node))
+        {
+            throw new RunNotFoundException(run.RunId!, $"Run {run.RunId} has no node '{name}'.");
+        }
+
+        if (node.Status != NodeStatus.Failed || run.Status is RunStatus.Cancelled or RunStatus.Completed)
+        {
+            throw new RunConflictException(run.RunId!,
+                $"Node '{name}' of run {run.RunId} is {RunState.StatusName(node.Status)} in a {RunState.StatusName(run.Status)} run; only a failed node of a failed or running run can be retried.");
+        }
+
+        // Attempt numbers keep rising, so idempotency keys stay unique.
+        var policy = RetryPolicy.From(turn.Definition.Nodes[name].Retry);
+        node.RecoveringErrorId = errorId;
+        node.Error = null;
+        node.FinishedAt = null;
+        if (node.Items is { } items)
+        {
+            node.AttemptLimit = items.Max(i => i.Attempts) + policy.MaxAttempts;
+            foreach (var item in items.Where(i => i.Status is NodeStatus.Failed or NodeStatus.Cancelled))
+            {
+                item.Status = NodeStatus.Pending;
+                item.Error = null;
+            }
+
+            node.Status = NodeStatus.Running;
+        }
+        else
+        {
+            node.AttemptLimit = node.Attempts + policy.MaxAttempts;
+            node.Status = NodeStatus.Ready;
+        }
+
+        turn.Touch(name);
+        if (run.Status == RunStatus.Failed)
+        {
+            run.Status = RunStatus.Running;
+            run.Error = null;
+            run.FinishedAt = null;
+            turn.Scheduling.Reopen(turn, name);
+        }
+
+        turn.Emit(RunEventTypes.System, name, node.Iteration, data: new JsonObject
+        {
+            ["message"] = $"node '{name}' retried for error record {errorId}",
+            ["errorId"] = errorId,
+        });
+        turn.Advance();
+    }
+
+    /// <summary>After a restart: attempts that were running are retried with the next attempt number (their work may have
+    /// been done — effects are at least once); nodes waiting for a sub-run go on waiting, or take its end if it ended
+    /// meanwhile; due retries are released and the run's loops started or resumed.</summary>
+    public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
+    {
+        var run = turn.Run;
+        var interrupted = 0;
+        foreach (var (name, node) in run.Nodes)
+        {
+            if (node.Status != NodeStatus.Running)
+            {
+                continue;
+            }
+
+            if (node.Items is { } items)
+            {
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (items[i].Status == NodeStatus.Running && !ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns))
+                    {
+                        interrupted++;
+                        RetryNow(turn, name, node, i);
+                    }
+                }
+            }
+            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns))
+            {
+                interrupted++;
+                RetryNow(turn, name, node, null);
+            }
+        }
+
+        turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted });
+        if (run.Status == RunStatus.Running)
+        {
+            AttemptLauncher.ReleaseDueRetries(turn);
+        }
+
+        turn.Advance();
+        if (run.Loops.Values.Any(status => !status.IsEnded()))
+        {
+            // Starts the loops not started yet (the silo stopped between the run's first write and their start), which
+            // also activates the others, resuming them; a loop that ended meanwhile reports it.
+            turn.Effect(new RunEffect.StartLoops(RunStateMachine.LoopStarts(run)));
+        }
+    }
+
+    /// <summary>The interrupted attempt counts as failed; its retry, if the policy grants one, is due at once.</summary>
+    private static void RetryNow(RunTurn turn, string name, NodeRunState node, int? itemIndex)
+    {
+        AttemptOutcomes.HandleAttemptFailure(turn, name, itemIndex, Interrupted);
+        if (itemIndex is { } index)
+        {
+            node.Items![index].NextAttemptAt = turn.Now;
+        }
+        else
+        {
+            node.NextAttemptAt = turn.Now;
+        }
+    }
+
+    /// <summary>True when the attempt waits for a sub-run that still runs (or whose end was just applied).</summary>
+    private static bool ResumeSubRun(
+        RunTurn turn, string name, NodeRunState node, int? itemIndex, string? subRunId, int attempt, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
+    {
+        if (subRunId is null || !subRuns.TryGetValue(subRunId, out var child) || child is null)
+        {
+            return false;
+        }
+
+        if (child.Status.IsFinished())
+        {
+            AttemptOutcomes.Apply(turn, AttemptOutcomes.SubRunEnded(name, node.Iteration, attempt, itemIndex, subRunId, child));
+        }
+
+        return true;
+    }
+}
