@@ -50,6 +50,7 @@ internal static class SiloHostBuilderExtensions
         silo.AddOrchestratorStorage(sp => CreateBackend(options, sp));
         silo.AddOrchestratorStreams(streams => streams.Capacity = options.QueueCapacity);
         silo.AddGrainStatistics();
+        silo.AddSiloKeyedPlacement();
         silo.AddDashboard();
         return silo;
     }

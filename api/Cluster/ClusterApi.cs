@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Availability;
 using Orchestrator.Api.Cluster.Metrics;
 using Orchestrator.Api.OpenApi;
+using Orchestrator.Cluster;
 using Orchestrator.Providers.Diagnostics;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Storage;
@@ -25,7 +26,7 @@ public static class ClusterApi
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(ApiEndpoints.Prefix).WithTags("cluster");
-        group.MapGet("/silos", GetSilos).WithName("ListSilos").WithSummary("The silos of the cluster (this one, for now).");
+        group.MapGet("/silos", GetSilos).WithName("ListSilos").WithSummary("The silos of the cluster: every member, and those declared dead in the last hour.");
         group.MapGet("/grains", GetGrains).WithName("GetGrainStatistics").WithSummary("Activation counts and call statistics by grain type.");
         app.MapGet(MetricsRoute, GetMetrics).WithTags("cluster").WithName("GetMetrics").WithSummary("Metrics in the Prometheus text format.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
@@ -33,23 +34,53 @@ public static class ClusterApi
         return app;
     }
 
-    private static Ok<SiloList> GetSilos(
-        HttpContext http, SiloAvailability availability, SiloLifecycle lifecycle, ILocalSiloDetails siloDetails, IStorageBackend storage,
-        IGrainStatistics statistics, IServer server, TimeProvider clock)
+    /// <summary>Members the cluster declared dead longer ago than this are left out.</summary>
+    private static readonly TimeSpan DeadShownFor = TimeSpan.FromHours(1);
+
+    /// <summary>How long one silo may take to say how it is.</summary>
+    private static readonly TimeSpan AskBound = TimeSpan.FromSeconds(3);
+
+    private static async Task<Ok<SiloList>> GetSilos(IGrainFactory grains, ILocalSiloDetails local, TimeProvider clock)
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var address = addresses is { Count: > 0 } ? addresses.First() : $"{http.Request.Scheme}://{http.Request.Host}";
-        var startedAt = lifecycle.StartedAt;
-        var silo = new SiloInfo(
-            siloDetails.Name,
-            availability.Status.ToString().ToLowerInvariant(),
-            address,
-            startedAt,
-            startedAt is { } since ? Math.Round((clock.GetUtcNow() - since).TotalSeconds, 3) : null,
-            storage.Name,
-            statistics.GetByGrainType().Sum(s => s.Activations));
-        return TypedResults.Ok(new SiloList([silo]));
+        var members = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+        var now = clock.GetUtcNow();
+        var items = await Task.WhenAll(members
+            .Where(m => m.Status != SiloStatus.Dead || now - m.IAmAliveTime <= DeadShownFor)
+            .OrderBy(m => m.StartTime)
+            .Select(m => DescribeAsync(grains, m, local)));
+        return TypedResults.Ok(new SiloList(items));
     }
+
+    private static async Task<SiloInfo> DescribeAsync(IGrainFactory grains, MembershipEntry member, ILocalSiloDetails local)
+    {
+        var heartbeat = member.IAmAliveTime == default ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(member.IAmAliveTime, DateTimeKind.Utc));
+        var fromMembership = new SiloInfo(
+            member.SiloName, MemberStatus(member.Status), null, member.SiloAddress.ToParsableString(),
+            new DateTimeOffset(DateTime.SpecifyKind(member.StartTime, DateTimeKind.Utc)), heartbeat, null, null, null);
+        if (member.Status != SiloStatus.Active && !member.SiloAddress.Equals(local.SiloAddress))
+        {
+            return fromMembership;
+        }
+
+        try
+        {
+            var info = await grains.GetGrain<ISiloInfoGrain>(member.SiloAddress.ToParsableString()).GetAsync().WaitAsync(AskBound);
+            return info with { LastHeartbeatAt = heartbeat, StartedAt = info.StartedAt ?? fromMembership.StartedAt };
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            return fromMembership;
+        }
+    }
+
+    private static string MemberStatus(SiloStatus status) => status switch
+    {
+        SiloStatus.Created or SiloStatus.Joining => "starting",
+        SiloStatus.Active => "running",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "stopping",
+        SiloStatus.Dead => "dead",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 
     private static Ok<GrainStatisticsReport> GetGrains(IGrainStatistics statistics)
     {

@@ -1,3 +1,5 @@
+using Orchestrator.Cluster;
+
 namespace Orchestrator.Api.Cluster;
 
 /// <summary>Answer of <c>GET /api/silos</c>.</summary>

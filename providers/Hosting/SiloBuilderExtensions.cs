@@ -93,6 +93,14 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>Grains placed on the silo their key names (<see cref="SiloKeyedPlacementAttribute"/>).</summary>
+    public static ISiloBuilder AddSiloKeyedPlacement(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddPlacementDirector<SiloKeyedPlacement, SiloKeyedPlacementDirector>();
+        return silo;
+    }
+
     /// <summary>Grain calls and activations by grain type, read through <see cref="IGrainStatistics"/>.</summary>
     public static ISiloBuilder AddGrainStatistics(this ISiloBuilder silo)
     {

@@ -29,6 +29,8 @@ public sealed class ClusterApiTests(RestApiHost host)
         Assert.Equal("memory", silo.GetProperty("storage").GetString());
         Assert.StartsWith("http://", silo.GetProperty("address").GetString(), StringComparison.Ordinal);
         Assert.True(silo.GetProperty("startedAt").TryGetDateTimeOffset(out _));
+        Assert.True(silo.GetProperty("lastHeartbeatAt").TryGetDateTimeOffset(out _));
+        Assert.Matches(@"^\d+\.\d+\.\d+\.\d+:\d+@\d+$", silo.GetProperty("siloAddress").GetString());
     }
 
     [Fact]
