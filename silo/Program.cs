@@ -4,8 +4,8 @@ using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddSiloHostSources(args);
-var options = builder.Configuration.GetSiloHostOptions();
-var problems = options.Validate();
+var options = builder.Configuration.GetSiloHostOptions(out var malformed);
+var problems = malformed.Count > 0 ? malformed : options.Validate();
 if (problems.Count > 0)
 {
     foreach (var problem in problems)

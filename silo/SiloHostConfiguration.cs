@@ -41,13 +41,81 @@ internal static class SiloHostConfiguration
             .AddCommandLine(args, SwitchMappings);
     }
 
-    /// <summary>Binds the silo's settings.</summary>
-    public static SiloHostOptions GetSiloHostOptions(this IConfiguration configuration)
+    /// <summary>Binds the silo's settings one by one; a value that does not parse as its setting's type is left at
+    /// its default and reported in <paramref name="problems"/>, naming the option, the environment variable and what
+    /// is expected.</summary>
+    public static SiloHostOptions GetSiloHostOptions(this IConfiguration configuration, out IReadOnlyList<string> problems)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         var options = new SiloHostOptions();
-        configuration.Bind(options);
+        var found = new List<string>();
+        foreach (var property in typeof(SiloHostOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            if (configuration[property.Name] is not { } text)
+            {
+                continue;
+            }
+
+            if (TryParse(text, property.PropertyType, out var value))
+            {
+                property.SetValue(options, value);
+            }
+            else
+            {
+                found.Add($"The {Describe(property.Name)} must be {Expected(property.PropertyType)}, not '{text}'.");
+            }
+        }
+
+        problems = found;
         return options;
     }
+
+    /// <summary>How a setting is named to the user: its switch and its environment variable.</summary>
+    public static string Describe(string property)
+    {
+        var option = SwitchMappings.FirstOrDefault(pair => pair.Value == property).Key ?? $"--{property.ToLowerInvariant()}";
+        return $"{option} ({EnvironmentPrefix}{property.ToUpperInvariant()}) setting";
+    }
+
+    private static bool TryParse(string text, Type type, out object? value)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        value = null;
+        if (target == typeof(string))
+        {
+            value = text;
+            return true;
+        }
+
+        if (target == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.Integer, culture, out var number))
+        {
+            value = number;
+            return true;
+        }
+
+        if (target == typeof(TimeSpan) && TimeSpan.TryParse(text, culture, out var duration))
+        {
+            value = duration;
+            return true;
+        }
+
+        if (target == typeof(bool) && bool.TryParse(text, out var flag))
+        {
+            value = flag;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(int) => "a whole number",
+        var t when t == typeof(TimeSpan) => "a duration as hh:mm:ss (e.g. 00:00:20)",
+        var t when t == typeof(bool) => "true or false",
+        var t => $"a {t.Name}",
+    };
 
     /// <summary>Whether the web server's addresses are configured anywhere (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
     /// <c>HTTP_PORTS</c>, Kestrel endpoints).</summary>

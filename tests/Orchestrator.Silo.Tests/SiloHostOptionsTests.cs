@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Orchestrator.Silo.Tests;
 
 public sealed class SiloHostOptionsTests
@@ -46,5 +48,57 @@ public sealed class SiloHostOptionsTests
 
         Assert.Equal(4, problems.Count);
         Assert.Contains(problems, p => p.Contains("--queue-capacity", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--shutdown-timeout", "banana", "ORCHESTRATOR_SHUTDOWNTIMEOUT", "a duration")]
+    [InlineData("--shutdown-timeout", "20 seconds", "ORCHESTRATOR_SHUTDOWNTIMEOUT", "a duration")]
+    [InlineData("--queue-capacity", "lots", "ORCHESTRATOR_QUEUECAPACITY", "a whole number")]
+    [InlineData("--queue-capacity", "1.5", "ORCHESTRATOR_QUEUECAPACITY", "a whole number")]
+    [InlineData("--silo-port", "eleven", "ORCHESTRATOR_SILOPORT", "a whole number")]
+    [InlineData("--gateway-port", "99999999999", "ORCHESTRATOR_GATEWAYPORT", "a whole number")]
+    public void MalformedOption_IsAProblemNamingTheOptionAndTheValue(string option, string value, string variable, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources([option, value]).Build();
+
+        configuration.GetSiloHostOptions(out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.Contains(option, problem, StringComparison.Ordinal);
+        Assert.Contains(variable, problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryNumberOrDurationOption_IsCheckedWhenMalformed()
+    {
+        var typed = typeof(SiloHostOptions).GetProperties()
+            .Where(p => p.CanWrite && p.PropertyType != typeof(string))
+            .Select(p => p.Name)
+            .ToList();
+        var args = typed.SelectMany(name => new[] { $"--{name}", "not-a-value" }).ToArray();
+        var configuration = new ConfigurationBuilder().AddSiloHostSources(args).Build();
+
+        configuration.GetSiloHostOptions(out var problems);
+
+        Assert.NotEmpty(typed);
+        Assert.Equal(typed.Count, problems.Count);
+    }
+
+    [Theory]
+    [InlineData("--shutdown-timeout", "banana")]
+    [InlineData("--queue-capacity", "lots")]
+    public async Task Silo_ExitsWithCode2AndNamesTheOption_WhenAnOptionIsMalformed(string option, string value)
+    {
+        using var workDir = new TemporaryDirectory();
+        using var silo = SiloProcess.Start(workDir.Path, "--urls", $"http://127.0.0.1:{SiloProcess.FreePort()}", option, value);
+
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}\n{silo.Output}\n{silo.Error}");
+        Assert.Contains(option, silo.Error, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", silo.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", silo.Error, StringComparison.Ordinal);
     }
 }
