@@ -35,7 +35,7 @@ public static class LoopsApi
             .DescribesBody<LoopActionRequest>(required: false, JsonBody.Expected)
             .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
         group.MapGet("/{id}/logs", GetLogsAsync).WithName("GetLoopLogs")
-            .WithSummary("The loop's log after ?after=seq, oldest first, optionally of one ?node=; at most ?limit= lines (default 100, at most 1000).")
+            .WithSummary("The loop's log, oldest first, optionally of one ?node=: with ?after=seq the lines after it (paging forward), without it the latest; at most ?limit= lines (default 100, at most 1000).")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }
@@ -97,12 +97,15 @@ public static class LoopsApi
             return badAfter;
         }
 
+        // With ?after=, lines after it, oldest first (paging forward); without, the latest lines (a tail).
+        long? from = after is null ? null : afterSeq;
+
         if (QueryParameters.TryInt(limit, nameof(limit), 1, RequestLimits.MaxEntries, RequestLimits.DefaultEntries, out var maxCount) is { } badLimit)
         {
             return badLimit;
         }
 
-        var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = afterSeq, Limit = maxCount };
+        var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = from, Limit = maxCount };
         return await CallAsync(id, grains, async loop => new LoopLogList(await loop.GetLogsAsync(query)));
     }
 

@@ -21,13 +21,17 @@ public sealed record LoopLogEntry
     public string Message { get; init; } = "";
 }
 
-/// <summary>Which log lines to read: those after <see cref="AfterSeq"/>, of one <see cref="Node"/> (or all), at most
-/// <see cref="Limit"/> (the newest when more match).</summary>
+/// <summary>Which log lines to read: of one <see cref="Node"/> (or all), those after <see cref="AfterSeq"/> or else the
+/// latest, at most <see cref="Limit"/>.</summary>
 public sealed record LoopLogQuery
 {
+    /// <summary>Only the lines of this node, when set.</summary>
     public string? Node { get; init; }
 
-    public long AfterSeq { get; init; }
+    /// <summary>When set, the lines after this sequence number, oldest first (paging forward); when null, the latest
+    /// <see cref="Limit"/> lines (a tail), oldest first.</summary>
+    public long? AfterSeq { get; init; }
 
+    /// <summary>At most this many lines.</summary>
     public int Limit { get; init; } = 100;
 }

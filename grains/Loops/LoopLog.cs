@@ -18,9 +18,17 @@ internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
         ArgumentNullException.ThrowIfNull(query);
         lock (_lock)
         {
-            var matching = _entries.Where(e => e.Seq > query.AfterSeq && (query.Node is null || e.Node == query.Node)).ToList();
             var limit = Math.Clamp(query.Limit, 1, capacity);
-            return matching.Count > limit ? matching[^limit..] : matching;
+            var matching = _entries.Where(e => query.Node is null || e.Node == query.Node);
+            if (query.AfterSeq is { } after)
+            {
+                // Paging forward: the first lines after the given one.
+                return [.. matching.Where(e => e.Seq > after).Take(limit)];
+            }
+
+            // A tail: the latest lines.
+            var all = matching.ToList();
+            return all.Count > limit ? all[^limit..] : all;
         }
     }
 

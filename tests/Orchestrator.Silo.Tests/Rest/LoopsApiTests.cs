@@ -154,6 +154,14 @@ public sealed class LoopsApiTests(RestApiHost host)
                 .Select(line => line.GetProperty("message").GetString() ?? "").ToList();
             Assert.Contains(logs, message => message.Contains("pause", StringComparison.OrdinalIgnoreCase));
             Assert.Contains(logs, message => message.Contains("resume", StringComparison.OrdinalIgnoreCase));
+
+            // ?after= pages forward from the first lines; without it, the tail.
+            static long[] Seqs(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(line => line.GetProperty("seq").GetInt64())];
+            var first = Seqs(await host.GetJsonAsync($"{path}/logs?after=0&limit=2"));
+            var next = Seqs(await host.GetJsonAsync($"{path}/logs?after=2&limit=2"));
+            Assert.Equal(new long[] { 1, 2 }, first);
+            Assert.Equal(new long[] { 3, 4 }, next);
+            Assert.Equal(logs.Count, Seqs(await host.GetJsonAsync($"{path}/logs?limit=1"))[0]);
         }
         finally
         {
