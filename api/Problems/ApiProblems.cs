@@ -13,6 +13,10 @@ internal static class ApiProblems
     public static ProblemHttpResult BadRequest(string field, string detail) =>
         Problem(StatusCodes.Status400BadRequest, "Bad request", detail, field);
 
+    /// <summary>422: the request reads, but a field's value cannot be used.</summary>
+    public static ProblemHttpResult Unprocessable(string field, string detail) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable request", detail, field);
+
     public static ProblemHttpResult NotFound(string detail, string? field = null) =>
         Problem(StatusCodes.Status404NotFound, "Not found", detail, field);
 

@@ -31,7 +31,7 @@ public static class RunsApi
             .WithName("StartRun")
             .WithSummary("Starts a run: 202 {runId}; with ?wait=true, waits (up to ?timeout=, default 60s, at most 10m) and answers 200 with the finished run, or 202 with the run as it is.")
             .DescribesBody<StartRunRequest>(required: true, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
         group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, paged; optionally of one workflow and in one status.")
             .WithProblems(StatusCodes.Status400BadRequest);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("A run: status, state, nodes.")
@@ -40,14 +40,14 @@ public static class RunsApi
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancels a run; cancelling a cancelled run is a no-op.")
             .DescribesBody<CancelRunRequest>(required: false, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
         group.MapPost("/{id}/pause", PauseAsync).WithName("PauseRun").WithSummary("Pauses a running run.")
             .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeRun").WithSummary("Resumes a paused run.")
             .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapPost("/{id}/signal", SignalAsync).WithName("SignalRun").WithSummary("Merges {name, data} into a run's state.")
             .DescribesBody<SignalRunRequest>(required: true, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
         return app;
     }
 
@@ -83,6 +83,12 @@ public static class RunsApi
         if (request.IdempotencyKey is { Length: 0 })
         {
             return ApiProblems.BadRequest("idempotencyKey", "idempotencyKey must not be empty when given");
+        }
+
+        if (request.Input is { } input && input is not JsonObject)
+        {
+            // The input is merged over the definition's state, which is an object: anything else would be dropped.
+            return ApiProblems.Unprocessable("input", $"input must be a JSON object (its properties are merged into the run's state), not {input.GetValueKind().ToString().ToLowerInvariant()}");
         }
 
         var runId = request.IdempotencyKey is { } key ? RunIds.ForIdempotencyKey(request.Workflow, key) : RunIds.New(clock);

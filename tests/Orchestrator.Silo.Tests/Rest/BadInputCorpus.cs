@@ -113,6 +113,9 @@ public static class BadInputCorpus
         Start("run-json-string", Json, "\"corpus-target\"", 400, "body");
         Start("run-json-single-quotes", Json, "{'workflow': 'corpus-target'}", 400, null);
         Start("run-input-too-deep", Json, "@nest:100", 400, null);
+        Start("run-input-array", Json, $$"""{"workflow": "{{Target}}", "input": [1, 2]}""", 422, "input");
+        Start("run-input-string", Json, $$"""{"workflow": "{{Target}}", "input": "x"}""", 422, "input");
+        Start("run-input-number", Json, $$"""{"workflow": "{{Target}}", "input": 3}""", 422, "input");
         Start("run-text-plain", "text/plain", $$"""{"workflow": "{{Target}}"}""", 415, "Content-Type");
         Start("run-xml", "application/xml", "<run workflow=\"corpus-target\"/>", 415, "Content-Type");
         Start("run-latin1", Json, "@latin1", 400, null);
