@@ -22,7 +22,4 @@ public interface IErrorRecordGrain : IGrainWithStringKey
 
     /// <summary>Hands the error to people: publishes an event and calls the escalation webhook, if any.</summary>
     Task<ErrorRecordSnapshot> EscalateAsync(string by, string? reason);
-
-    /// <summary>Called by the run when the retried node finished; not for users.</summary>
-    Task RetryFinishedAsync(bool succeeded, string? error);
 }

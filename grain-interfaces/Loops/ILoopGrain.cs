@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Orleans.Concurrency;
 
 namespace Orchestrator.Loops;
@@ -28,17 +27,4 @@ public interface ILoopGrain : IGrainWithStringKey
     /// <summary>Lines of the loop's log, oldest first.</summary>
     [ReadOnly]
     Task<IReadOnlyList<LoopLogEntry>> GetLogsAsync(LoopLogQuery query);
-
-    /// <summary>Runs <paramref name="node"/> again with the data it failed on, then the rest of the chain (an error
-    /// record's retry). Completes when the blocking part is done; the record is told the outcome.</summary>
-    Task RetryNodeAsync(string node, long iteration, JsonNode? input, string errorId);
-
-    /// <summary>Called by the loop's runner: reserves iteration numbers up to <paramref name="upTo"/> durably (numbers
-    /// are never handed out beyond the reservation, so none repeats after a crash); returns the reserved limit. Not for users.</summary>
-    Task<long> ReserveIterationsAsync(long upTo);
-
-    /// <summary>Called by the loop's own runner, not by users: writes the loop's counters and queue position, and with
-    /// a <paramref name="transition"/> pauses the loop (<see cref="LoopStatus.Paused"/>) or ends it
-    /// (<see cref="LoopStatus.Stopped"/>, <see cref="LoopStatus.Error"/>) for <paramref name="reason"/>.</summary>
-    Task CheckpointAsync(LoopStatus? transition, string? reason);
 }

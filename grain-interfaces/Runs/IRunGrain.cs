@@ -3,7 +3,9 @@ using Orleans.Concurrency;
 
 namespace Orchestrator.Runs;
 
-/// <summary>One run of a workflow (key: the run id): its state machine, shared state, node states and event log.</summary>
+/// <summary>One run of a workflow (key: the run id): its state machine, shared state, node states and event log. What the
+/// engine itself tells a run (attempts finished, sub-runs and loops ended, error-record retries) goes through an internal
+/// interface of the grains, not this one.</summary>
 public interface IRunGrain : IGrainWithStringKey
 {
     /// <summary>Starts the run. Starting a run that already exists returns it as it is (idempotent).</summary>
@@ -29,16 +31,4 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Merges <paramref name="data"/> into the state under <paramref name="name"/> (or at the top level when
     /// <paramref name="name"/> is empty and the data is an object).</summary>
     Task<RunSnapshot> SignalAsync(string name, JsonNode? data);
-
-    /// <summary>Runs a failed node again (a manual or automatic error-record retry); the run continues from there.</summary>
-    Task<RunSnapshot> RetryNodeAsync(string node, string errorId);
-
-    /// <summary>Called by the engine when a node attempt finished; not for users.</summary>
-    Task NodeAttemptFinishedAsync(NodeAttemptResult result);
-
-    /// <summary>Called by one of the run's loops when it ended; not for users.</summary>
-    Task LoopEndedAsync(string loop, Loops.LoopStatus status, string? reason);
-
-    /// <summary>Called by a sub-run when it finished; not for users.</summary>
-    Task SubRunFinishedAsync(string childRunId, RunSnapshot child);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
+using Orchestrator.Runs.Engine;
 using Orchestrator.Providers.Streams;
 
 using Orchestrator.Reminders;
@@ -18,7 +19,7 @@ internal sealed partial class ErrorRecordGrain(
     [PersistentState("error")] IPersistentState<ErrorRecordState> store,
     IHttpClientFactory httpClients,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
-    ILogger<ErrorRecordGrain> logger) : OneShotReminderGrain, IErrorRecordGrain
+    ILogger<ErrorRecordGrain> logger) : OneShotReminderGrain, IErrorRecordGrain, IErrorRecordEngineGrain
 {
     private const string RecoveryReminder = "recovery";
     private const string System = "system";
@@ -180,11 +181,11 @@ internal sealed partial class ErrorRecordGrain(
         {
             if (Record.Loop is { } loop)
             {
-                await Factory.GetGrain<ILoopGrain>(LoopIds.For(Record.RunId, loop)).RetryNodeAsync(Record.Node, Record.Iteration, Record.Input?.DeepClone(), Record.Id!);
+                await Factory.GetGrain<ILoopEngineGrain>(LoopIds.For(Record.RunId, loop)).RetryNodeAsync(Record.Node, Record.Iteration, Record.Input?.DeepClone(), Record.Id!);
             }
             else
             {
-                await Factory.GetGrain<IRunGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
+                await Factory.GetGrain<IRunEngineGrain>(Record.RunId).RetryNodeAsync(Record.Node, Record.Id!);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)

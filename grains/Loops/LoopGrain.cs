@@ -25,7 +25,7 @@ internal sealed partial class LoopGrain(
     LoopMetrics metrics,
     EngineOptions engine,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
-    ILogger<LoopGrain> logger) : OrchestratorGrain, ILoopGrain
+    ILogger<LoopGrain> logger) : OrchestratorGrain, ILoopGrain, ILoopEngineGrain
 {
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromDays(3650);
@@ -265,7 +265,7 @@ internal sealed partial class LoopGrain(
 
         DelayDeactivation(TimeSpan.FromSeconds(-1));
         var loopId = Loop.Id!;
-        var run = Factory.GetGrain<IRunGrain>(Loop.RunId);
+        var run = Factory.GetGrain<IRunEngineGrain>(Loop.RunId);
         var name = Loop.Loop;
         _ = Task.Run(async () =>
         {
@@ -312,10 +312,10 @@ internal sealed partial class LoopGrain(
                 Epoch = Loop.Epoch,
                 StartPaused = Loop.Status == LoopStatus.Paused,
                 Counters = _counters,
-                Reservations = new IterationReservations(Loop.ReservedIterations, Factory.GetGrain<ILoopGrain>(Loop.Id!).ReserveIterationsAsync),
+                Reservations = new IterationReservations(Loop.ReservedIterations, Factory.GetGrain<ILoopEngineGrain>(Loop.Id!).ReserveIterationsAsync),
                 Log = Log,
                 Window = _window,
-                Self = Factory.GetGrain<ILoopGrain>(Loop.Id!),
+                Self = Factory.GetGrain<ILoopEngineGrain>(Loop.Id!),
                 Grains = Factory,
                 Clock = clock,
                 Engine = engine,

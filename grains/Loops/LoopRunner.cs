@@ -15,7 +15,7 @@ namespace Orchestrator.Loops;
 /// blocking nodes; a non-blocking node is handed off (at most <c>maxInFlight</c> at once, after which the loop waits)
 /// and the chain goes on with the data that flowed into it. A failed attempt is retried per the node's policy; when the
 /// attempts run out the failure is recorded (an error record, the loop's last error) and the loop's <c>onError</c>
-/// decides. State changes that must be durable go through the loop's grain (<see cref="ILoopGrain.CheckpointAsync"/>);
+/// decides. State changes that must be durable go through the loop's grain (<see cref="ILoopEngineGrain.CheckpointAsync"/>);
 /// every wait on the grain is cut short by <see cref="Stop"/>, so the grain may stop the runner from within a turn.
 /// </summary>
 internal sealed partial class LoopRunner : IAsyncDisposable
@@ -100,7 +100,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
             }
 
             Log.Info(error is null ? $"retry for error record {errorId} succeeded" : $"retry for error record {errorId} failed: {error}", node, iteration);
-            await _setup.Grains.GetGrain<IErrorRecordGrain>(errorId).RetryFinishedAsync(error is null, error);
+            await _setup.Grains.GetGrain<IErrorRecordEngineGrain>(errorId).RetryFinishedAsync(error is null, error);
         }));
     }
 

@@ -38,7 +38,7 @@ internal sealed record LoopRunnerSetup
     public required QueueWindow Window { get; init; }
 
     /// <summary>The loop's own grain, for checkpoints and state changes.</summary>
-    public required ILoopGrain Self { get; init; }
+    public required ILoopEngineGrain Self { get; init; }
 
     public required IGrainFactory Grains { get; init; }
 

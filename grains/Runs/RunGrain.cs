@@ -7,7 +7,6 @@ using Orchestrator.Errors;
 using Orchestrator.Loops;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Storage;
-using Orchestrator.Providers.Streams;
 using Orchestrator.Reminders;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Workflows;
@@ -26,7 +25,7 @@ internal sealed class RunGrain(
     AttemptRunner runner,
     EngineOptions options,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
-    ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain
+    ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain, IRunEngineGrain
 {
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
@@ -250,7 +249,7 @@ internal sealed class RunGrain(
     {
         var source = new CancellationTokenSource();
         _inFlight[launch.Key] = source;
-        var self = Factory.GetGrain<IRunGrain>(Run.RunId!);
+        var self = Factory.GetGrain<IRunEngineGrain>(Run.RunId!);
         var runId = Run.RunId!;
         runner.RunAsync(launch.Invocation, source.Token).ContinueWith(
             async attempt =>

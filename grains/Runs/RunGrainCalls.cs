@@ -15,7 +15,7 @@ internal static class RunGrainCalls
     public static Func<Task>? For(IGrainFactory grains, RunEffect effect, RunState run) => effect switch
     {
         RunEffect.NotifyParent parent => NotifyParent(grains, parent.ParentRunId, run.RunId!, run.ToSnapshot()),
-        RunEffect.ReportRecovery recovery => () => grains.GetGrain<IErrorRecordGrain>(recovery.ErrorId).RetryFinishedAsync(recovery.Succeeded, recovery.Error),
+        RunEffect.ReportRecovery recovery => () => grains.GetGrain<IErrorRecordEngineGrain>(recovery.ErrorId).RetryFinishedAsync(recovery.Succeeded, recovery.Error),
         RunEffect.CancelSubRun subRun => () => grains.GetGrain<IRunGrain>(subRun.SubRunId).CancelAsync(subRun.Reason),
         RunEffect.StartLoops start => () => StartLoopsAsync(grains, start.Loops),
         RunEffect.PauseLoops pause => () => Task.WhenAll(pause.LoopIds.Select(id => grains.GetGrain<ILoopGrain>(id).PauseAsync(pause.Reason))),
@@ -60,7 +60,7 @@ internal static class RunGrainCalls
     }
 
     private static Func<Task> NotifyParent(IGrainFactory grains, string parentRunId, string runId, RunSnapshot finished) =>
-        () => grains.GetGrain<IRunGrain>(parentRunId).SubRunFinishedAsync(runId, finished);
+        () => grains.GetGrain<IRunEngineGrain>(parentRunId).SubRunFinishedAsync(runId, finished);
 
     /// <summary>Starts the run's loops, or finds them started (which activates, and so resumes, them); a loop that had
     /// ended meanwhile reports it.</summary>
@@ -71,7 +71,7 @@ internal static class RunGrainCalls
             var loop = await grains.GetGrain<ILoopGrain>(LoopIds.For(start.RunId, start.Loop)).StartAsync(start);
             if (loop.State.IsEnded())
             {
-                await grains.GetGrain<IRunGrain>(start.RunId).LoopEndedAsync(start.Loop, loop.State, loop.Reason);
+                await grains.GetGrain<IRunEngineGrain>(start.RunId).LoopEndedAsync(start.Loop, loop.State, loop.Reason);
             }
         }
     }
