@@ -91,7 +91,7 @@ internal static class GraphEndpoints
         var snapshot = await TryGetAsync(grains, runId);
         if (snapshot is null)
         {
-            return TypedResults.NotFound(new BackgroundStatusResponse(runId, "not_found", null, null));
+            return TypedResults.NotFound(new BackgroundStatusResponse(runId, "not_found", null, null, "not_found"));
         }
 
         var taskStatus = snapshot.Status switch
