@@ -48,7 +48,17 @@ public sealed class PostgresServer : IAsyncDisposable
         var installation = PostgresInstallation.FindNewest() ?? throw new InvalidOperationException(
             $"No PostgreSQL server found (looked for {PostgresInstallation.Root}/<version>/bin/initdb). " + PostgresInstallation.HowToInstall());
 
-        var directory = Path.Combine(Path.GetTempPath(), "orchestrator-postgres", Guid.NewGuid().ToString("N"));
+        // As root the server runs as another user, who must be able to reach the directory: /tmp, not a TMPDIR under
+        // root's home, and a parent directory anyone may traverse whatever the umask.
+        var parent = Path.Combine(PostgresTool.RunningAsRoot ? "/tmp" : Path.GetTempPath(), "orchestrator-postgres");
+        Directory.CreateDirectory(parent);
+        if (PostgresTool.RunningAsRoot && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        var directory = Path.Combine(parent, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {
