@@ -4,8 +4,10 @@ using Orchestrator.Api.Streams;
 namespace Orchestrator.Api.Compat;
 
 /// <summary>What a <c>WS /ws</c> session wants: subscriptions written <c>run:&lt;id&gt;</c>, <c>workflow:&lt;name&gt;</c>,
-/// <c>event:&lt;type&gt;</c> or <c>*</c> (everything). A message is sent when any subscription matches it; a session
-/// with none gets only its own replies.</summary>
+/// <c>event:&lt;type&gt;</c> or <c>*</c> (everything). As seed 004 has it, execution notifications go to every
+/// connected client (flow 1, "send to all connected clients") until the session subscribes, which narrows them to what
+/// its subscriptions match (unsubscribing from everything widens them again); error notifications go to subscribers
+/// only (flow 2, <c>sendToSubscribers</c>).</summary>
 internal sealed class NotificationSubscriptions
 {
     /// <summary>Subscriptions one session may hold.</summary>
@@ -16,6 +18,9 @@ internal sealed class NotificationSubscriptions
         ["execution_started", "execution_completed", "execution_failed", "execution_cancelled", "error_recorded", "error_updated"];
 
     private const int MaxSubscriptionLength = 300;
+
+    /// <summary>The notifications that go to every session without subscriptions.</summary>
+    private const string ExecutionPrefix = "execution_";
 
     private readonly HashSet<string> _all = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -96,11 +101,15 @@ internal sealed class NotificationSubscriptions
         ArgumentNullException.ThrowIfNull(message);
         lock (_lock)
         {
-            return _all.Count > 0 && (
-                _all.Contains("*") ||
+            if (_all.Count == 0)
+            {
+                return message.Type.StartsWith(ExecutionPrefix, StringComparison.Ordinal);
+            }
+
+            return _all.Contains("*") ||
                 _all.Contains("event:" + message.Type) ||
                 (message.RunId is not null && _all.Contains("run:" + message.RunId)) ||
-                (message.Workflow is not null && _all.Contains("workflow:" + message.Workflow)));
+                (message.Workflow is not null && _all.Contains("workflow:" + message.Workflow));
         }
     }
 

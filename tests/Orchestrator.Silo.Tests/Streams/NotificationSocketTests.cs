@@ -77,29 +77,67 @@ public sealed class NotificationSocketTests(KestrelSilo silo) : IClassFixture<Ke
             """, "slow-step");
 
         await socket.SendAsync(new JsonObject { ["type"] = "subscribe", ["subscriptions"] = new JsonArray($"run:{runId}") });
-        var subscribed = await socket.ReceiveAsync();
+        // Until it subscribed, the session got every execution notification (its run's start among them).
+        var subscribed = (await socket.ReceiveUntilAsync(m => (string?)m["type"] == "subscribed"))[^1];
         var end = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "execution_completed");
 
-        Assert.Equal("subscribed", (string?)subscribed["type"]);
         Assert.Equal([$"run:{runId}"], subscribed["subscriptions"]!.AsArray().Select(s => (string?)s));
         Assert.All(end, m => Assert.Equal(runId, (string?)m["runId"]));
     }
 
     [Fact]
-    public async Task Ws_StopsSending_AfterUnsubscribe()
+    public async Task Ws_BroadcastsExecutions_ToASessionWithoutSubscriptions()
     {
         using var client = silo.CreateClient();
-        await using var socket = await SubscribeAsync("*", "workflow:busy-loop");
-
-        await socket.SendAsync("""{"type":"unsubscribe","subscriptions":["*","workflow:busy-loop"]}""");
-        var unsubscribed = await socket.ReceiveAsync();
         await SeedGraphs.CreateAsync(client, StreamGraphs.BusyLoop);
-        using var done = await client.PostAsJsonAsync("/graph/run", new { graph_id = "busy-loop", initial_state = new { limit = 1 } });
-        await socket.SendAsync("""{"type":"ping"}""");
+        await using var socket = await SubscribeAsync();
 
+        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.BusyLoop, "busy-loop", new JsonObject { ["limit"] = 1 });
+        var messages = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "execution_completed" && (string?)m["runId"] == runId);
+
+        Assert.Contains(messages, m => Describe(m) == ("execution_started", runId, "busy-loop", "running"));
+    }
+
+    [Fact]
+    public async Task Ws_SendsErrorNotifications_ToSubscribersOnly()
+    {
+        using var client = silo.CreateClient();
+        await using var everyone = await SubscribeAsync();
+        await using var subscriber = await SubscribeAsync("event:error_recorded");
+
+        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.Failing, "always-fails");
+        await subscriber.ReceiveUntilAsync(m => (string?)m["type"] == "error_recorded" && (string?)m["runId"] == runId);
+        await everyone.ReceiveUntilAsync(m => (string?)m["type"] == "execution_failed" && (string?)m["runId"] == runId);
+        // The hub has handed the error to every session by now: whatever the first session got comes before the pong.
+        await everyone.SendAsync("""{"type":"ping"}""");
+        var rest = await everyone.ReceiveUntilAsync(m => (string?)m["type"] == "pong");
+
+        Assert.DoesNotContain(rest, m => ((string?)m["type"])!.StartsWith("error_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ws_NarrowsOnSubscribe_AndWidensAgainAfterUnsubscribingFromEverything()
+    {
+        using var client = silo.CreateClient();
+        await SeedGraphs.CreateAsync(client, StreamGraphs.BusyLoop);
+        await using var socket = await SubscribeAsync("workflow:no-such-workflow");
+
+        // Narrowed: a busy-loop run is not announced to this session.
+        using (var quiet = await client.PostAsJsonAsync("/graph/run", new { graph_id = "busy-loop", initial_state = new { limit = 1 } }))
+        {
+            await socket.SendAsync("""{"type":"ping"}""");
+            Assert.Equal("pong", (string?)(await socket.ReceiveAsync())["type"]);
+        }
+
+        await socket.SendAsync("""{"type":"unsubscribe","subscriptions":["workflow:no-such-workflow"]}""");
+        var unsubscribed = await socket.ReceiveAsync();
         Assert.Equal("unsubscribed", (string?)unsubscribed["type"]);
         Assert.Empty(unsubscribed["subscriptions"]!.AsArray());
-        Assert.Equal("pong", (string?)(await socket.ReceiveAsync())["type"]);
+
+        // Widened again: every execution is announced.
+        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.BusyLoop, "busy-loop", new JsonObject { ["limit"] = 1 });
+        var messages = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "execution_completed" && (string?)m["runId"] == runId);
+        Assert.Contains(messages, m => (string?)m["type"] == "execution_started" && (string?)m["runId"] == runId);
     }
 
     private async Task<SocketClient> SubscribeAsync(params string[] subscriptions)
