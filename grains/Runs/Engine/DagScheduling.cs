@@ -46,13 +46,15 @@ internal sealed class DagScheduling : ISchedulingStrategy
     /// <inheritdoc/>
     public void Reopen(RunTurn turn, string node)
     {
-        // Nodes stopped by the failure run again once their dependencies are met.
+        // Nodes stopped or skipped by the failure run again once their dependencies are met.
         foreach (var (name, other) in turn.Run.Nodes)
         {
-            if (other.Status == NodeStatus.Cancelled)
+            if (other.Status is NodeStatus.Cancelled or NodeStatus.Skipped)
             {
                 other.Status = NodeStatus.Pending;
                 other.Attempts = 0;
+                other.Error = null;
+                other.FinishedAt = null;
                 turn.Touch(name);
             }
         }

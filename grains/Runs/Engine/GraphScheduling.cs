@@ -63,7 +63,22 @@ internal sealed class GraphScheduling : ISchedulingStrategy
     public bool NodesDone(RunState run) => run.CurrentNode == WorkflowDefinition.EndNode;
 
     /// <inheritdoc/>
-    public void Reopen(RunTurn turn, string node) => turn.Run.CurrentNode = node;
+    public void Reopen(RunTurn turn, string node)
+    {
+        turn.Run.CurrentNode = node;
+
+        // Nodes the failure skipped may be entered again as the graph goes on.
+        foreach (var (name, other) in turn.Run.Nodes)
+        {
+            if (other.Status == NodeStatus.Skipped)
+            {
+                other.Status = NodeStatus.Pending;
+                other.Error = null;
+                other.FinishedAt = null;
+                turn.Touch(name);
+            }
+        }
+    }
 
     /// <summary>Moves the run to <paramref name="target"/> (or finishes it at END or when the node ran out of iterations).</summary>
     private static void Enter(RunTurn turn, string target, string? from)

@@ -33,11 +33,6 @@ internal static class RunEventReplay
                     break;
                 case RunEventTypes.RunCancelled:
                     status = RunStatus.Cancelled;
-                    foreach (var name in nodes.Keys.Where(name => nodes[name] == NodeStatus.Pending).ToList())
-                    {
-                        nodes[name] = NodeStatus.Cancelled;
-                    }
-
                     break;
                 case RunEventTypes.NodeStarted:
                     nodes[runEvent.Node!] = NodeStatus.Running;
@@ -54,14 +49,17 @@ internal static class RunEventReplay
                 case RunEventTypes.NodeCancelled:
                     nodes[runEvent.Node!] = NodeStatus.Cancelled;
                     break;
+                case RunEventTypes.NodeSkipped:
+                    nodes[runEvent.Node!] = NodeStatus.Skipped;
+                    break;
                 case RunEventTypes.Transition when Read(runEvent, "to") is { } to && to != WorkflowDefinition.EndNode:
                     nodes[to] = NodeStatus.Pending;
                     break;
                 case RunEventTypes.System when Read(runEvent, "errorId") is not null:
-                    // A node retried by hand: a failed run goes on, and in a DAG the nodes its failure stopped wait again.
-                    if (status == RunStatus.Failed && !definition.IsGraph)
+                    // A node retried by hand: a failed run goes on, and the nodes its failure stopped or skipped wait again.
+                    if (status == RunStatus.Failed)
                     {
-                        foreach (var name in nodes.Keys.Where(name => nodes[name] == NodeStatus.Cancelled).ToList())
+                        foreach (var name in nodes.Keys.Where(name => nodes[name] == NodeStatus.Skipped || (!definition.IsGraph && nodes[name] == NodeStatus.Cancelled)).ToList())
                         {
                             nodes[name] = NodeStatus.Pending;
                         }

@@ -162,18 +162,23 @@ internal sealed class RunTurn
                 CancelSubRun(item.SubRunId, subRunReason);
             }
 
-            if (node.Status is NodeStatus.Running or NodeStatus.Retrying ||
-                (status == RunStatus.Cancelled && node.Status is NodeStatus.Pending or NodeStatus.Ready))
+            if (node.Status is NodeStatus.Running or NodeStatus.Retrying)
             {
-                if (node.Status is NodeStatus.Running or NodeStatus.Retrying)
-                {
-                    Emit(RunEventTypes.NodeCancelled, name, node.Iteration, node.Attempts);
-                }
-
+                Emit(RunEventTypes.NodeCancelled, name, node.Iteration, node.Attempts);
                 node.Status = NodeStatus.Cancelled;
                 node.FinishedAt = Now;
                 Touch(name);
                 CancelSubRun(node.SubRunId, subRunReason);
+            }
+            else if (status != RunStatus.Completed && node.Status is NodeStatus.Pending or NodeStatus.Ready)
+            {
+                // A node that will never run now says so (a retry by hand of the failed node reopens it).
+                var reason = status == RunStatus.Cancelled ? "the run was cancelled" : $"the run failed: {error}";
+                node.Status = NodeStatus.Skipped;
+                node.Error = reason;
+                node.FinishedAt = Now;
+                Emit(RunEventTypes.NodeSkipped, name, node.Iteration > 0 ? node.Iteration : null, data: new JsonObject { ["reason"] = reason });
+                Touch(name);
             }
         }
 

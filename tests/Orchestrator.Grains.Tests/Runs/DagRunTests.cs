@@ -85,7 +85,11 @@ public sealed class DagRunTests
         Assert.Equal("failed", tolerant.State["reached"]!.GetValue<string>());
         Assert.Equal(RunStatus.Failed, strict.Status);
         Assert.Contains("broken", strict.Error, StringComparison.Ordinal);
-        Assert.Equal(NodeStatus.Pending, strict.Nodes["after"].Status);
+        // The dependent will never run: it says so, with the reason, and the log has its node.skipped event.
+        Assert.Equal(NodeStatus.Skipped, strict.Nodes["after"].Status);
+        Assert.Contains("the run failed", strict.Nodes["after"].Error, StringComparison.Ordinal);
+        var skipped = Assert.Single(await host.Run(strict.RunId).GetEventsAsync(0, 1000), e => e.Type == RunEventTypes.NodeSkipped);
+        Assert.Equal("after", skipped.Node);
     }
 
     [Fact]

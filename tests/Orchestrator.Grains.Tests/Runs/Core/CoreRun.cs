@@ -97,6 +97,7 @@ internal sealed class CoreRun
             RunEventTypes.NodeRetryScheduled => $" in {e.Data!["delayMs"]}ms",
             RunEventTypes.NodeFailed or RunEventTypes.RunFailed or RunEventTypes.RunCancelled => $": {e.Data!["error"]}",
             RunEventTypes.ErrorRecorded => $" {e.Data!["errorId"]}",
+            RunEventTypes.NodeSkipped => $": {e.Data!["reason"]}",
             RunEventTypes.RunSignalled => $" {e.Data!["name"]}",
             RunEventTypes.RunRecovered => $" interrupted={e.Data!["interruptedAttempts"]}",
             RunEventTypes.LoopStarted => $" {e.Data!["loop"]}",

@@ -82,7 +82,10 @@ public sealed class RunStateMachineScenarioTests
         ["graph: no edge holding fails the run, naming the node"] = new CoreScenario(Edges)
             .Step(run => run.Start(new JsonObject { ["x"] = 0 }), ["run.created", "run.started", "node.started a#1.1"], ["launch a#1.1"])
             .Step(run => run.Finish(run.Succeeded("a")),
-                ["node.completed a#1.1", "run.failed: no edge out of 'a' matched: to b when state.x > 1; to c when state.x > 0"], ["cancel all attempts"]),
+                ["node.completed a#1.1",
+                    "node.skipped b: the run failed: no edge out of 'a' matched: to b when state.x > 1; to c when state.x > 0",
+                    "node.skipped c: the run failed: no edge out of 'a' matched: to b when state.x > 1; to c when state.x > 0",
+                    "run.failed: no edge out of 'a' matched: to b when state.x > 1; to c when state.x > 0"], ["cancel all attempts"]),
 
         ["graph: a cycle runs until a node would start more than maxIterations times"] = new CoreScenario("""
             name: counter
@@ -111,16 +114,17 @@ public sealed class RunStateMachineScenarioTests
                 ["create error record r.flaky.1", "launch after#1.1"])
             .Step(run => run.Finish(run.Succeeded("after")), ["node.completed after#1.1", "run.completed"], ["cancel all attempts"]),
 
-        ["DAG: by default a failed node fails the run and its dependents never start"] = new CoreScenario("""
+        ["DAG: by default a failed node fails the run and its dependents are skipped"] = new CoreScenario("""
             name: strict
             nodes:
               flaky: { type: noop, retry: { maxAttempts: 1 } }
               after: { type: noop, dependsOn: [flaky] }
             """)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started flaky#1.1"], ["launch flaky#1.1"])
-            .Step(run => run.Finish(run.Failed("flaky")), ["node.failed flaky#1.1: broken", "error.recorded flaky#1.1 r.flaky.1", "run.failed: node 'flaky' failed: broken"],
+            .Step(run => run.Finish(run.Failed("flaky")),
+                ["node.failed flaky#1.1: broken", "error.recorded flaky#1.1 r.flaky.1", "node.skipped after: the run failed: node 'flaky' failed: broken", "run.failed: node 'flaky' failed: broken"],
                 ["create error record r.flaky.1", "cancel all attempts"])
-            .Then(run => Assert.Equal(NodeStatus.Pending, run.State.Nodes["after"].Status)),
+            .Then(run => Assert.Equal((NodeStatus.Skipped, "the run failed: node 'flaky' failed: broken"), (run.State.Nodes["after"].Status, run.State.Nodes["after"].Error))),
 
         ["retries: attempt n+1 starts initialDelay·multiplier^(n-1) after attempt n failed, not before"] = new CoreScenario(Flaky)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
@@ -176,13 +180,14 @@ public sealed class RunStateMachineScenarioTests
             .Step(run => run.Finish(run.Succeeded("wait")), ["node.completed wait#1.1", "transition wait->approve", "node.started approve#1.1"], ["launch approve#1.1"])
             .Then(run => Assert.Equal("""{"approval":{"ok":true},"by":"alice"}""", run.State.State.ToJsonString())),
 
-        ["cancel mid-attempt: running nodes are cancelled, pending ones too, and a late result changes nothing"] = new CoreScenario(Diamond)
+        ["cancel mid-attempt: running nodes are cancelled, pending ones skipped, and a late result changes nothing"] = new CoreScenario(Diamond)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started start#1.1"], ["launch start#1.1"])
             .Step(run => run.Finish(run.Succeeded("start")), ["node.completed start#1.1", "node.started left#1.1", "node.started right#1.1"], ["launch left#1.1", "launch right#1.1"])
-            .Step(run => run.Apply(new RunCommand.Cancel("stop")), ["node.cancelled left#1.1", "node.cancelled right#1.1", "run.cancelled: stop"], ["cancel all attempts"])
+            .Step(run => run.Apply(new RunCommand.Cancel("stop")),
+                ["node.cancelled left#1.1", "node.cancelled right#1.1", "node.skipped join: the run was cancelled", "run.cancelled: stop"], ["cancel all attempts"])
             .NoChange(run => run.Finish(run.Result("left") with { Attempt = 1, Succeeded = true }))
             .NoChange(run => run.Apply(new RunCommand.Cancel("again")))
-            .Then(run => Assert.Equal(NodeStatus.Cancelled, run.State.Nodes["join"].Status)),
+            .Then(run => Assert.Equal(NodeStatus.Skipped, run.State.Nodes["join"].Status)),
 
         ["sub-runs: the node waits for its sub-run and completes with the sub-run's state"] = new CoreScenario(Parent)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
@@ -193,7 +198,8 @@ public sealed class RunStateMachineScenarioTests
         ["sub-runs: cancelling the parent cancels the sub-run it waits for"] = new CoreScenario(Parent)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
             .Step(run => run.Finish(run.Succeeded("call") with { AwaitingSubRun = SubRunId }), [$"system call#1.1: sub-run {SubRunId} started"], [])
-            .Step(run => run.Apply(new RunCommand.Cancel("stop")), ["node.cancelled call#1.1", "run.cancelled: stop"], [$"cancel sub-run {SubRunId}", "cancel all attempts"]),
+            .Step(run => run.Apply(new RunCommand.Cancel("stop")), ["node.cancelled call#1.1", "node.skipped use: the run was cancelled", "run.cancelled: stop"],
+                [$"cancel sub-run {SubRunId}", "cancel all attempts"]),
 
         ["sub-runs: a sub-run that ends tells its parent"] = new CoreScenario("""
             name: child
@@ -238,7 +244,8 @@ public sealed class RunStateMachineScenarioTests
             """)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started first#1.1"], ["launch first#1.1"])
             .Step(run => run.Finish(run.Succeeded("first")), ["node.completed first#1.1", "node.started call#1.1"], ["launch call#1.1"])
-            .Step(run => run.Finish(run.Failed("call")), ["node.failed call#1.1: broken", "error.recorded call#1.1 r.call.1", "run.failed: node 'call' failed: broken"],
+            .Step(run => run.Finish(run.Failed("call")),
+                ["node.failed call#1.1: broken", "error.recorded call#1.1 r.call.1", "node.skipped after: the run failed: node 'call' failed: broken", "run.failed: node 'call' failed: broken"],
                 ["create error record r.call.1", "cancel all attempts"])
             .Step(run => run.Apply(new RunCommand.RetryNode("call", "r.call.1")), ["system call#1: node 'call' retried for error record r.call.1", "node.started call#1.2"], ["launch call#1.2"])
             .Step(run => run.Finish(run.Succeeded("call")), ["node.completed call#1.2", "node.started after#1.1"], ["report r.call.1 succeeded", "launch after#1.1"]),
