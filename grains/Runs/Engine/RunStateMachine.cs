@@ -222,6 +222,8 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         turn.Emit(RunEventTypes.RunPaused);
         if (turn.RunningLoopIds() is { Count: > 0 } loops)
         {
+            // The answer shows what the pause produced: the run's loops are paused with it.
+            SetLoops(turn, LoopStatus.Running, LoopStatus.Paused);
             turn.Effect(new RunEffect.PauseLoops(loops, $"run {run.RunId} paused"));
         }
     }
@@ -238,11 +240,22 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         turn.Emit(RunEventTypes.RunResumed);
         if (turn.RunningLoopIds() is { Count: > 0 } loops)
         {
+            SetLoops(turn, LoopStatus.Paused, LoopStatus.Running);
             turn.Effect(new RunEffect.ResumeLoops(loops));
         }
 
         AttemptLauncher.ReleaseDueRetries(turn);
         turn.Advance();
+    }
+
+    /// <summary>Moves the run's loops that are <paramref name="from"/> to <paramref name="to"/> (ended loops stay as they are).</summary>
+    private static void SetLoops(RunTurn turn, LoopStatus from, LoopStatus to)
+    {
+        foreach (var name in turn.Run.Loops.Where(pair => pair.Value == from).Select(pair => pair.Key).ToList())
+        {
+            turn.Run.Loops[name] = to;
+            turn.MarkChanged();
+        }
     }
 
     private static void LoopEnded(RunTurn turn, RunCommand.LoopEnded ended)

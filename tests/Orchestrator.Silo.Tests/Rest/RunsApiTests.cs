@@ -162,6 +162,27 @@ public sealed class RunsApiTests(RestApiHost host)
     }
 
     [Fact]
+    public async Task Pause_AnswersWithTheRunsLoopsPaused_AndResumeWithThemRunning()
+    {
+        var name = UniqueName("run-loops");
+        await host.PutWorkflowAsync($$"""
+            name: {{name}}
+            loops:
+              tick: { producer: { type: interval, every: 50ms }, chain: [ { node: mark } ] }
+            nodes:
+              mark: { type: noop }
+            """);
+        var runId = await host.StartRunAsync(name);
+
+        var (pauseStatus, paused) = await host.PostJsonAsync($"/api/runs/{runId}/pause");
+        var (resumeStatus, resumed) = await host.PostJsonAsync($"/api/runs/{runId}/resume");
+        await host.PostJsonAsync($"/api/runs/{runId}/cancel");
+
+        Assert.Equal((HttpStatusCode.OK, "paused"), (pauseStatus, paused.GetProperty("loops").GetProperty("tick").GetString()));
+        Assert.Equal((HttpStatusCode.OK, "running"), (resumeStatus, resumed.GetProperty("loops").GetProperty("tick").GetString()));
+    }
+
+    [Fact]
     public async Task Cancel_Returns409_WhenTheRunHasCompleted()
     {
         var name = UniqueName("run-done");

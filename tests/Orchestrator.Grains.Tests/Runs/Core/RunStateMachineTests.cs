@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 
@@ -36,6 +37,28 @@ public sealed class RunStateMachineTests
         Assert.Equal(
             [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)],
             Enumerable.Range(1, 4).Select(failed => policy.NextDelay(failed, random: 0.5)));
+    }
+
+    [Fact]
+    public void Pause_ShowsTheRunsLoopsPaused_AndResumeRunningAgain()
+    {
+        var run = CoreRun.Of("""
+            name: looping
+            loops:
+              sensor: { producer: { type: interval, every: 1s }, chain: [ { node: read } ] }
+              done:   { producer: { type: interval, every: 1s }, chain: [ { node: read } ] }
+            nodes:
+              read: { type: noop }
+            """);
+        run.Start();
+        run.Apply(new RunCommand.LoopEnded("done", LoopStatus.Stopped, "finished"));
+
+        run.Apply(new RunCommand.Pause());
+        var paused = run.State.Loops;
+        Assert.Equal((LoopStatus.Paused, LoopStatus.Stopped), (paused["sensor"], paused["done"]));
+
+        run.Apply(new RunCommand.Resume());
+        Assert.Equal((LoopStatus.Running, LoopStatus.Stopped), (run.State.Loops["sensor"], run.State.Loops["done"]));
     }
 
     [Fact]
