@@ -43,6 +43,9 @@ public sealed class OrchestratorClient : IAsyncDisposable
 
     private TimeProvider Clock { get; }
 
+    /// <summary>What runs this client starts say started them.</summary>
+    public string Trigger { get; init; } = "client";
+
     /// <summary>Connects to the cluster through its gateways and returns a client that owns the connection.</summary>
     /// <exception cref="ArgumentException">No gateway is given, or one is not <c>host:port</c>.</exception>
     public static async Task<OrchestratorClient> ConnectAsync(OrchestratorClientOptions options, CancellationToken cancellationToken = default)
@@ -76,7 +79,7 @@ public sealed class OrchestratorClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(workflow);
         var runId = idempotencyKey is null ? RunIds.New(Clock) : RunIds.ForIdempotencyKey(workflow, idempotencyKey);
         var started = await Grains.GetGrain<IRunGrain>(runId)
-            .StartAsync(new StartRun { Workflow = workflow, Version = version, Input = input?.DeepClone(), IdempotencyKey = idempotencyKey })
+            .StartAsync(new StartRun { Workflow = workflow, Version = version, Input = input?.DeepClone(), IdempotencyKey = idempotencyKey, TriggeredBy = Trigger })
             .WaitAsync(cancellationToken)
             .ConfigureAwait(false);
         return new GrainRunHandle(Grains, started.RunId);

@@ -24,6 +24,9 @@ public static class RunsApi
     /// <summary>The longest <c>timeout</c> a waiting start may ask for.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest <c>triggeredBy</c> a start may give.</summary>
+    private const int MaxTriggerLength = 200;
+
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/runs").WithTags("runs");
@@ -32,7 +35,7 @@ public static class RunsApi
             .WithSummary("Starts a run: 202 {runId}; with ?wait=true, waits (up to ?timeout=, default 60s, at most 10m) and answers 200 with the finished run, or 202 with the run as it is.")
             .DescribesBody<StartRunRequest>(required: true, JsonBody.Expected)
             .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
-        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, paged; optionally of one workflow and in one status.")
+        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, paged; optionally of one workflow, in one status, and started by one trigger (?triggeredBy=api|schedule:<id>|run:<id>|cli|client|…).")
             .WithProblems(StatusCodes.Status400BadRequest);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("A run: status, state, nodes.")
             .WithProblems(StatusCodes.Status404NotFound);
@@ -85,6 +88,11 @@ public static class RunsApi
             return ApiProblems.BadRequest("idempotencyKey", "idempotencyKey must not be empty when given");
         }
 
+        if (request.TriggeredBy is { } trigger && (trigger.Length is 0 or > MaxTriggerLength || trigger.Any(char.IsControl)))
+        {
+            return ApiProblems.BadRequest("triggeredBy", $"triggeredBy must be 1 to {MaxTriggerLength} characters without control characters when given");
+        }
+
         if (request.Input is { } input && input is not JsonObject)
         {
             // The input is merged over the definition's state, which is an object: anything else would be dropped.
@@ -98,6 +106,7 @@ public static class RunsApi
             Version = request.Version,
             Input = request.Input,
             IdempotencyKey = request.IdempotencyKey,
+            TriggeredBy = request.TriggeredBy,
         };
         var location = $"{ApiEndpoints.Prefix}/runs/{runId}";
         try
@@ -135,7 +144,7 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<Page<RunSummary>>, ProblemHttpResult>> ListAsync(
-        string? workflow, string? status, string? limit, string? cursor, IGrainFactory grains)
+        string? workflow, string? status, string? triggeredBy, string? limit, string? cursor, IGrainFactory grains)
     {
         if (QueryParameters.TryEnum<RunStatus>(status, nameof(status), out var runStatus) is { } badStatus)
         {
@@ -150,7 +159,8 @@ public static class RunsApi
         try
         {
             var filter = string.IsNullOrEmpty(workflow) ? null : workflow;
-            return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListRunsAsync(filter, runStatus, size, cursor));
+            var trigger = string.IsNullOrEmpty(triggeredBy) ? null : triggeredBy;
+            return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListRunsAsync(filter, runStatus, size, cursor, trigger));
         }
         catch (ArgumentException)
         {

@@ -53,6 +53,7 @@ public sealed class OrchestratorRestClient
             ["version"] = version,
             ["input"] = input?.DeepClone(),
             ["idempotencyKey"] = idempotencyKey,
+            ["triggeredBy"] = Trigger,
         };
         var started = await SendAsync<JsonObject>(HttpMethod.Post, "api/runs", JsonContent.Create(body, options: Json), cancellationToken).ConfigureAwait(false);
         var runId = started["runId"]?.GetValue<string>() ?? throw new OrchestratorApiException("The server answered a run start without a runId.");
@@ -65,6 +66,9 @@ public sealed class OrchestratorRestClient
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         return new RestRunHandle(this, runId);
     }
+
+    /// <summary>What runs this client starts say started them (the CLI passes <c>cli</c>).</summary>
+    public string Trigger { get; init; } = "client";
 
     internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {

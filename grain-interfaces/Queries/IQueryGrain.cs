@@ -14,9 +14,11 @@ public interface IQueryGrain : IGrainWithStringKey
     /// <summary>The key to use.</summary>
     const string Key = "query";
 
-    /// <summary>Runs, newest first, optionally of one workflow and/or in one status.</summary>
+    /// <summary>Runs, newest first, optionally of one workflow and/or in one status and/or started by one trigger
+    /// (<see cref="RunSnapshot.TriggeredBy"/>). With both a workflow and a trigger, a page may hold fewer than
+    /// <paramref name="limit"/> runs while more follow (its cursor says so).</summary>
     [ReadOnly]
-    Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor);
+    Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null);
 
     /// <summary>Error records, newest first, optionally of one workflow and/or in one recovery status.</summary>
     [ReadOnly]

@@ -32,6 +32,9 @@ public sealed record RunSnapshot
 
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>Who or what started the run (<see cref="StartRun.TriggeredBy"/>).</summary>
+    public string? TriggeredBy { get; init; }
+
     public ParentLink? Parent { get; init; }
 
     public IReadOnlyDictionary<string, NodeSnapshot> Nodes { get; init; } = new Dictionary<string, NodeSnapshot>();

@@ -9,4 +9,5 @@ public sealed record RunSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error);
+    string? Error,
+    string? TriggeredBy = null);

@@ -18,6 +18,11 @@ public sealed record StartRun
     /// <summary>Starting again with the same key (for the same workflow) returns the same run.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>Who or what started the run: <c>api</c>, <c>schedule:&lt;id&gt;</c>, <c>run:&lt;parent id&gt;</c>, or what a
+    /// caller passes (<c>cli</c>, <c>client</c>, …). When null: <c>run:&lt;parent&gt;</c> for a sub-run, else
+    /// <c>api</c>.</summary>
+    public string? TriggeredBy { get; init; }
+
     /// <summary>Set when a <c>workflow</c> node starts this run as its sub-run.</summary>
     public ParentLink? Parent { get; init; }
 }

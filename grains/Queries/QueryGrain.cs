@@ -21,8 +21,17 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
 
-    public Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor) =>
-        QueryAsync<RunSummary>(RunState.RunsView, workflow, status is { } s ? RunState.StatusName(s) : null, limit, cursor);
+    public async Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null)
+    {
+        var statusKey = status is { } s ? RunState.StatusName(s) : null;
+        if (triggeredBy is null)
+        {
+            return await QueryAsync<RunSummary>(RunState.RunsView, workflow, statusKey, limit, cursor);
+        }
+
+        var page = await QueryAsync<RunSummary>(RunState.RunsByTriggerView, triggeredBy, statusKey, limit, cursor);
+        return workflow is null ? page : page with { Items = [.. page.Items.Where(run => run.Workflow == workflow)] };
+    }
 
     public Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor) =>
         QueryAsync<ErrorRecordSummary>(ErrorRecordState.ErrorsView, workflow, status is { } s ? ErrorRecordState.StatusName(s) : null, limit, cursor);

@@ -75,7 +75,7 @@ internal sealed class RunGrain(
 
         _machine = new RunStateMachine(definitions.GetOrAdd(version.Name, version.Version, definition), options, Random.Shared);
         await ApplyAsync(new RunCommand.Start(
-            this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent));
+            this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy));
         return Run.ToSnapshot();
     }
 

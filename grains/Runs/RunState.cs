@@ -12,6 +12,12 @@ public sealed class RunState : IQueryViewSource, IJournalSource
     /// <summary>The query view listing runs by workflow (key1) and status (key2), newest first.</summary>
     public const string RunsView = "runs";
 
+    /// <summary>The view of runs by what started them (key 1) and status (key 2).</summary>
+    public const string RunsByTriggerView = "runs-by-trigger";
+
+    /// <summary>What started a run that does not say (it was started through the API).</summary>
+    public const string DefaultTrigger = "api";
+
     private readonly List<JournalEntry> _pending = [];
 
     public string? RunId { get; set; }
@@ -41,6 +47,9 @@ public sealed class RunState : IQueryViewSource, IJournalSource
     public string? CurrentNode { get; set; }
 
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>Who or what started the run: <c>api</c>, <c>schedule:&lt;id&gt;</c>, <c>run:&lt;parent id&gt;</c>, <c>cli</c>, …</summary>
+    public string? TriggeredBy { get; set; }
 
     public ParentLink? Parent { get; set; }
 
@@ -75,8 +84,14 @@ public sealed class RunState : IQueryViewSource, IJournalSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new RunSummary(RunId ?? grainId.Key.ToString(), Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error);
-        return [new ViewRow(RunsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
+        var summary = new RunSummary(RunId ?? grainId.Key.ToString(), Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error, TriggeredBy);
+        var payload = JsonSerializer.Serialize(summary, JsonSerializerOptions.Web);
+        var status = StatusName(Status);
+        return
+        [
+            new ViewRow(RunsView, Workflow, status, CreatedAt, payload),
+            new ViewRow(RunsByTriggerView, TriggeredBy ?? DefaultTrigger, status, CreatedAt, payload),
+        ];
     }
 
     /// <summary>True while a node or a forEach element waits for a sub-run.</summary>
@@ -98,6 +113,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
         FinishedAt = FinishedAt,
         CurrentNode = CurrentNode,
         IdempotencyKey = IdempotencyKey,
+        TriggeredBy = TriggeredBy,
         Parent = Parent,
         Nodes = Nodes.ToDictionary(
             pair => pair.Key,

@@ -225,6 +225,7 @@ internal sealed partial class ScheduleGrain
                 Version = Schedule.Definition.Version,
                 Input = Schedule.Definition.Input?.DeepClone(),
                 IdempotencyKey = key,
+                TriggeredBy = $"schedule:{Id}",
             });
             Schedule.LastRunId = runId;
             return Record(new ScheduleExecution(runId, scheduledFor, now, ScheduleOutcome.Started) { Reason = reason, Manual = manual ? true : null });

@@ -143,6 +143,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         run.StartedAt = turn.Now;
         run.IdempotencyKey = command.IdempotencyKey;
         run.Parent = command.Parent;
+        run.TriggeredBy = command.TriggeredBy ?? (command.Parent is { } parent ? $"run:{parent.RunId}" : RunState.DefaultTrigger);
         var loopNodes = definition.Loops.Values.SelectMany(loop => loop.Chain.Select(step => step.Node)).ToHashSet(StringComparer.Ordinal);
         run.Nodes = definition.Nodes.Keys.Where(name => !loopNodes.Contains(name)).ToDictionary(name => name, _ => new NodeRunState(), StringComparer.Ordinal);
         if (definition.Timeout is { } timeout)

@@ -45,4 +45,33 @@ public sealed class ListingTests
         Assert.Equal(["broken", "quick"], (await query.ListWorkflowsAsync(false, 10, null)).Items.Select(w => w.Name).Order());
         await Assert.ThrowsAsync<ArgumentException>(() => query.ListRunsAsync(null, null, 10, "not-a-cursor!"));
     }
+
+    [Fact]
+    public async Task Runs_SayWhatStartedThem_AndAreListedByIt()
+    {
+        await using var host = await EngineHost.StartAsync();
+        await host.PutAsync("""
+            name: child
+            nodes:
+              only: { type: noop }
+            """);
+        await host.PutAsync("""
+            name: parent
+            nodes:
+              call: { type: workflow, workflow: child }
+            """);
+        var byApi = await host.WaitForEndAsync((await host.StartRunAsync("child")).RunId);
+        var byCli = await host.WaitForEndAsync((await host.Run("cli-run").StartAsync(new StartRun { Workflow = "child", TriggeredBy = "cli" })).RunId);
+        var parent = await host.WaitForEndAsync((await host.StartRunAsync("parent")).RunId);
+        var query = host.Grains.GetGrain<IQueryGrain>(IQueryGrain.Key);
+
+        Assert.Equal(("api", "cli"), (byApi.TriggeredBy, byCli.TriggeredBy));
+        var subRun = Assert.Single((await query.ListRunsAsync(null, null, 10, null, $"run:{parent.RunId}")).Items);
+        Assert.Equal("child", subRun.Workflow);
+        Assert.Equal($"run:{parent.RunId}", subRun.TriggeredBy);
+        Assert.Equal(["cli-run"], (await query.ListRunsAsync(null, RunStatus.Completed, 10, null, "cli")).Items.Select(r => r.RunId));
+        Assert.Empty((await query.ListRunsAsync(null, RunStatus.Failed, 10, null, "cli")).Items);
+        Assert.Equal([parent.RunId, byApi.RunId], (await query.ListRunsAsync(null, null, 10, null, "api")).Items.Select(r => r.RunId));
+        Assert.Equal([byApi.RunId], (await query.ListRunsAsync("child", null, 10, null, "api")).Items.Select(r => r.RunId));
+    }
 }

@@ -39,6 +39,7 @@ public sealed class GrainClientTests(ClientSiloFixture silo) : IClassFixture<Cli
         var finished = await run.WaitAsync(timeout.Token);
         Assert.Equal(RunStatus.Completed, finished.Status);
         Assert.Equal(42, finished.State["doubled"]!.GetValue<int>());
+        Assert.Equal("client", finished.TriggeredBy);
 
         // Following from the middle replays only what came after.
         var tail = new List<RunEvent>();

@@ -27,7 +27,7 @@ public sealed class RestClientTests(ClientSiloFixture silo) : IClassFixture<Clie
         Assert.Equal(RunEventTypes.RunCreated, types[0]);
         Assert.Equal(RunEventTypes.RunCompleted, types[^1]);
         var finished = await run.WaitAsync(timeout.Token);
-        Assert.Equal((RunStatus.Completed, 8), (finished.Status, finished.State["doubled"]!.GetValue<int>()));
+        Assert.Equal((RunStatus.Completed, 8, "client"), (finished.Status, finished.State["doubled"]!.GetValue<int>(), finished.TriggeredBy));
     }
 
     [Fact]

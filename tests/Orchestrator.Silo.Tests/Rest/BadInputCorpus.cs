@@ -113,6 +113,9 @@ public static class BadInputCorpus
         Start("run-json-string", Json, "\"corpus-target\"", 400, "body");
         Start("run-json-single-quotes", Json, "{'workflow': 'corpus-target'}", 400, null);
         Start("run-input-too-deep", Json, "@nest:100", 400, null);
+        Start("run-trigger-empty", Json, $$"""{"workflow": "{{Target}}", "triggeredBy": ""}""", 400, "triggeredBy");
+        Start("run-trigger-number", Json, $$"""{"workflow": "{{Target}}", "triggeredBy": 5}""", 400, "triggeredBy");
+        Start("run-trigger-control", Json, $$"""{"workflow": "{{Target}}", "triggeredBy": "a\u0007b"}""", 400, "triggeredBy");
         Start("run-input-array", Json, $$"""{"workflow": "{{Target}}", "input": [1, 2]}""", 422, "input");
         Start("run-input-string", Json, $$"""{"workflow": "{{Target}}", "input": "x"}""", 422, "input");
         Start("run-input-number", Json, $$"""{"workflow": "{{Target}}", "input": 3}""", 422, "input");

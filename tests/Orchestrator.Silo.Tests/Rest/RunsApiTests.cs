@@ -162,6 +162,21 @@ public sealed class RunsApiTests(RestApiHost host)
     }
 
     [Fact]
+    public async Task Runs_SayWhatStartedThem_AndAreListedByIt()
+    {
+        var name = UniqueName("run-trigger");
+        await host.PutWorkflowAsync(Quick(name));
+        var (_, byCli) = await host.PostJsonAsync("/api/runs?wait=true", new { workflow = name, triggeredBy = "cli" });
+        var (_, byApi) = await host.PostJsonAsync("/api/runs?wait=true", new { workflow = name });
+
+        Assert.Equal("cli", byCli.GetProperty("triggeredBy").GetString());
+        Assert.Equal("api", byApi.GetProperty("triggeredBy").GetString());
+        var listed = await host.GetJsonAsync($"/api/runs?workflow={name}&triggeredBy=cli");
+        var run = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal((byCli.GetProperty("runId").GetString(), "cli"), (run.GetProperty("runId").GetString(), run.GetProperty("triggeredBy").GetString()));
+    }
+
+    [Fact]
     public async Task Pause_AnswersWithTheRunsLoopsPaused_AndResumeWithThemRunning()
     {
         var name = UniqueName("run-loops");
