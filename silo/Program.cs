@@ -1,11 +1,18 @@
 using Orchestrator.Api;
 using Orchestrator.Silo;
+using Orchestrator.Silo.Startup;
 using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddSiloHostSources(args);
 var options = builder.Configuration.GetSiloHostOptions(out var malformed);
 var problems = malformed.Count > 0 ? malformed : options.Validate();
+if (problems.Count == 0 && options.Uses(SiloHostOptions.PostgresStorageName))
+{
+    using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(SiloHostBuilderExtensions.ConfigureConsole));
+    problems = await PostgresPreflight.CheckAsync(options, loggers, CancellationToken.None);
+}
+
 if (problems.Count > 0)
 {
     foreach (var problem in problems)
@@ -23,8 +30,7 @@ var app = builder.Build();
 app.UseOrchestratorApi();
 app.MapOrchestratorApi();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
-await app.RunAsync();
-return 0;
+return await app.RunSiloAsync(options);
 
 /// <summary>The silo executable's entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

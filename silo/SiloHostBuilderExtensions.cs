@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Memory;
+using Orchestrator.Providers.Postgres;
 using Orchestrator.Providers.Sqlite;
 using Orchestrator.Providers.Storage;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Serialization;
+using Orchestrator.Silo.Cluster;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -25,12 +28,7 @@ internal static class SiloHostBuilderExtensions
             builder.WebHost.UseUrls(SiloHostOptions.DefaultUrls);
         }
 
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
-        });
+        builder.Logging.AddSimpleConsole(ConfigureConsole);
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout + HostShutdownMargin);
@@ -39,11 +37,36 @@ internal static class SiloHostBuilderExtensions
         return builder;
     }
 
-    /// <summary>One silo on localhost clustering with our providers, the silo-local streams, grain statistics and
-    /// Orleans' dashboard.</summary>
+    /// <summary>One line per message, UTC timestamps.</summary>
+    public static void ConfigureConsole(SimpleConsoleFormatterOptions console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        console.SingleLine = true;
+        console.UseUtcTimestamp = true;
+        console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+    }
+
+    /// <summary>A silo with our providers, the silo-local streams, grain statistics and Orleans' dashboard: alone on
+    /// localhost clustering, or with <c>--storage postgres</c> a member of the cluster whose membership the database
+    /// holds.</summary>
     public static ISiloBuilder AddOrchestrator(this ISiloBuilder silo, SiloHostOptions options)
     {
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        if (options.Uses(SiloHostOptions.PostgresStorageName))
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            silo.UsePostgresClustering(options.PostgresStorage.ConnectionString);
+            silo.ConfigureEndpoints(options.AdvertisedIp ?? AdvertisedAddress.Default(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+
         silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName ?? $"{Environment.MachineName}:{Environment.ProcessId}");
         silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = options.ShutdownTimeout);
         silo.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());
@@ -55,11 +78,24 @@ internal static class SiloHostBuilderExtensions
         return silo;
     }
 
-    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services) =>
-        options.Uses(SiloHostOptions.Sqlite)
-            ? new SqliteStorageBackend(
+    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services)
+    {
+        if (options.Uses(SiloHostOptions.SqliteStorageName))
+        {
+            return new SqliteStorageBackend(
                 new SqliteStorageOptions(options.DatabasePath),
                 services.GetRequiredService<TimeProvider>(),
-                services.GetService<ILogger<SqliteStorageBackend>>() ?? NullLogger<SqliteStorageBackend>.Instance)
-            : new MemoryStorageBackend();
+                services.GetService<ILogger<SqliteStorageBackend>>() ?? NullLogger<SqliteStorageBackend>.Instance);
+        }
+
+        if (options.Uses(SiloHostOptions.PostgresStorageName))
+        {
+            return new PostgresStorageBackend(
+                options.PostgresStorage,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetService<ILogger<PostgresStorageBackend>>() ?? NullLogger<PostgresStorageBackend>.Instance);
+        }
+
+        return new MemoryStorageBackend();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -19,6 +20,9 @@ internal static class SiloHostConfiguration
         ["--gateway-port"] = nameof(SiloHostOptions.GatewayPort),
         ["--cluster-id"] = nameof(SiloHostOptions.ClusterId),
         ["--service-id"] = nameof(SiloHostOptions.ServiceId),
+        ["--postgres"] = nameof(SiloHostOptions.Postgres),
+        ["--startup-timeout"] = nameof(SiloHostOptions.StartupTimeout),
+        ["--advertised-ip"] = nameof(SiloHostOptions.AdvertisedIp),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.
@@ -106,6 +110,12 @@ internal static class SiloHostConfiguration
             return true;
         }
 
+        if (target == typeof(IPAddress) && IPAddress.TryParse(text, out var address))
+        {
+            value = address;
+            return true;
+        }
+
         return false;
     }
 
@@ -114,6 +124,7 @@ internal static class SiloHostConfiguration
         var t when t == typeof(int) => "a whole number",
         var t when t == typeof(TimeSpan) => "a duration as hh:mm:ss (e.g. 00:00:20)",
         var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(IPAddress) => "an IP address (e.g. 10.0.0.5)",
         var t => $"a {t.Name}",
     };
 

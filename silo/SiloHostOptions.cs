@@ -1,14 +1,18 @@
+using System.Net;
+using Orchestrator.Providers.Postgres;
+
 namespace Orchestrator.Silo;
 
 /// <summary>Settings of the silo executable, from standard configuration: command line (<c>--storage memory</c>,
-/// <c>--data-dir ./data</c>, <c>--silo-name a</c>, <c>--shutdown-timeout 00:00:20</c>, <c>--queue-capacity 10000</c>), environment
-/// (<c>ORCHESTRATOR_STORAGE</c>, <c>ORCHESTRATOR_DATADIR</c>, or unprefixed <c>Storage</c>, <c>DataDir</c>) and
-/// <c>appsettings.json</c>. The command line wins.</summary>
+/// <c>--data-dir ./data</c>, <c>--silo-name a</c>, <c>--shutdown-timeout 00:00:20</c>, <c>--queue-capacity 10000</c>,
+/// <c>--storage postgres --postgres "Host=…"</c>), environment (<c>ORCHESTRATOR_STORAGE</c>, <c>ORCHESTRATOR_DATADIR</c>,
+/// <c>ORCHESTRATOR_POSTGRES</c>, or unprefixed <c>Storage</c>, <c>DataDir</c>) and <c>appsettings.json</c>. The command
+/// line wins.</summary>
 internal sealed class SiloHostOptions
 {
-    public const string Memory = "memory";
-    public const string Sqlite = "sqlite";
-    public const string Postgres = "postgres";
+    public const string MemoryStorageName = "memory";
+    public const string SqliteStorageName = "sqlite";
+    public const string PostgresStorageName = "postgres";
 
     /// <summary>The database file's name inside <see cref="DataDir"/>.</summary>
     public const string DatabaseFileName = "orchestrator.db";
@@ -16,10 +20,11 @@ internal sealed class SiloHostOptions
     /// <summary>Where the API listens unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or Kestrel endpoints say otherwise.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
-    private static readonly string[] AvailableStorage = [Sqlite, Memory];
+    private static readonly string[] AvailableStorage = [SqliteStorageName, MemoryStorageName, PostgresStorageName];
 
-    /// <summary>The storage backend: <c>sqlite</c> (default), <c>memory</c>; <c>postgres</c> comes later.</summary>
-    public string Storage { get; set; } = Sqlite;
+    /// <summary>The storage backend: <c>sqlite</c> (default), <c>memory</c>, or <c>postgres</c> (a cluster of silos on
+    /// one database, which also holds the cluster's membership).</summary>
+    public string Storage { get; set; } = SqliteStorageName;
 
     /// <summary>The folder holding the SQLite file, relative to the current directory unless rooted.</summary>
     public string DataDir { get; set; } = "data";
@@ -50,6 +55,16 @@ internal sealed class SiloHostOptions
     /// other durable data by it).</summary>
     public string ServiceId { get; set; } = "orchestrator";
 
+    /// <summary>The Npgsql connection string of the PostgreSQL database (<c>--postgres</c>), with <c>--storage postgres</c>.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>How long start-up waits for a PostgreSQL server that does not answer yet (<c>--startup-timeout</c>).</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The address other silos and grain clients reach this silo at (<c>--advertised-ip</c>), with
+    /// <c>--storage postgres</c>; the first non-loopback IPv4 address of the machine when absent.</summary>
+    public IPAddress? AdvertisedIp { get; set; }
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -57,16 +72,17 @@ internal sealed class SiloHostOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.Equals(Storage, Postgres, StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add("PostgreSQL storage is not available in this build yet; use --storage sqlite or memory.");
-        }
-        else if (!AvailableStorage.Contains(Storage, StringComparer.OrdinalIgnoreCase))
+        if (!AvailableStorage.Contains(Storage, StringComparer.OrdinalIgnoreCase))
         {
             problems.Add($"Unknown storage '{Storage}' (--storage, ORCHESTRATOR_STORAGE); allowed values: {string.Join(", ", AvailableStorage)}.");
         }
 
-        if (string.IsNullOrWhiteSpace(DataDir) && string.Equals(Storage, Sqlite, StringComparison.OrdinalIgnoreCase))
+        if (Uses(PostgresStorageName))
+        {
+            AddPostgresProblems(problems);
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDir) && Uses(SqliteStorageName))
         {
             problems.Add("The data directory (--data-dir, ORCHESTRATOR_DATADIR) must not be empty with sqlite storage.");
         }
@@ -107,9 +123,36 @@ internal sealed class SiloHostOptions
             problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
         }
 
+        if (StartupTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"The startup timeout (--startup-timeout, ORCHESTRATOR_STARTUPTIMEOUT) must not be negative, not {StartupTimeout}.");
+        }
+
         return problems;
     }
 
+    /// <summary>The PostgreSQL backend's settings (the connection string is checked by <see cref="Validate"/>).</summary>
+    public PostgresStorageOptions PostgresStorage => new(Postgres ?? "") { StartupTimeout = StartupTimeout };
+
     /// <summary>Whether the chosen storage is <paramref name="storage"/>.</summary>
     public bool Uses(string storage) => string.Equals(Storage, storage, StringComparison.OrdinalIgnoreCase);
+
+    private void AddPostgresProblems(List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(Postgres))
+        {
+            problems.Add("PostgreSQL storage needs a connection string: --postgres \"Host=…;Database=…;Username=…;Password=…\" " +
+                "(or ORCHESTRATOR_POSTGRES).");
+        }
+        else if (PostgresStorage.FindConnectionStringProblem() is { } problem)
+        {
+            // The problem names the setting at fault, never a value: the string holds the password.
+            problems.Add($"The --postgres (ORCHESTRATOR_POSTGRES) setting is not a usable connection string. {problem}");
+        }
+
+        if (AdvertisedIp is { } address && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.None)))
+        {
+            problems.Add($"The advertised address (--advertised-ip, ORCHESTRATOR_ADVERTISEDIP) must be one other silos can reach, not {address}.");
+        }
+    }
 }

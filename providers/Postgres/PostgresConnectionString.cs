@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Npgsql;
 
@@ -9,11 +10,20 @@ namespace Orchestrator.Providers.Postgres;
 internal static class PostgresConnectionString
 {
     /// <summary>Parses the connection string; throws <see cref="ArgumentException"/> naming the problem (never a value).</summary>
-    public static NpgsqlConnectionStringBuilder Parse(string? connectionString, string parameterName)
+    public static NpgsqlConnectionStringBuilder Parse(string? connectionString, string parameterName) =>
+        TryParse(connectionString, out var builder, out var problem) ? builder : throw new ArgumentException(problem, parameterName);
+
+    /// <summary>Parses the connection string, or says what is wrong with it without quoting any value.</summary>
+    public static bool TryParse(
+        string? connectionString,
+        [NotNullWhen(true)] out NpgsqlConnectionStringBuilder? builder,
+        [NotNullWhen(false)] out string? problem)
     {
+        builder = null;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new ArgumentException("The PostgreSQL connection string is empty.", parameterName);
+            problem = "The PostgreSQL connection string is empty.";
+            return false;
         }
 
         var generic = new DbConnectionStringBuilder();
@@ -24,30 +34,34 @@ internal static class PostgresConnectionString
         catch (ArgumentException)
         {
             // The parser's own message may quote the text, password included.
-            throw new ArgumentException(
-                "The PostgreSQL connection string is malformed: it is not a list of keyword=value pairs separated by ';' " +
-                "(a value holding ';' or '=' must be quoted).", parameterName);
+            problem = "The PostgreSQL connection string is malformed: it is not a list of keyword=value pairs separated by ';' " +
+                "(a value holding ';' or '=' must be quoted).";
+            return false;
         }
 
-        var builder = new NpgsqlConnectionStringBuilder();
+        var parsed = new NpgsqlConnectionStringBuilder();
         foreach (string keyword in generic.Keys)
         {
             try
             {
-                builder[keyword] = generic[keyword];
+                parsed[keyword] = generic[keyword];
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
             {
-                throw new ArgumentException(Unreadable(keyword, builder), parameterName);
+                problem = Unreadable(keyword, parsed);
+                return false;
             }
         }
 
-        if (string.IsNullOrWhiteSpace(builder.Host))
+        if (string.IsNullOrWhiteSpace(parsed.Host))
         {
-            throw new ArgumentException("The PostgreSQL connection string names no server: add Host=<name or address>.", parameterName);
+            problem = "The PostgreSQL connection string names no server: add Host=<name or address>.";
+            return false;
         }
 
-        return builder;
+        builder = parsed;
+        problem = null;
+        return true;
     }
 
     /// <summary>The server as <c>host:port/database as user</c>, or a note that the string could not be read.</summary>

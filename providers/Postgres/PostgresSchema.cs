@@ -95,8 +95,9 @@ internal static class PostgresSchema
         CREATE INDEX dead_letters_by_stream ON dead_letters (stream_namespace, stream_key, id);
         """;
 
-    /// <summary>Migration steps; step i brings the schema to version i + 1.</summary>
-    private static readonly string[] Migrations = [Version1];
+    /// <summary>Migration steps; step i brings the schema to version i + 1. Version 2 adds cluster membership
+    /// (<see cref="PostgresMembershipSchema"/>).</summary>
+    private static readonly string[] Migrations = [Version1, PostgresMembershipSchema.Version2];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -15,6 +15,14 @@ public sealed record PostgresStorageOptions(string ConnectionString)
     /// before it gives up.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The server as <c>host:port/database as user</c> (never the password), for messages.</summary>
+    public string Server => PostgresConnectionString.Describe(ConnectionString);
+
+    /// <summary>What is wrong with <see cref="ConnectionString"/>, naming the setting at fault but never quoting a value;
+    /// null when Npgsql can read it.</summary>
+    public string? FindConnectionStringProblem() =>
+        PostgresConnectionString.TryParse(ConnectionString, out _, out var problem) ? null : problem;
+
     /// <summary>The connection string with the password left out (<c>host:port/database as user</c>), for messages.</summary>
     public override string ToString() => $"PostgresStorageOptions {{ {PostgresConnectionString.Describe(ConnectionString)} }}";
 }

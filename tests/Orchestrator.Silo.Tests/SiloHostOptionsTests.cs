@@ -23,11 +23,44 @@ public sealed class SiloHostOptionsTests
     }
 
     [Fact]
-    public void Validate_SaysPostgresIsNotAvailableYet_WhenStorageIsPostgres()
+    public void Validate_ReportsNoProblem_WhenPostgresHasAConnectionString()
+    {
+        var options = new SiloHostOptions { Storage = "postgres", Postgres = "Host=db;Database=orchestrator;Username=silo;Password=s3cret" };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal("db:5432/orchestrator as silo", options.PostgresStorage.Server);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.PostgresStorage.StartupTimeout);
+    }
+
+    [Fact]
+    public void Validate_NamesThePostgresOption_WhenPostgresHasNoConnectionString()
     {
         var problem = Assert.Single(new SiloHostOptions { Storage = "postgres" }.Validate());
 
-        Assert.Equal("PostgreSQL storage is not available in this build yet; use --storage sqlite or memory.", problem);
+        Assert.Contains("--postgres", problem, StringComparison.Ordinal);
+        Assert.Contains("ORCHESTRATOR_POSTGRES", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Password=s3cret;Port=not-a-port", "'Port'")]
+    [InlineData("Host=db;Password=s3cret;Colour=blue", "'Colour'")]
+    [InlineData("Password=s3cret;Database=orchestrator", "Host=")]
+    [InlineData("Host=db;Password=\"s3cret", "keyword=value")]
+    public void Validate_NamesTheSettingButNeverThePassword_WhenTheConnectionStringIsMalformed(string connectionString, string named)
+    {
+        var problem = Assert.Single(new SiloHostOptions { Storage = "postgres", Postgres = connectionString }.Validate());
+
+        Assert.Contains("--postgres", problem, StringComparison.Ordinal);
+        Assert.Contains(named, problem, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("s3cret", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefusesAnAdvertisedAddressNobodyCanReach()
+    {
+        var options = new SiloHostOptions { Storage = "postgres", Postgres = "Host=db", AdvertisedIp = System.Net.IPAddress.Any };
+
+        Assert.Contains("--advertised-ip", Assert.Single(options.Validate()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,7 +69,7 @@ public sealed class SiloHostOptionsTests
         var problem = Assert.Single(new SiloHostOptions { Storage = "bogus" }.Validate());
 
         Assert.Contains("'bogus'", problem, StringComparison.Ordinal);
-        Assert.Contains("allowed values: sqlite, memory", problem, StringComparison.Ordinal);
+        Assert.Contains("allowed values: sqlite, memory, postgres", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,6 +90,8 @@ public sealed class SiloHostOptionsTests
     [InlineData("--queue-capacity", "1.5", "ORCHESTRATOR_QUEUECAPACITY", "a whole number")]
     [InlineData("--silo-port", "eleven", "ORCHESTRATOR_SILOPORT", "a whole number")]
     [InlineData("--gateway-port", "99999999999", "ORCHESTRATOR_GATEWAYPORT", "a whole number")]
+    [InlineData("--startup-timeout", "a minute", "ORCHESTRATOR_STARTUPTIMEOUT", "a duration")]
+    [InlineData("--advertised-ip", "10.0.0.300", "ORCHESTRATOR_ADVERTISEDIP", "an IP address")]
     public void MalformedOption_IsAProblemNamingTheOptionAndTheValue(string option, string value, string variable, string expected)
     {
         var configuration = new ConfigurationBuilder().AddSiloHostSources([option, value]).Build();
@@ -89,6 +124,7 @@ public sealed class SiloHostOptionsTests
     [Theory]
     [InlineData("--shutdown-timeout", "banana")]
     [InlineData("--queue-capacity", "lots")]
+    [InlineData("--startup-timeout", "soon")]
     public async Task Silo_ExitsWithCode2AndNamesTheOption_WhenAnOptionIsMalformed(string option, string value)
     {
         using var workDir = new TemporaryDirectory();

@@ -39,8 +39,8 @@ public sealed class SiloProcessTests
     }
 
     [Theory]
-    [InlineData("postgres", "PostgreSQL storage is not available in this build yet; use --storage sqlite or memory")]
-    [InlineData("bogus", "Unknown storage 'bogus' (--storage, ORCHESTRATOR_STORAGE); allowed values: sqlite, memory")]
+    [InlineData("postgres", "PostgreSQL storage needs a connection string: --postgres")]
+    [InlineData("bogus", "Unknown storage 'bogus' (--storage, ORCHESTRATOR_STORAGE); allowed values: sqlite, memory, postgres")]
     public async Task Silo_ExitsNonZeroWithClearMessage_WhenStorageIsNotAvailable(string storage, string message)
     {
         using var workDir = new TemporaryDirectory();

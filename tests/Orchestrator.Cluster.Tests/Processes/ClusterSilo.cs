@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Silo.Tests;
+
+namespace Orchestrator.Cluster.Tests.Processes;
+
+/// <summary>A silo process on PostgreSQL storage and membership, with an HTTP client for its API.</summary>
+internal sealed class ClusterSilo : IDisposable
+{
+    private ClusterSilo(string name, string url, SiloProcess process)
+    {
+        Name = name;
+        Url = url;
+        Process = process;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where its HTTP API listens.</summary>
+    public string Url { get; }
+
+    public SiloProcess Process { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a silo named <paramref name="name"/> of cluster <paramref name="clusterId"/>, on free ports.</summary>
+    public static ClusterSilo Start(string workDirectory, string name, string connectionString, string clusterId, params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        var dataDir = Path.Combine(workDirectory, name);
+        string[] args = ["--storage", "postgres", "--postgres", connectionString, "--cluster-id", clusterId, "--silo-name", name, "--urls", url, "--data-dir", dataDir, .. extra];
+        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args));
+    }
+
+    public Task WaitUntilHealthyAsync() => Process.WaitUntilHealthyAsync(Http);
+
+    /// <summary>Polls <c>GET /api/silos</c> until the silos it lists match; returns them.</summary>
+    public async Task<JsonArray> WaitForSilosAsync(Func<JsonArray, bool> match, TimeSpan bound)
+    {
+        var deadline = DateTimeOffset.UtcNow + bound;
+        JsonArray? silos = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            silos = (await Http.GetFromJsonAsync<JsonObject>(new Uri("/api/silos", UriKind.Relative)))!["items"]!.AsArray();
+            if (match(silos))
+            {
+                return silos;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.Fail($"{Name}'s /api/silos never matched; last: {silos?.ToJsonString()}\n{Process.Output}\n{Process.Error}");
+        return silos!;
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Process.Dispose();
+    }
+}

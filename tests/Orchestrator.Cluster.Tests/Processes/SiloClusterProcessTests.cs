@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Orchestrator.Silo.Tests;
+
+namespace Orchestrator.Cluster.Tests.Processes;
+
+/// <summary>Silo executables as separate processes on one throwaway PostgreSQL database: they migrate it once, find
+/// each other through its membership table, and every silo serves the runs of all.</summary>
+[Collection(nameof(PostgresCluster))]
+public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : IDisposable
+{
+    private static readonly TimeSpan JoinBound = TimeSpan.FromSeconds(60);
+    private readonly TemporaryDirectory _workDir = new();
+    private readonly List<ClusterSilo> _silos = [];
+
+    public void Dispose()
+    {
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        _workDir.Dispose();
+    }
+
+    [Fact]
+    public async Task ThreeSilos_StartingTogetherOnAnEmptyDatabase_MigrateItOnceAndFormOneCluster()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("three_silos");
+
+        var silos = Enumerable.Range(1, 3).Select(i => Start($"silo-{i}", connectionString)).ToList();
+        await Task.WhenAll(silos.Select(silo => silo.WaitUntilHealthyAsync()));
+
+        await silos[2].WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 3, JoinBound);
+        Assert.Equal([1, 2], await SchemaVersionsAsync(connectionString));
+        foreach (var version in new[] { 1, 2 })
+        {
+            Assert.Equal(1, silos.Sum(silo => Occurrences(silo.Process.Output, $"Migrated PostgreSQL storage to schema version {version}")));
+        }
+    }
+
+    [Fact]
+    public async Task TwoSilos_EachListBoth_AndServeARunStartedThroughTheOther()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("two_silos");
+        var (a, b) = (Start("silo-a", connectionString), Start("silo-b", connectionString));
+        await Task.WhenAll(a.WaitUntilHealthyAsync(), b.WaitUntilHealthyAsync());
+
+        foreach (var asked in new[] { a, b })
+        {
+            var silos = await asked.WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 2, JoinBound);
+            Assert.Equal([(a.Name, a.Url), (b.Name, b.Url)],
+                silos.Select(s => (s!["name"]!.GetValue<string>(), s["address"]?.GetValue<string>())).Order().ToList());
+            Assert.All(silos, s => Assert.Equal("postgres", s!["storage"]!.GetValue<string>()));
+        }
+
+        await PutWorkflowAsync(a, """
+            {"name": "across-silos", "nodes": {
+              "first": {"type": "set", "values": {"n": "1"}},
+              "second": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["first"]}}}
+            """);
+        using var start = await a.Http.PostAsJsonAsync(new Uri("/api/runs?wait=true", UriKind.Relative), new { workflow = "across-silos" });
+        var started = await start.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(start.IsSuccessStatusCode, started?.ToJsonString());
+        Assert.Equal("completed", started!["status"]!.GetValue<string>());
+        var runId = started["runId"]!.GetValue<string>();
+
+        var read = (await b.Http.GetFromJsonAsync<JsonObject>(new Uri($"/api/runs/{runId}", UriKind.Relative)))!;
+        Assert.Equal("completed", read["status"]!.GetValue<string>());
+        Assert.Equal(2, read["state"]!["n"]!.GetValue<double>());
+        var events = (await b.Http.GetFromJsonAsync<JsonArray>(new Uri($"/api/runs/{runId}/events?after=0", UriKind.Relative)))!;
+        var types = events.Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal("run.created", types[0]);
+        Assert.Equal("run.completed", types[^1]);
+        Assert.Equal(2, types.Count(type => type == "node.completed"));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e!["seq"]!.GetValue<long>()));
+    }
+
+    private ClusterSilo Start(string name, string connectionString)
+    {
+        var silo = ClusterSilo.Start(_workDir.Path, name, connectionString, "cluster-tests");
+        _silos.Add(silo);
+        return silo;
+    }
+
+    private static async Task PutWorkflowAsync(ClusterSilo silo, string json)
+    {
+        using var put = await silo.Http.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<List<int>> SchemaVersionsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version FROM schema_version ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var versions = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    private static string? Status(JsonNode? silo) => silo?["status"]?.GetValue<string>();
+
+    private static int Occurrences(string text, string value) => text.Split(value).Length - 1;
+}
