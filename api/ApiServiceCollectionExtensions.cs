@@ -21,6 +21,7 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         services.AddSingleton<SiloAvailability>();
+        services.AddHostedService<SiloStopsFirst>();
         services.AddSingleton<SiloHealthCheck>();
         services.AddApiRequestLimits();
         services.AddClusterApi();

@@ -28,6 +28,7 @@ public sealed class StopTakingCallsTests
             using var response = await client.GetAsync(new Uri("/api/workflows/no-such-workflow", UriKind.Relative));
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             Assert.Equal(503, body.RootElement.GetProperty("status").GetInt32());
@@ -63,6 +64,47 @@ public sealed class StopTakingCallsTests
         finally
         {
             gate.Release();
+        }
+    }
+
+    [Fact]
+    public async Task GracefulStop_StopsTheSilo_BeforeAnyServiceStops_SoTheApiAnswers503MeanwhileInsteadOfClosing()
+    {
+        var observer = new StopObserver();
+        var factory = new SiloApiFactory { Storage = "memory", TestServices = s => s.AddSingleton<IHostedService>(sp => observer.With(sp)) };
+        using (var client = factory.CreateClient())
+        {
+            using var before = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await factory.DisposeAsync();
+
+        // By the time the services are stopped (the web server first, then this observer), the silo has stopped.
+        Assert.Equal(Orchestrator.Providers.Hosting.SiloPhase.Stopped, await observer.PhaseAtFirstStop.WaitAsync(Bound));
+    }
+
+    /// <summary>Records the silo's phase when the host begins to stop its services.</summary>
+    private sealed class StopObserver : IHostedService
+    {
+        private readonly TaskCompletionSource<Orchestrator.Providers.Hosting.SiloPhase> _phase = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Orchestrator.Providers.Hosting.SiloLifecycle? _lifecycle;
+
+        public Task<Orchestrator.Providers.Hosting.SiloPhase> PhaseAtFirstStop => _phase.Task;
+
+        public StopObserver With(IServiceProvider services)
+        {
+            // Taken now: the factory stops the host twice, the second time with its services disposed.
+            _lifecycle = services.GetRequiredService<Orchestrator.Providers.Hosting.SiloLifecycle>();
+            return this;
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            _phase.TrySetResult(_lifecycle!.Status);
+            return Task.CompletedTask;
         }
     }
 }
