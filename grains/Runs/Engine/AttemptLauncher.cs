@@ -13,7 +13,7 @@ internal static class AttemptLauncher
     public static void LaunchReady(RunTurn turn)
     {
         var run = turn.Run;
-        var budget = turn.Options.MaxParallelAttempts - AttemptsInFlight(run);
+        var budget = turn.Options.MaxParallelAttempts - AttemptsInFlight(run, turn.Definition);
         foreach (var (name, node) in run.Nodes)
         {
             if (budget <= 0 || run.Status != RunStatus.Running)
@@ -30,7 +30,7 @@ internal static class AttemptLauncher
                 else
                 {
                     StartAttempt(turn, name, itemIndex: null);
-                    budget--;
+                    budget -= Cost(turn.Definition, name);
                     continue;
                 }
             }
@@ -42,7 +42,7 @@ internal static class AttemptLauncher
                     if (items[i].Status == NodeStatus.Pending)
                     {
                         StartAttempt(turn, name, i);
-                        budget--;
+                        budget -= Cost(turn.Definition, name);
                     }
                 }
             }
@@ -76,13 +76,19 @@ internal static class AttemptLauncher
         return released;
     }
 
-    /// <summary>Attempts under way: running nodes and elements, except those whose attempt is done and that wait for a sub-run.</summary>
-    public static int AttemptsInFlight(RunState run)
+    /// <summary>What an attempt of <paramref name="node"/> takes from the parallel-attempt budget: nothing for a
+    /// <c>delay</c>, which only waits on a timer (500 concurrent delays end in one wave, not two), one for any other.</summary>
+    public static int Cost(WorkflowDefinition definition, string node) =>
+        definition.Nodes[node].Type == NodeTypes.Delay ? 0 : 1;
+
+    /// <summary>Attempts under way that hold a slot of the budget: running nodes and elements, except delays (a timer is
+    /// not work) and those whose attempt is done and that wait for a sub-run.</summary>
+    public static int AttemptsInFlight(RunState run, WorkflowDefinition definition)
     {
         var count = 0;
-        foreach (var node in run.Nodes.Values)
+        foreach (var (name, node) in run.Nodes)
         {
-            if (node.Status != NodeStatus.Running)
+            if (node.Status != NodeStatus.Running || Cost(definition, name) == 0)
             {
                 continue;
             }

@@ -116,6 +116,31 @@ public sealed class RunStateMachineTests
     }
 
     [Fact]
+    public void Delays_HoldNoSlotOfTheBudget_SoTheyAllWaitAtOnce_AndOtherWorkStillStarts()
+    {
+        var run = CoreRun.Of(
+            """
+            name: waits
+            state: { items: [1, 2, 3, 4, 5] }
+            nodes:
+              wait: { type: delay, duration: 3s, forEach: "state.items" }
+              work: { type: noop }
+              more: { type: noop }
+              last: { type: noop }
+            """,
+            new EngineOptions { MaxParallelAttempts = 2 });
+
+        run.Start();
+
+        // Five timers and two pieces of work: a waiting delay is not work.
+        Assert.Equal(
+            ["launch wait#1.1[0]", "launch wait#1.1[1]", "launch wait#1.1[2]", "launch wait#1.1[3]", "launch wait#1.1[4]", "launch work#1.1", "launch more#1.1"],
+            run.Effects);
+        run.Finish(run.Succeeded("work"));
+        Assert.Equal(["launch last#1.1"], run.Effects);
+    }
+
+    [Fact]
     public void ForEachElementFailure_FailsTheNode_AndCancelsTheRunningSiblings()
     {
         var run = CoreRun.Of("""
