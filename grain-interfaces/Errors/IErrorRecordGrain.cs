@@ -2,7 +2,10 @@ using Orleans.Concurrency;
 
 namespace Orchestrator.Errors;
 
-/// <summary>A failure and its recovery (key: the error id).</summary>
+/// <summary>A failure and its recovery (key: the error id). The actions (retry, resolve, ignore, escalate) throw
+/// <see cref="ErrorRecordNotFoundException"/> for a record that does not exist, and
+/// <see cref="ErrorRecordConflictException"/> when the record's status does not allow them (or the run or loop refused
+/// the retry).</summary>
 public interface IErrorRecordGrain : IGrainWithStringKey
 {
     /// <summary>Creates the record (idempotent: creating it again returns it unchanged).</summary>

@@ -11,7 +11,8 @@ namespace Orchestrator.Runs.Engine;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>Adds node executors, the attempt runner, the definition cache, schedules, and run and schedule recovery
-    /// on start. Call after <c>AddSilo</c> so recovery starts after the silo.</summary>
+    /// on start (then the sweep of queue consumers whose loops ended). Call after <c>AddSilo</c> so recovery starts after
+    /// the silo.</summary>
     public static IServiceCollection AddWorkflowEngine(
         this IServiceCollection services,
         Action<EngineOptions>? configureEngine = null,
@@ -25,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
         services.AddHostedService<RunRecoveryService>();
+        services.AddHostedService<Loops.LoopConsumerSweep>();
         services.AddSchedules();
         services.AddQueues();
         services.AddSingleton<Loops.LoopRunnerFactory>();

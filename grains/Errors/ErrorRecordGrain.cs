@@ -193,7 +193,7 @@ internal sealed partial class ErrorRecordGrain(
             Record.Status = ErrorRecoveryStatus.Unresolved;
             Record.History.Add(new ErrorAction("retry_failed", System, clock.GetUtcNow(), e.Message));
             await SaveAsync();
-            throw new ErrorRecordConflictException($"Error record {Record.Id}: the run could not retry node '{Record.Node}': {e.Message}", e);
+            throw new ErrorRecordConflictException(Record.Id!, $"Error record {Record.Id}: the run could not retry node '{Record.Node}': {e.Message}", e);
         }
     }
 
@@ -257,12 +257,13 @@ internal sealed partial class ErrorRecordGrain(
     {
         if (Record.Id is null)
         {
-            throw new KeyNotFoundException($"Error record '{this.GetPrimaryKeyString()}' does not exist.");
+            var id = this.GetPrimaryKeyString();
+            throw new ErrorRecordNotFoundException(id, $"Error record '{id}' does not exist.");
         }
     }
 
     private ErrorRecordConflictException Conflict(string action) =>
-        new($"Error record {Record.Id} is {ErrorRecordState.StatusName(Record.Status)}; it cannot be given '{action}'.");
+        new(Record.Id!, $"Error record {Record.Id} is {ErrorRecordState.StatusName(Record.Status)}; it cannot be given '{action}'.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation webhook {Webhook} for error record {ErrorId} failed")]
     private static partial void LogWebhookFailed(ILogger logger, Exception exception, string errorId, string webhook);

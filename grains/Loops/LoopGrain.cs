@@ -1,22 +1,23 @@
-using Orchestrator.Providers.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
-using Orchestrator.Loops.Producers;
+using Orchestrator.Loops.Engine;
 using Orchestrator.Nodes.Queues;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Providers.Streams;
 using Orchestrator.Queues;
+using Orchestrator.Reminders;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
-using Orchestrator.Providers.Streams;
-
-using Orchestrator.Reminders;
 
 namespace Orchestrator.Loops;
 
-/// <summary>One continuous loop of a run. The grain owns the loop's durable state (status, counters, queue position)
-/// and its <see cref="LoopRunner"/>, which does the work outside turns. Turns never wait for the runner: they signal it
-/// (pause, resume, stop) and write the state, so the runner may call the grain at any time.</summary>
+/// <summary>One continuous loop of a run, carrying out what its core (<see cref="LoopLifecycle"/>) decides: every change
+/// applies a command to the core, then carries out the effects in order (start, pause, resume or stop the runner, write
+/// the state, remove the queue consumer, tell the run). The grain owns the loop's durable state and its
+/// <see cref="LoopRunner"/>, which does the work outside turns. Turns never wait for the runner: they signal it and write
+/// the state, so the runner may call the grain at any time.</summary>
 [GrainType("loop")]
 internal sealed partial class LoopGrain(
     [PersistentState("loop")] IPersistentState<LoopState> store,
@@ -34,6 +35,8 @@ internal sealed partial class LoopGrain(
     private LoopCounters? _counters;
     private QueueWindow? _window;
     private LoopRunner? _runner;
+    private LoopRunner? _stoppedRunner;
+    private LoopEffect.RemoveQueueConsumer? _removedConsumer;
     private IGrainTimer? _checkpoints;
     private CachedDefinition? _definition;
     private long _writtenChanges = -1;
@@ -48,16 +51,8 @@ internal sealed partial class LoopGrain(
     {
         if (Loop.Exists && !Loop.Status.IsEnded())
         {
-            // The run may have ended while this loop's stop was on its way (the silo died in between).
             var run = await Factory.GetGrain<IRunGrain>(Loop.RunId).GetAsync();
-            if (run.Status.IsFinished())
-            {
-                await EndAsync(LoopStatus.Stopped, $"run {Loop.RunId} is {RunState.StatusName(run.Status)}");
-                return;
-            }
-
-            Log.Info($"resuming after the silo started again ({Loop.Status.Name()})");
-            await StartRunnerAsync();
+            await ApplyAsync(new LoopCommand.Activated(run.Status));
         }
     }
 
@@ -84,41 +79,14 @@ internal sealed partial class LoopGrain(
     public async Task<LoopSnapshot> StartAsync(StartLoop command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (Loop.Exists)
+        if (!Loop.Exists)
         {
-            return Snapshot();
+            var definition = await definitions.GetAsync(Factory, command.Workflow, command.Version);
+            var transition = LoopLifecycle.Apply(Loop, new LoopCommand.Start(this.GetPrimaryKeyString(), command, definition.Definition), clock.GetUtcNow());
+            _definition = definition;
+            await CarryOutAsync(transition);
         }
 
-        var id = this.GetPrimaryKeyString();
-        if (id != LoopIds.For(command.RunId, command.Loop))
-        {
-            throw new ArgumentException($"Loop grain '{id}' cannot start loop '{command.Loop}' of run {command.RunId}: its key must be {LoopIds.For(command.RunId, command.Loop)}.", nameof(command));
-        }
-
-        await LoadDefinitionAsync(command.Workflow, command.Version);
-        if (!_definition!.Definition.Loops.TryGetValue(command.Loop, out var definition))
-        {
-            throw new ArgumentException($"Workflow '{command.Workflow}' version {command.Version} has no loop '{command.Loop}'.", nameof(command));
-        }
-
-        var now = clock.GetUtcNow();
-        store.State = new LoopState
-        {
-            Id = id,
-            RunId = command.RunId,
-            Workflow = command.Workflow,
-            Version = command.Version,
-            Loop = command.Loop,
-            Pool = definition.Pool,
-            Producer = definition.Producer.Type,
-            Queue = definition.Producer.Queue,
-            MaxInFlight = definition.MaxInFlight ?? LoopRunnerSetup.DefaultMaxInFlight,
-            Status = LoopStatus.Running,
-            CreatedAt = now,
-            StartedAt = now,
-        };
-        Log.Info($"started: pool {definition.Pool}, producer {definition.Producer.Type}, {definition.Chain.Count} node(s)");
-        await StartRunnerAsync();
         return Snapshot();
     }
 
@@ -128,52 +96,11 @@ internal sealed partial class LoopGrain(
         return Task.FromResult(Snapshot());
     }
 
-    public async Task<LoopSnapshot> PauseAsync(string? reason)
-    {
-        EnsureExists();
-        if (Loop.Status.IsEnded())
-        {
-            throw new InvalidOperationException($"Loop {Loop.Id} is {Loop.Status.Name()}; only a running loop can be paused.");
-        }
+    public Task<LoopSnapshot> PauseAsync(string? reason) => ApplyRequestAsync(new LoopCommand.Pause(reason));
 
-        if (Loop.Status != LoopStatus.Paused)
-        {
-            await PauseCoreAsync(string.IsNullOrWhiteSpace(reason) ? "paused" : reason);
-        }
+    public Task<LoopSnapshot> ResumeAsync() => ApplyRequestAsync(new LoopCommand.Resume());
 
-        return Snapshot();
-    }
-
-    public async Task<LoopSnapshot> ResumeAsync()
-    {
-        EnsureExists();
-        if (Loop.Status.IsEnded())
-        {
-            throw new InvalidOperationException($"Loop {Loop.Id} is {Loop.Status.Name()}; only a paused loop can be resumed.");
-        }
-
-        if (Loop.Status == LoopStatus.Paused)
-        {
-            Loop.Status = LoopStatus.Running;
-            Loop.Reason = null;
-            Log.Info("resumed");
-            await WriteAsync();
-            _runner?.Resume();
-        }
-
-        return Snapshot();
-    }
-
-    public async Task<LoopSnapshot> StopAsync(string? reason)
-    {
-        EnsureExists();
-        if (!Loop.Status.IsEnded())
-        {
-            await EndAsync(LoopStatus.Stopped, string.IsNullOrWhiteSpace(reason) ? "stopped" : reason);
-        }
-
-        return Snapshot();
-    }
+    public Task<LoopSnapshot> StopAsync(string? reason) => ApplyRequestAsync(new LoopCommand.Stop(reason));
 
     public Task<IReadOnlyList<LoopLogEntry>> GetLogsAsync(LoopLogQuery query)
     {
@@ -185,120 +112,86 @@ internal sealed partial class LoopGrain(
     public Task RetryNodeAsync(string node, long iteration, JsonNode? input, string errorId)
     {
         EnsureExists();
-        if (Loop.Status.IsEnded() || _runner is null)
+        if (_runner is null)
         {
-            throw new InvalidOperationException($"Loop {Loop.Id} is {Loop.Status.Name()}; a node of an ended loop cannot be retried.");
+            throw new LoopConflictException(Loop.Id!, $"Loop {Loop.Id} is {Loop.Status.Name()}; a node of an ended loop cannot be retried.");
         }
 
-        Log.Info($"retrying for error record {errorId}", node, iteration);
-        _runner.StartRetry(node, iteration, input, errorId);
-        return Task.CompletedTask;
+        return ApplyAsync(new LoopCommand.RetryNode(node, iteration, input, errorId));
     }
 
     public async Task<long> ReserveIterationsAsync(long upTo)
     {
-        if (upTo > Loop.ReservedIterations)
-        {
-            Loop.ReservedIterations = upTo;
-            await WriteAsync();
-        }
-
+        await ApplyAsync(new LoopCommand.ReserveIterations(upTo));
         return Loop.ReservedIterations;
     }
 
-    public async Task CheckpointAsync(LoopStatus? transition, string? reason)
-    {
-        if (!Loop.Exists || Loop.Status.IsEnded())
-        {
-            return;
-        }
+    public Task CheckpointAsync(LoopStatus? transition, string? reason) => ApplyAsync(LoopCommand.FromRunner(transition, reason));
 
-        switch (transition)
+    private async Task<LoopSnapshot> ApplyRequestAsync(LoopCommand command)
+    {
+        EnsureExists();
+        await ApplyAsync(command);
+        return Snapshot();
+    }
+
+    private Task ApplyAsync(LoopCommand command) => CarryOutAsync(LoopLifecycle.Apply(Loop, command, clock.GetUtcNow()));
+
+    private async Task CarryOutAsync(LoopTransition transition)
+    {
+        foreach (var effect in transition.Effects)
         {
-            case LoopStatus.Paused when Loop.Status == LoopStatus.Running:
-                await PauseCoreAsync(reason ?? "paused");
-                break;
-            case LoopStatus.Stopped or LoopStatus.Error:
-                await EndAsync(transition.Value, reason ?? transition.Value.Name());
-                break;
-            default:
-                await WriteIfChangedAsync();
-                break;
+            switch (effect)
+            {
+                case LoopEffect.Log line:
+                    Log.Write(line.Level, line.Message, line.Node, line.Iteration);
+                    break;
+                case LoopEffect.WriteState { OnlyIfChanged: true }:
+                    await WriteIfChangedAsync();
+                    break;
+                case LoopEffect.WriteState:
+                    await WriteAsync();
+                    break;
+                case LoopEffect.StartRunner start:
+                    await StartRunnerAsync(start);
+                    break;
+                case LoopEffect.PauseRunner:
+                    _runner?.Pause();
+                    break;
+                case LoopEffect.ResumeRunner:
+                    _runner?.Resume();
+                    break;
+                case LoopEffect.StopRunner:
+                    StopRunner();
+                    break;
+                case LoopEffect.RetryOnRunner retry:
+                    _runner!.StartRetry(retry.Node, retry.Iteration, retry.Input, retry.ErrorId);
+                    break;
+                case LoopEffect.RemoveQueueConsumer consumer:
+                    _removedConsumer = consumer;
+                    await RemoveConsumerAsync(consumer, Loop.Id!);
+                    break;
+                case LoopEffect.NotifyRunEnded ended:
+                    Ended(ended);
+                    break;
+            }
         }
     }
 
-    private async Task PauseCoreAsync(string reason)
-    {
-        _runner?.Pause();
-        Loop.Status = LoopStatus.Paused;
-        Loop.Reason = reason;
-        Log.Info($"paused: {reason}");
-        await WriteAsync();
-    }
-
-    /// <summary>Ends the loop: writes the end state, stops the runner, gives up the queue subscription, tells the run.</summary>
-    private async Task EndAsync(LoopStatus status, string reason)
-    {
-        var runner = _runner;
-        _runner = null;
-        runner?.Stop();
-        _checkpoints?.Dispose();
-        _checkpoints = null;
-        Loop.Status = status;
-        Loop.Reason = reason;
-        Loop.StoppedAt = clock.GetUtcNow();
-        if (status == LoopStatus.Error)
-        {
-            Log.Error($"stopped: {reason}");
-        }
-        else
-        {
-            Log.Info($"stopped: {reason}");
-        }
-
-        await WriteAsync();
-        if (Loop.Queue is { } queue)
-        {
-            await TopicProviders.Get(Services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(queue))
-                .RemoveConsumerAsync(QueueProducer.ConsumerOf(Loop.Id!));
-        }
-
-        DelayDeactivation(TimeSpan.FromSeconds(-1));
-        var loopId = Loop.Id!;
-        var run = Factory.GetGrain<IRunEngineGrain>(Loop.RunId);
-        var name = Loop.Loop;
-        _ = Task.Run(async () =>
-        {
-            if (runner is not null)
-            {
-                await runner.DisposeAsync();
-            }
-
-            try
-            {
-                await run.LoopEndedAsync(name, status, reason);
-            }
-            catch (Exception e)
-            {
-                LogRunNotificationFailed(logger, e, loopId);
-            }
-        });
-    }
-
-    private async Task StartRunnerAsync()
+    private async Task StartRunnerAsync(LoopEffect.StartRunner start)
     {
         await LoadDefinitionAsync(Loop.Workflow, Loop.Version);
-        Loop.Epoch++;
         if (_counters is null)
         {
             // Restored from storage: numbers up to the last reservation may have been handed out before a crash.
             _counters = new LoopCounters(LoopDefinition, _definition!.Definition, Loop.Counters, clock, metrics, new LoopTags(Loop.Workflow, Loop.Loop));
-            _counters.NumberAbove(Loop.ReservedIterations);
+            _counters.NumberAbove(start.NumberAbove);
+
+            // Made from the counters as stored: nothing new to write yet.
+            _writtenChanges = _counters.Changes;
         }
 
         _window ??= new QueueWindow(Loop.LastSequence, Loop.RecentMessageIds);
-        Loop.ReservedIterations = Math.Max(Loop.ReservedIterations, _counters.LastNumber + IterationReservations.MinimumBlock);
-        await WriteAsync();
         try
         {
             _runner = await runners.CreateAsync(new LoopRunnerSetup
@@ -310,7 +203,7 @@ internal sealed partial class LoopGrain(
                 Definition = LoopDefinition,
                 Cached = _definition!,
                 Epoch = Loop.Epoch,
-                StartPaused = Loop.Status == LoopStatus.Paused,
+                StartPaused = start.Paused,
                 Counters = _counters,
                 Reservations = new IterationReservations(Loop.ReservedIterations, Factory.GetGrain<ILoopEngineGrain>(Loop.Id!).ReserveIterationsAsync),
                 Log = Log,
@@ -322,15 +215,75 @@ internal sealed partial class LoopGrain(
                 Logger = logger,
             });
         }
-        catch (Exception e) when (e is Nodes.NodeExecutionException or ArgumentException or InvalidOperationException or TimeZoneNotFoundException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await EndAsync(LoopStatus.Error, $"the loop could not start: {e.Message}");
+            // Whatever stops the runner from being made ends the loop, so that it gives up its queue consumer.
+            var error = e is Nodes.NodeExecutionException or ArgumentException or InvalidOperationException or TimeZoneNotFoundException
+                ? e.Message
+                : $"{e.GetType().Name}: {e.Message}";
+            await ApplyAsync(new LoopCommand.RunnerFailedToStart(error));
             return;
         }
 
         _runner.Start();
         DelayDeactivation(KeepAlive);
         _checkpoints = this.RegisterGrainTimer(_ => WriteIfChangedAsync(), CheckpointPeriod, CheckpointPeriod);
+    }
+
+    private void StopRunner()
+    {
+        _stoppedRunner = _runner;
+        _runner = null;
+        _stoppedRunner?.Stop();
+        _checkpoints?.Dispose();
+        _checkpoints = null;
+    }
+
+    private async Task RemoveConsumerAsync(LoopEffect.RemoveQueueConsumer consumer, string loopId)
+    {
+        try
+        {
+            await TopicProviders.Get(Services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(consumer.Queue))
+                .RemoveConsumerAsync(consumer.Consumer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Removed again once the runner has wound down (see Ended), and by the sweep when the silo starts.
+            LogConsumerRemovalFailed(logger, e, loopId, consumer.Queue);
+        }
+    }
+
+    /// <summary>The loop ended: its activation may go; outside the turn the stopped runner winds down, the queue consumer
+    /// is removed once more (a delivery that was winding down may have registered it again), and the run is told.</summary>
+    private void Ended(LoopEffect.NotifyRunEnded ended)
+    {
+        DelayDeactivation(TimeSpan.FromSeconds(-1));
+        var runner = _stoppedRunner;
+        var consumer = _removedConsumer;
+        _stoppedRunner = null;
+        _removedConsumer = null;
+        var loopId = Loop.Id!;
+        var run = Factory.GetGrain<IRunEngineGrain>(ended.RunId);
+        _ = Task.Run(async () =>
+        {
+            if (runner is not null)
+            {
+                await runner.DisposeAsync();
+                if (consumer is not null)
+                {
+                    await RemoveConsumerAsync(consumer, loopId);
+                }
+            }
+
+            try
+            {
+                await run.LoopEndedAsync(ended.Loop, ended.Status, ended.Reason);
+            }
+            catch (Exception e)
+            {
+                LogRunNotificationFailed(logger, e, loopId);
+            }
+        });
     }
 
     private async Task WriteIfChangedAsync()
@@ -399,7 +352,8 @@ internal sealed partial class LoopGrain(
     {
         if (!Loop.Exists)
         {
-            throw new KeyNotFoundException($"Loop '{this.GetPrimaryKeyString()}' does not exist.");
+            var id = this.GetPrimaryKeyString();
+            throw new LoopNotFoundException(id, $"Loop '{id}' does not exist.");
         }
     }
 
@@ -411,4 +365,7 @@ internal sealed partial class LoopGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loop {LoopId}: its run could not be told that the loop ended")]
     private static partial void LogRunNotificationFailed(ILogger logger, Exception exception, string loopId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loop {LoopId}: its consumer of queue {Queue} could not be removed")]
+    private static partial void LogConsumerRemovalFailed(ILogger logger, Exception exception, string loopId, string queue);
 }

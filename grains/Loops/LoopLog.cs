@@ -13,6 +13,9 @@ internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
 
     public void Error(string message, string? node = null, long? iteration = null) => Add("error", message, node, iteration);
 
+    /// <summary>A line at <paramref name="level"/> (<c>info</c>, <c>warning</c> or <c>error</c>).</summary>
+    public void Write(string level, string message, string? node = null, long? iteration = null) => Add(level, message, node, iteration);
+
     public IReadOnlyList<LoopLogEntry> Read(LoopLogQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -83,7 +83,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
 
         if (index == _steps.Count)
         {
-            throw new InvalidOperationException($"Loop {LoopId} has no node '{node}' in its chain.");
+            throw new LoopNotFoundException(LoopId, $"Loop {LoopId} has no node '{node}' in its chain.");
         }
 
         Track(_pool.RunDetachedAsync(async () =>

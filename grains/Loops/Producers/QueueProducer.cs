@@ -16,12 +16,23 @@ internal sealed class QueueProducer(
     Func<CancellationToken, Task> checkpoint,
     TimeProvider clock) : LoopProducer
 {
+    private const string ConsumerPrefix = "loop:";
+
     private readonly QueueWindow _window = window;
     private readonly LoopCounters _counters = counters;
     private readonly Func<CancellationToken, Task> _checkpoint = checkpoint;
 
     /// <summary>The consumer name of a loop.</summary>
-    public static string ConsumerOf(string loopId) => $"loop:{loopId}";
+    public static string ConsumerOf(string loopId) => $"{ConsumerPrefix}{loopId}";
+
+    /// <summary>The loop a consumer name belongs to; false for a consumer that is not a loop's.</summary>
+    public static bool TryLoopOf(string consumer, out string loopId)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        var isLoop = consumer.StartsWith(ConsumerPrefix, StringComparison.Ordinal) && consumer.Length > ConsumerPrefix.Length;
+        loopId = isLoop ? consumer[ConsumerPrefix.Length..] : "";
+        return isLoop;
+    }
 
     public override async Task RunAsync(IterateAsync iterate, PauseGate gate, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         probe.Open(100);
         var run = await _host.WaitForEndAsync(runId);
         Assert.Equal(RunStatus.Completed, run.Status);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _host.Loop(runId, "main").ResumeAsync());
+        await Assert.ThrowsAsync<LoopConflictException>(() => _host.Loop(runId, "main").ResumeAsync());
         var logs = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 100 });
         Assert.Contains(logs, line => line.Message.Contains("paused: maintenance", StringComparison.Ordinal));
         Assert.Contains(logs, line => line.Message == "resumed");

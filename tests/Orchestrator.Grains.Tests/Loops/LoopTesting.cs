@@ -30,7 +30,7 @@ internal static class LoopTesting
             {
                 return await host.Loop(runId, loop).GetAsync();
             }
-            catch (KeyNotFoundException)
+            catch (LoopNotFoundException)
             {
                 // Not started yet: the run starts its loops right after its first write.
                 return null;
