@@ -60,14 +60,6 @@ internal sealed class ScriptedRun : IRunGrain, ITopic<RunEvent>
 
     public Task<RunSnapshot> SignalAsync(string name, JsonNode? data) => throw new NotSupportedException();
 
-    public Task<RunSnapshot> RetryNodeAsync(string node, string errorId) => throw new NotSupportedException();
-
-    public Task NodeAttemptFinishedAsync(NodeAttemptResult result) => throw new NotSupportedException();
-
-    public Task SubRunFinishedAsync(string childRunId, RunSnapshot child) => throw new NotSupportedException();
-
-    public Task LoopEndedAsync(string loop, Orchestrator.Loops.LoopStatus status, string? reason) => throw new NotSupportedException();
-
     private sealed class Handle(StreamId id) : TopicSubscription
     {
         public override StreamId StreamId => id;
