@@ -46,8 +46,11 @@ public static class SiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageBackendLifecycle(
             sp.GetRequiredService<IStorageBackend>(), owned, sp.GetRequiredService<SiloLifecycle>(), sp.GetRequiredService<ILocalSiloDetails>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageBackendLifecycle>>()));
-        services.AddGrainStorage(OrchestratorStorage.ProviderName, (sp, _) => sp.GetRequiredService<IStorageBackend>().Grains);
-        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<IStorageBackend>().Grains);
+        services.TryAddSingleton<StateConflictMetrics>();
+        services.AddSingleton(sp => new ConflictCountingGrainStorage(
+            sp.GetRequiredService<IStorageBackend>().Grains, sp.GetRequiredService<StateConflictMetrics>()));
+        services.AddGrainStorage(OrchestratorStorage.ProviderName, (sp, _) => sp.GetRequiredService<ConflictCountingGrainStorage>());
+        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<ConflictCountingGrainStorage>());
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queries);
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queues);
         silo.AddReminders();
