@@ -40,7 +40,16 @@ internal sealed class EngineHost : IAsyncDisposable
             SqlitePath = sqlitePath,
             Streams = streams,
             Silos = silos,
-            Services = services => services.AddWorkflowEngine(engine),
+            Services = services =>
+            {
+                services.AddWorkflowEngine(engine);
+                if (silos > 1)
+                {
+                    // Spread grains over the silos: Orleans' default placement keeps a caller's grains on its own silo
+                    // while loads are even, and the multi-silo tests need calls that cross silos.
+                    services.AddSingleton<Orleans.Runtime.PlacementStrategy, Orleans.Runtime.RandomPlacement>();
+                }
+            },
         };
         var host = new EngineHost(await TestSilo.StartAsync(options), options, recorder);
         await host.SubscribeAsync();
