@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Definitions;
 using Orchestrator.Errors;
+using Orchestrator.Providers.Postgres;
 using Orchestrator.Runs;
 using Orchestrator.Schedules;
 using Orchestrator.Serialization;
@@ -46,12 +47,14 @@ public sealed class OrchestratorClient : IAsyncDisposable
     /// <summary>What runs this client starts say started them.</summary>
     public string Trigger { get; init; } = "client";
 
-    /// <summary>Connects to the cluster through its gateways and returns a client that owns the connection.</summary>
-    /// <exception cref="ArgumentException">No gateway is given, or one is not <c>host:port</c>.</exception>
+    /// <summary>Connects to the cluster through its gateways (or the PostgreSQL membership table) and returns a client that
+    /// owns the connection.</summary>
+    /// <exception cref="ArgumentException">Neither or both of gateways and a connection string are given, or a gateway is
+    /// not <c>host:port</c>.</exception>
     public static async Task<OrchestratorClient> ConnectAsync(OrchestratorClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var gateways = OrchestratorClientHosting.ParseGateways(options.Gateways);
+        var gateways = OrchestratorClientHosting.ResolveGateways(options);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client => OrchestratorClientHosting.Configure(client, options, gateways));
         var host = builder.Build();
@@ -65,7 +68,8 @@ public sealed class OrchestratorClient : IAsyncDisposable
         {
             host.Dispose();
             throw new OrchestratorUnavailableException(
-                $"No gateway of cluster '{options.ClusterId}' answered within {options.ConnectTimeout.TotalSeconds:0.#} s ({string.Join(", ", options.Gateways)}).", e);
+                $"No gateway of cluster '{options.ClusterId}' answered within {options.ConnectTimeout.TotalSeconds:0.#} s " +
+                $"({(gateways.Count > 0 ? string.Join(", ", options.Gateways) : "gateways from the PostgreSQL membership table")}).", e);
         }
 
         return new OrchestratorClient(host);
@@ -158,7 +162,7 @@ public static class OrchestratorClientHosting
         ArgumentNullException.ThrowIfNull(configure);
         var options = new OrchestratorClientOptions();
         configure(options);
-        var gateways = ParseGateways(options.Gateways);
+        var gateways = ResolveGateways(options);
         builder.UseOrleansClient(client => Configure(client, options, gateways));
         builder.Services.AddSingleton(sp => new OrchestratorClient(sp.GetRequiredService<IClusterClient>()));
         return builder;
@@ -166,13 +170,39 @@ public static class OrchestratorClientHosting
 
     internal static void Configure(IClientBuilder client, OrchestratorClientOptions options, IReadOnlyList<IPEndPoint> gateways)
     {
-        client.UseStaticClustering([.. gateways]);
+        if (options.PostgresConnectionString is { } connectionString)
+        {
+            client.UsePostgresClustering(connectionString);
+        }
+        else
+        {
+            client.UseStaticClustering([.. gateways]);
+        }
+
         client.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;
             cluster.ServiceId = options.ServiceId;
         });
         client.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());
+    }
+
+    /// <summary>The parsed gateways, or none when the client finds them in the PostgreSQL membership table.</summary>
+    internal static IReadOnlyList<IPEndPoint> ResolveGateways(OrchestratorClientOptions options)
+    {
+        if (options.PostgresConnectionString is null)
+        {
+            return ParseGateways(options.Gateways);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
+        {
+            throw new ArgumentException("The PostgreSQL connection string is empty.", nameof(options));
+        }
+
+        return options.Gateways.Count > 0
+            ? throw new ArgumentException("Give gateways or a PostgreSQL connection string, not both.", nameof(options))
+            : [];
     }
 
     internal static IReadOnlyList<IPEndPoint> ParseGateways(IEnumerable<string> gateways)

@@ -13,6 +13,11 @@ public sealed class OrchestratorClientOptions
     /// and moves to another when one goes away.</summary>
     public IList<string> Gateways { get; } = [];
 
+    /// <summary>The cluster's PostgreSQL database (the silos' <c>--postgres</c>), instead of <see cref="Gateways"/>: the
+    /// client finds the active silos' gateways in its membership table, and follows silos that join or leave. Give
+    /// exactly one of the two.</summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>How long to keep trying to reach a gateway when connecting.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
