@@ -4,7 +4,7 @@ namespace Orchestrator.LoadBench;
 
 /// <summary>Load benchmark over the HTTP API of one or more running silos: many concurrent runs of small DAGs of
 /// <c>noop</c> tasks, and one run fanning out to 10,000 tasks. Silos are measured one after the other (never at once,
-/// so that they do not share the cores), and the figures are printed side by side.</summary>
+/// so that they do not share the cores), taking turns scenario by scenario, and the figures are printed side by side.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -55,6 +55,9 @@ internal static class Program
         var unreachable = new HashSet<string>(StringComparer.Ordinal);
         for (var round = 1; round <= options.Rounds; round++)
         {
+            // Scenario by scenario, the silos taking turns: on a shared machine, whatever else runs at the time then
+            // lands on both sides of a comparison rather than on one.
+            var active = new List<(SiloClient Client, Column Column, int? Pid)>();
             foreach (var client in clients)
             {
                 var label = client.Target.Label;
@@ -77,20 +80,28 @@ internal static class Program
                 }
 
                 var pid = SiloProcess.FindListener(client.Target.BaseAddress);
-                Console.WriteLine($"[{column.Name}] {client.Target.BaseAddress} healthy{(pid is { } p ? $", silo process {p}" : ", silo process not found on this machine (no memory figures)")}");
+                Console.WriteLine($"[{column.Name}] {client.Target.BaseAddress} healthy{(pid is { } p ? $", silo process {p}" : ", silo process not found on this machine (no memory or CPU figures)")}");
                 if (options.Warmup && round == 1)
                 {
                     var warmup = await ScenarioRunner.RunAsync(client, Scenario.Parallel(0, 50, 20), $"loadbench-{tag}-warmup", options, pid: null);
                     Console.WriteLine($"[{column.Name}] warm-up (50 runs x 20 tasks, not reported): {warmup.Error ?? $"{warmup.Completed} completed in {warmup.ClientWall.TotalSeconds:0.00} s"}");
                 }
 
-                foreach (var scenario in scenarios)
+                active.Add((client, column, pid));
+            }
+
+            foreach (var scenario in scenarios)
+            {
+                foreach (var (client, column, pid) in active)
                 {
                     var result = await ScenarioRunner.RunAsync(client, scenario, $"loadbench-{tag}-s{scenario.Number}-r{round}", options, pid);
                     column.Results[scenario.Number] = result;
                     Console.WriteLine($"[{column.Name}] {scenario.Number}) {scenario.Title}: {OneLine(result)}");
                 }
+            }
 
+            foreach (var (_, column, pid) in active)
+            {
                 column.PeakMemory = pid is { } id ? SiloProcess.Read(id)?.PeakResidentBytes : null;
             }
         }
@@ -111,7 +122,7 @@ internal static class Program
             + $"{r.TasksPerSecond:N0} tasks/s over {r.ServerSpan.TotalSeconds:0.00} s (server), wall {r.ClientWall.TotalSeconds:0.00} s; "
             + $"run created→finished p50 {ScenarioResult.Percentile(r.RunLatencies, 50):N0} ms, p99 {ScenarioResult.Percentile(r.RunLatencies, 99):N0} ms; "
             + $"submit {r.SubmitRate:N0} runs/s, p50 {ScenarioResult.Percentile(r.SubmitLatencies, 50):0.0} ms, p99 {ScenarioResult.Percentile(r.SubmitLatencies, 99):0.0} ms"
-            + $"; CPU s: silo {(r.SiloCpu is { } cpu ? cpu.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "?")}, client {r.ClientCpu.TotalSeconds:0.0}"
+            + $"; CPU s: silo {Seconds(r.SiloCpu)}, client {r.ClientCpu.TotalSeconds:0.0}, other processes {Seconds(r.OtherCpu)}"
             + (r.Memory is { } m ? $"; silo RSS {Mib(m.ResidentBytes)} MiB" : "");
         if (r.Error is not null)
         {
@@ -160,7 +171,7 @@ internal static class Program
                 Row("run", r => r.Completed == 1 ? "completed" : r.Failed == 1 ? "failed" : "unfinished", scenario.Number);
             }
 
-            Row("CPU seconds: silo / client", r => $"{(r.SiloCpu is { } cpu ? cpu.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "?")} / {r.ClientCpu.TotalSeconds:0.0}",
+            Row("CPU seconds: silo / client / other processes", r => $"{Seconds(r.SiloCpu)} / {r.ClientCpu.TotalSeconds:0.0} / {Seconds(r.OtherCpu)}",
                 scenario.Number);
             if (columns.Any(c => c.Results.TryGetValue(scenario.Number, out var r) && (r.Memory is not null || r.MetricsMemory is not null)))
             {
@@ -200,6 +211,8 @@ internal static class Program
     }
 
     private static long Mib(long bytes) => bytes / (1024 * 1024);
+
+    private static string Seconds(TimeSpan? time) => time is { } t ? Math.Max(0, t.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture) : "?";
 
     /// <summary>One column of the report: a silo in one round.</summary>
     private sealed class Column(string name, string label, int round)

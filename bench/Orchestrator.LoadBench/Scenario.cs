@@ -96,6 +96,10 @@ internal sealed class ScenarioResult
     /// <summary>CPU time this benchmark process used over the same stretch (all its threads).</summary>
     public TimeSpan ClientCpu { get; set; }
 
+    /// <summary>CPU time the rest of the machine used over the same stretch (busy time of all cores, less the silo's and
+    /// the client's): other silos, builds, anything that competed for the cores. Null when unknown.</summary>
+    public TimeSpan? OtherCpu { get; set; }
+
     public long? MetricsMemory { get; set; }
 
     /// <summary>Noop tasks of completed runs per second of <see cref="ServerSpan"/>.</summary>
@@ -131,6 +135,7 @@ internal static class ScenarioRunner
             string? firstError = null;
             var siloCpuBefore = pid is { } p ? SiloProcess.CpuTime(p) : null;
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var machineBefore = SiloProcess.MachineBusyTime();
             var clock = Stopwatch.StartNew();
             await System.Threading.Tasks.Parallel.ForEachAsync(
                 Enumerable.Range(0, scenario.Runs),
@@ -143,8 +148,9 @@ internal static class ScenarioRunner
                         runIds[i] = await client.StartRunAsync(body, ct);
                         submitLatencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     }
-                    catch (HttpRequestException e)
+                    catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
                     {
+                        // Refused, or no answer within the HttpClient's timeout: counted, and the other runs go on.
                         Interlocked.Increment(ref errors);
                         Interlocked.CompareExchange(ref firstError, e.Message, null);
                     }
@@ -178,6 +184,9 @@ internal static class ScenarioRunner
             result.ClientWall = clock.Elapsed;
             result.ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
             result.SiloCpu = pid is { } q && SiloProcess.CpuTime(q) is { } after && siloCpuBefore is { } before ? after - before : null;
+            result.OtherCpu = SiloProcess.MachineBusyTime() is { } machineAfter && machineBefore is { } machineStart && result.SiloCpu is { } silo
+                ? machineAfter - machineStart - silo - result.ClientCpu
+                : null;
             Summarize(result, finished.Values, ours.Count);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -188,6 +197,10 @@ internal static class ScenarioRunner
         catch (HttpRequestException e)
         {
             result.Error = e.Message;
+        }
+        catch (TaskCanceledException) when (!token.IsCancellationRequested)
+        {
+            result.Error = $"a request had no answer within {options.Timeout.TotalSeconds:0} s";
         }
 
         if (pid is { } id)

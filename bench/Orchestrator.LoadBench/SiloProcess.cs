@@ -104,6 +104,34 @@ internal static class SiloProcess
         }
     }
 
+    /// <summary>CPU time the whole machine has spent busy (all cores, everything but idle and I/O wait), from
+    /// <c>/proc/stat</c>; null when it cannot be read. Set against the silo's and the client's own, it shows how much
+    /// other processes ran during a measurement.</summary>
+    public static TimeSpan? MachineBusyTime()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            // cpu  user nice system idle iowait irq softirq steal …
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            long ticks = 0;
+            foreach (var index in new[] { 1, 2, 3, 6, 7, 8 })
+            {
+                ticks += long.Parse(fields[index], CultureInfo.InvariantCulture);
+            }
+
+            return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     private static long Kilobytes(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
