@@ -139,6 +139,13 @@ internal sealed class RunTurn
             return;
         }
 
+        if (status == RunStatus.Completed && Run.Loops.FirstOrDefault(pair => pair.Value == LoopStatus.Error).Key is { } erroredLoop)
+        {
+            // A loop that stopped on an error before the nodes were done fails the run all the same.
+            status = RunStatus.Failed;
+            error = $"loop '{erroredLoop}' stopped on an error: see the loop";
+        }
+
         var loops = RunningLoopIds();
         if (loops.Count > 0)
         {

@@ -116,6 +116,27 @@ public sealed class RunStateMachineTests
     }
 
     [Fact]
+    public void LoopThatErrorsBeforeTheNodesAreDone_StillFailsTheRun()
+    {
+        var run = CoreRun.Of("""
+            name: loop-and-node
+            loops:
+              sink: { producer: { type: interval, every: 1s }, chain: [ { node: read } ] }
+            nodes:
+              read: { type: noop }
+              work: { type: noop }
+            """);
+        run.Start();
+        run.Apply(new RunCommand.LoopEnded("sink", LoopStatus.Error, "boom"));
+        Assert.Equal(RunStatus.Running, run.State.Status);
+
+        run.Finish(run.Succeeded("work"));
+
+        Assert.Equal(RunStatus.Failed, run.State.Status);
+        Assert.Contains("loop 'sink' stopped on an error", run.State.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Delays_HoldNoSlotOfTheBudget_SoTheyAllWaitAtOnce_AndOtherWorkStillStarts()
     {
         var run = CoreRun.Of(
