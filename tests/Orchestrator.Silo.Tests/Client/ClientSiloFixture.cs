@@ -21,9 +21,9 @@ public sealed class ClientSiloFixture : IAsyncLifetime
     private readonly TemporaryDirectory _directory = new();
     private SiloProcess? _silo;
 
-    public int GatewayPort { get; } = SiloProcess.FreePort();
+    public int GatewayPort { get; private set; }
 
-    public Uri Url { get; } = new($"http://127.0.0.1:{SiloProcess.FreePort()}");
+    public Uri Url { get; private set; } = null!;
 
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
@@ -35,13 +35,47 @@ public sealed class ClientSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _silo = SiloProcess.Start(_directory.Path, "--urls", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(_directory.Path, "data"),
-            "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
-        await _silo.WaitUntilHealthyAsync(Http);
+        // A free port can be taken by another test's process before this silo binds it: then try other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            GatewayPort = SiloProcess.FreePort();
+            Url = new Uri($"http://127.0.0.1:{SiloProcess.FreePort()}");
+            _silo = SiloProcess.Start(_directory.Path, "--urls", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(_directory.Path, "data"),
+                "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Http?.Dispose();
+            Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
+            if (attempt < 3 && await ExitedOnAPortInUseAsync())
+            {
+                _silo.Dispose();
+                continue;
+            }
+
+            await _silo.WaitUntilHealthyAsync(Http);
+            break;
+        }
+
         Rest = new OrchestratorRestClient(Http);
         await Rest.PutWorkflowAsync(Quick);
         await Rest.PutWorkflowAsync(Slow);
+    }
+
+    /// <summary>Waits until the silo answers or exits; true when it exited because a port was taken.</summary>
+    private async Task<bool> ExitedOnAPortInUseAsync()
+    {
+        for (var i = 0; i < 300 && !_silo!.HasExited; i++)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/api/health", UriKind.Relative));
+                return false;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+
+        return _silo!.HasExited && (_silo.Output + _silo.Error).Contains("already in use", StringComparison.Ordinal);
     }
 
     public Task DisposeAsync()
@@ -52,3 +86,7 @@ public sealed class ClientSiloFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The client test classes share one silo process.</summary>
+[CollectionDefinition(nameof(ClientSilo))]
+public sealed class ClientSilo : ICollectionFixture<ClientSiloFixture>;

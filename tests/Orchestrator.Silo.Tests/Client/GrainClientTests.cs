@@ -6,7 +6,8 @@ using Orchestrator.Runs;
 namespace Orchestrator.Silo.Tests.Client;
 
 /// <summary>The grain client against a silo process: it joins through the gateway and drives runs with typed handles.</summary>
-public sealed class GrainClientTests(ClientSiloFixture silo) : IClassFixture<ClientSiloFixture>, IAsyncLifetime
+[Collection(nameof(ClientSilo))]
+public sealed class GrainClientTests(ClientSiloFixture silo) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 

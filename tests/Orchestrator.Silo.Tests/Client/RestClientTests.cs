@@ -8,7 +8,8 @@ namespace Orchestrator.Silo.Tests.Client;
 
 /// <summary>The REST client against a silo process: the same operations as the grain client, and problems as typed
 /// exceptions.</summary>
-public sealed class RestClientTests(ClientSiloFixture silo) : IClassFixture<ClientSiloFixture>
+[Collection(nameof(ClientSilo))]
+public sealed class RestClientTests(ClientSiloFixture silo)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
