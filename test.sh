@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Every test, as README shows it: installs the PostgreSQL server when it is missing (.ci/install-postgres.sh, apt),
-# then runs `dotnet test` with the arguments given. .ci/run runs this too.
+# Every test, as README shows it: installs the PostgreSQL server (.ci/install-postgres.sh) and the seed client test's
+# python3 packages (.ci/install-python.sh) with apt when they are missing, then runs `dotnet test` with the arguments
+# given. .ci/run runs this too.
 set -uo pipefail
 cd "$(dirname "$0")"
 
 ./.ci/install-postgres.sh \
   || echo "test.sh: PostgreSQL could not be installed; the PostgreSQL tests will fail and say how to install it" >&2
+
+./.ci/install-python.sh \
+  || echo "test.sh: python3-websockets and python3-requests could not be installed; the seed client test will fail" >&2
 
 exec dotnet test "$@"
