@@ -8,24 +8,10 @@ if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-postgres: apt-get not found; install the PostgreSQL server (initdb, pg_ctl) with your package manager" >&2
-  exit 1
-fi
-
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  if ! command -v sudo >/dev/null 2>&1; then
-    echo "install-postgres: run as root (or install sudo): apt-get install postgresql" >&2
-    exit 1
-  fi
-  sudo=(sudo)
-fi
+source "$(dirname "$0")/apt.sh"
+apt_prepare install-postgres "the PostgreSQL server (postgresql: initdb, pg_ctl)"
 
 echo "install-postgres: installing the PostgreSQL server with apt" >&2
-apt_install() {
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
-}
 "${sudo[@]}" apt-get update
 # The tests start their own servers, so the package is told not to create and start a system-wide cluster:
 # postgresql-common first, then its createcluster.conf, then the server.

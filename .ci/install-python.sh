@@ -7,19 +7,7 @@ if /usr/bin/python3 -c 'import websockets, requests' >/dev/null 2>&1; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-python: apt-get not found; the seed client test needs python3 with websockets and requests" >&2
-  exit 1
-fi
-
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  if ! command -v sudo >/dev/null 2>&1; then
-    echo "install-python: run as root (or install sudo): apt-get install python3-websockets python3-requests" >&2
-    exit 1
-  fi
-  sudo=(sudo)
-fi
-
+source "$(dirname "$0")/apt.sh"
+apt_prepare install-python "python3-websockets and python3-requests"
 "${sudo[@]}" apt-get update >/dev/null
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends python3 python3-websockets python3-requests >/dev/null
+apt_install python3 python3-websockets python3-requests >/dev/null

@@ -104,12 +104,6 @@ internal static class SiloHostConfiguration
             return true;
         }
 
-        if (target == typeof(bool) && bool.TryParse(text, out var flag))
-        {
-            value = flag;
-            return true;
-        }
-
         if (target == typeof(IPAddress) && IPAddress.TryParse(text, out var address))
         {
             value = address;
@@ -123,7 +117,6 @@ internal static class SiloHostConfiguration
     {
         var t when t == typeof(int) => "a whole number",
         var t when t == typeof(TimeSpan) => "a duration as hh:mm:ss (e.g. 00:00:20)",
-        var t when t == typeof(bool) => "true or false",
         var t when t == typeof(IPAddress) => "an IP address (e.g. 10.0.0.5)",
         var t => $"a {t.Name}",
     };

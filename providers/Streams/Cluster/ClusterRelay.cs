@@ -227,8 +227,8 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
                 case QueueItemStored stored:
                     _durable.Stored(item.Stream, stored);
                     break;
-                case QueueItemsAcknowledged acknowledged:
-                    _durable.Acknowledged(item.Stream, acknowledged.UpTo);
+                case QueueItemsAcknowledged:
+                    _durable.AcknowledgedElsewhere(item.Stream);
                     break;
                 default:
                     _live.PublishLocal(item.Stream, item.Item);

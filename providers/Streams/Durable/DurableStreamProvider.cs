@@ -152,7 +152,7 @@ internal sealed partial class DurableStreamProvider : ITopicProvider, IAsyncDisp
         Tracker(id).Stored(new QueueItem(id, item.Sequence, item.Payload, item.EnqueuedAt));
 
     /// <summary>A consumer on another silo acknowledged items: publishers here waiting for room retry.</summary>
-    internal void Acknowledged(StreamId id, long upTo) => Tracker(id).Acknowledged.Pulse();
+    internal void AcknowledgedElsewhere(StreamId id) => Tracker(id).Acknowledged.Pulse();
 
     internal StreamTracker Tracker(StreamId id) => _trackers.GetOrAdd(id, static _ => new StreamTracker());
 
