@@ -3,7 +3,9 @@ using Orchestrator.Silo;
 using Orchestrator.Silo.Startup;
 using Orleans.Dashboard;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once at start. Reloading appsettings on change would watch the content root and everything under
+// it, ./data included, so that every SQLite write woke a file watcher.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, SiloHostConfiguration.NoReloadOnChange] });
 builder.Configuration.AddSiloHostSources(args);
 var options = builder.Configuration.GetSiloHostOptions(out var malformed);
 var problems = malformed.Count > 0 ? malformed : options.Validate();

@@ -9,6 +9,9 @@ internal static class SiloHostConfiguration
 {
     public const string EnvironmentPrefix = "ORCHESTRATOR_";
 
+    /// <summary>The host's own switch that turns off reloading appsettings files when they change.</summary>
+    public const string NoReloadOnChange = "--hostBuilder:reloadConfigOnChange=false";
+
     private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.OrdinalIgnoreCase)
     {
         ["--data-dir"] = nameof(SiloHostOptions.DataDir),

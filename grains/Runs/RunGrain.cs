@@ -29,6 +29,8 @@ internal sealed class RunGrain(
 {
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
+    private IRunEngineGrain? _self;
+    private int _reportPending;
     private RunStateMachine? _machine;
 
     private RunState Run => store.State;
@@ -66,14 +68,9 @@ internal sealed class RunGrain(
             return Run.ToSnapshot();
         }
 
-        var workflow = Factory.GetGrain<IWorkflowGrain>(command.Workflow);
-        var (definition, version) = await workflow.GetDefinitionAsync(command.Version);
-        if (await workflow.GetInfoAsync() is { Retired: true })
-        {
-            throw new WorkflowRetiredException($"Workflow '{command.Workflow}' is retired; no new runs start.");
-        }
-
-        _machine = new RunStateMachine(definitions.GetOrAdd(version.Name, version.Version, definition), options, Random.Shared);
+        // One small call per run; the definition itself crosses a grain call once per version and silo.
+        var version = await Factory.GetGrain<IWorkflowEngineGrain>(command.Workflow).ResolveForRunAsync(command.Version);
+        _machine = new RunStateMachine(await definitions.GetAsync(Factory, version.Name, version.Version), options, Random.Shared);
         await ApplyAsync(new RunCommand.Start(
             this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy));
         return Run.ToSnapshot();
@@ -107,6 +104,8 @@ internal sealed class RunGrain(
     public async Task NodeAttemptFinishedAsync(NodeAttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        // Reset before draining: a result queued after the drain then sends a report of its own (see Launch).
+        Volatile.Write(ref _reportPending, 0);
         var batch = new List<NodeAttemptResult> { result };
         while (_results.TryDequeue(out var queued))
         {
@@ -249,13 +248,19 @@ internal sealed class RunGrain(
     {
         var source = new CancellationTokenSource();
         _inFlight[launch.Key] = source;
-        var self = Factory.GetGrain<IRunEngineGrain>(Run.RunId!);
+        var self = _self ??= Factory.GetGrain<IRunEngineGrain>(Run.RunId!);
         var runId = Run.RunId!;
         runner.RunAsync(launch.Invocation, source.Token).ContinueWith(
             async attempt =>
             {
                 var result = await attempt;
                 _results.Enqueue(result);
+                if (Interlocked.Exchange(ref _reportPending, 1) == 1)
+                {
+                    // A report is on its way and has not drained the queue yet: it carries this result too.
+                    return;
+                }
+
                 try
                 {
                     await self.NodeAttemptFinishedAsync(result);
@@ -263,6 +268,7 @@ internal sealed class RunGrain(
                 catch (Exception e)
                 {
                     // The run retries the attempt after a restart; nothing else can be done here.
+                    Volatile.Write(ref _reportPending, 0);
                     RunGrainLog.ReportFailed(logger, e, result.Node, runId);
                 }
             },

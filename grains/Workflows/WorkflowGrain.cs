@@ -12,7 +12,7 @@ namespace Orchestrator.Workflows;
 [GrainType("workflow")]
 internal sealed class WorkflowGrain(
     [PersistentState("workflow")] IPersistentState<WorkflowState> store,
-    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IWorkflowGrain
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IWorkflowGrain, IWorkflowEngineGrain
 {
     private readonly Dictionary<int, WorkflowDefinition> _parsed = [];
 
@@ -53,6 +53,29 @@ internal sealed class WorkflowGrain(
 
     public Task<(WorkflowDefinition Definition, WorkflowVersion Version)> GetDefinitionAsync(int? version)
     {
+        var stored = Find(version);
+        if (!_parsed.TryGetValue(stored.Version, out var definition))
+        {
+            definition = JsonSerializer.Deserialize<WorkflowDefinition>(stored.Definition, JsonSerializerOptions.Web)!;
+            _parsed[stored.Version] = definition;
+        }
+
+        return Task.FromResult((definition, ToVersion(stored)));
+    }
+
+    public Task<WorkflowVersion> ResolveForRunAsync(int? version)
+    {
+        var stored = Find(version);
+        if (store.State.Retired)
+        {
+            throw new WorkflowRetiredException($"Workflow '{this.GetPrimaryKeyString()}' is retired; no new runs start.");
+        }
+
+        return Task.FromResult(ToVersion(stored));
+    }
+
+    private StoredVersion Find(int? version)
+    {
         var name = this.GetPrimaryKeyString();
         var versions = store.State.Versions;
         if (versions.Count == 0)
@@ -66,15 +89,11 @@ internal sealed class WorkflowGrain(
             throw new WorkflowNotFoundException($"Workflow '{name}' has no version {number}; it has versions 1 to {versions.Count}.");
         }
 
-        var stored = versions[number - 1];
-        if (!_parsed.TryGetValue(number, out var definition))
-        {
-            definition = JsonSerializer.Deserialize<WorkflowDefinition>(stored.Definition, JsonSerializerOptions.Web)!;
-            _parsed[number] = definition;
-        }
-
-        return Task.FromResult((definition, new WorkflowVersion(name, stored.Version, stored.ContentHash, stored.CreatedAt, Created: false)));
+        return versions[number - 1];
     }
+
+    private WorkflowVersion ToVersion(StoredVersion stored) =>
+        new(this.GetPrimaryKeyString(), stored.Version, stored.ContentHash, stored.CreatedAt, Created: false);
 
     public Task<WorkflowInfo?> GetInfoAsync() =>
         Task.FromResult(store.State.Versions.Count == 0 ? null : store.State.ToInfo());

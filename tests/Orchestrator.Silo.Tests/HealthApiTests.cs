@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Orchestrator.Silo.Tests;
 
@@ -34,5 +36,16 @@ public sealed class HealthApiTests(SiloApiFactory factory) : IClassFixture<SiloA
         }
 
         Assert.True(File.Exists(Path.Combine(factory.DataDir, "orchestrator.db")));
+    }
+
+    [Fact]
+    public void Configuration_WatchesNoFile_SoThatStorageWritesUnderTheContentRootWakeNoWatcher()
+    {
+        var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
+
+        var files = configuration.Providers.OfType<FileConfigurationProvider>().ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, $"{file.Source.Path} reloads on change"));
     }
 }

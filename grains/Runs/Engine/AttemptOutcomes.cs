@@ -24,6 +24,12 @@ internal static class AttemptOutcomes
 
         if (result.Succeeded && result.AwaitingSubRun is { } child && !result.SubRunFinished)
         {
+            if ((result.ItemIndex is { } known ? node.Items![known].SubRunId : node.SubRunId) == child)
+            {
+                // The same report again (a report can carry results that an earlier one applied already).
+                return false;
+            }
+
             if (result.ItemIndex is { } index)
             {
                 node.Items![index].SubRunId = child;

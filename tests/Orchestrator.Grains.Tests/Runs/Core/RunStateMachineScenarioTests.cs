@@ -189,9 +189,10 @@ public sealed class RunStateMachineScenarioTests
             .NoChange(run => run.Apply(new RunCommand.Cancel("again")))
             .Then(run => Assert.Equal(NodeStatus.Skipped, run.State.Nodes["join"].Status)),
 
-        ["sub-runs: the node waits for its sub-run and completes with the sub-run's state"] = new CoreScenario(Parent)
+        ["sub-runs: the node waits for its sub-run and completes with the sub-run's state; the same report again changes nothing"] = new CoreScenario(Parent)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
             .Step(run => run.Finish(run.Succeeded("call") with { AwaitingSubRun = SubRunId }), [$"system call#1.1: sub-run {SubRunId} started"], [])
+            .NoChange(run => run.Finish(run.Succeeded("call") with { AwaitingSubRun = SubRunId }))
             .Step(run => run.Apply(new RunCommand.SubRunEnded(SubRunId, Child(RunStatus.Completed))), ["node.completed call#1.1", "node.started use#1.1"], ["launch use#1.1"])
             .Then(run => Assert.Equal("42", run.State.Nodes["call"].Output!["state"]!["doubled"]!.ToJsonString())),
 
