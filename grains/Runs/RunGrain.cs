@@ -273,7 +273,7 @@ internal sealed class RunGrain(
                 }
             },
             CancellationToken.None,
-            TaskContinuationOptions.None,
+            TaskContinuationOptions.ExecuteSynchronously, // on the attempt's own thread: it only queues and sends
             TaskScheduler.Default).Unwrap();
     }
 
