@@ -73,57 +73,53 @@ internal sealed partial class ScheduleGrain
 
     /// <summary>Applies the misfire policy to the occurrences due from <paramref name="first"/> to <paramref name="now"/>:
     /// fills <see cref="ScheduleState.PendingFires"/>, records what is skipped, and moves the next fire time past now.
-    /// The latest due occurrence is on time when found within the misfire threshold; any other due occurrence was
-    /// missed.</summary>
+    /// An occurrence found within the misfire threshold of its time is on time and fires (late, oldest first: a
+    /// take-over between silos or a short stop drops none); an older one was missed, and the policy decides.</summary>
     private void Decide(ScheduleSpec spec, DateTimeOffset first, DateTimeOffset now)
     {
-        var keep = spec.Misfire == MisfirePolicies.FireAll ? spec.MisfireLimit + 1 : 2;
-        var due = spec.Calendar.Due(first, now, keep);
+        var missedKept = spec.Misfire == MisfirePolicies.FireAll ? spec.MisfireLimit : 1;
+        var due = spec.Calendar.Due(first, now, missedKept + MaxOnTimeFires);
+        var onTime = due.Latest.Reverse()
+            .TakeWhile(occurrence => now - occurrence - (occurrence == first ? Schedule.NextJitter : TimeSpan.Zero) <= options.MisfireThreshold)
+            .Take(MaxOnTimeFires)
+            .Reverse()
+            .ToList();
+        var missed = due.Latest.Take(due.Latest.Count - onTime.Count).ToList();
+        var missedCount = due.Count - onTime.Count;
         var fires = new List<DateTimeOffset>();
-        if (due.Count > 0)
+        long skipped = 0;
+        if (missedCount > 0)
         {
-            var latest = due.Latest[^1];
-            var lateness = now - latest - (latest == first ? Schedule.NextJitter : TimeSpan.Zero);
-            var onTime = lateness <= options.MisfireThreshold;
-            var missed = onTime ? due.Latest.Take(due.Latest.Count - 1).ToList() : [.. due.Latest];
-            var missedCount = due.Count - (onTime ? 1 : 0);
-            long skipped = 0;
-            if (missedCount > 0)
+            switch (spec.Misfire)
             {
-                switch (spec.Misfire)
-                {
-                    case MisfirePolicies.FireAll:
-                        var take = (int)Math.Min(spec.MisfireLimit, missedCount);
-                        fires.AddRange(missed.TakeLast(take));
-                        skipped = missedCount - take;
-                        break;
-                    case MisfirePolicies.FireOnce when !onTime:
-                        fires.Add(missed[^1]);
-                        skipped = missedCount - 1;
-                        break;
-                    default:
-                        skipped = missedCount;
-                        break;
-                }
-            }
-
-            if (skipped > 0)
-            {
-                var count = string.Create(CultureInfo.InvariantCulture, $"{skipped}{(due.CountIsLowerBound ? " or more" : "")}");
-                Record(new ScheduleExecution(null, first, now, ScheduleOutcome.SkippedMisfire)
-                {
-                    Occurrences = skipped,
-                    Reason = $"{count} occurrence(s) from {first:O} fell due while the schedule could not fire (misfire policy {spec.Misfire})",
-                });
-                LogMisfire(logger, Id, skipped, spec.Misfire);
-            }
-
-            if (onTime)
-            {
-                fires.Add(latest);
+                case MisfirePolicies.FireAll:
+                    var take = (int)Math.Min(Math.Min(spec.MisfireLimit, missedCount), missed.Count);
+                    fires.AddRange(missed.TakeLast(take));
+                    skipped = missedCount - take;
+                    break;
+                case MisfirePolicies.FireOnce when onTime.Count == 0 && missed.Count > 0:
+                    // The catch-up fire; an occurrence on time already stands for the missed ones.
+                    fires.Add(missed[^1]);
+                    skipped = missedCount - 1;
+                    break;
+                default:
+                    skipped = missedCount;
+                    break;
             }
         }
 
+        if (skipped > 0)
+        {
+            var count = string.Create(CultureInfo.InvariantCulture, $"{skipped}{(due.CountIsLowerBound ? " or more" : "")}");
+            Record(new ScheduleExecution(null, first, now, ScheduleOutcome.SkippedMisfire)
+            {
+                Occurrences = skipped,
+                Reason = $"{count} occurrence(s) from {first:O} fell due while the schedule could not fire (misfire policy {spec.Misfire})",
+            });
+            LogMisfire(logger, Id, skipped, spec.Misfire);
+        }
+
+        fires.AddRange(onTime);
         Schedule.PendingFires = fires;
         Schedule.NextFireAt = spec.Calendar.NextAfter(now);
         Schedule.NextJitter = DrawJitter();

@@ -105,6 +105,39 @@ public sealed class MisfirePolicyTests
         Assert.Equal(T0.AddHours(1).AddSeconds(20), fired.FiredAt);
     }
 
+    [Theory]
+    [InlineData(MisfirePolicies.FireOnce)]
+    [InlineData(MisfirePolicies.Skip)]
+    [InlineData(MisfirePolicies.FireAll)]
+    public async Task EveryOccurrenceFoundWithinTheThreshold_Fires_WhenSeveralFellDueWhileDown(string misfire)
+    {
+        await using var host = await ScheduleHost.StartAsync(new FakeClock(T0));
+        await host.PutQuickAsync();
+        await host.CreateAsync("s", new ScheduleDefinition { Workflow = "quick", Every = "10s", Misfire = misfire, Overlap = OverlapPolicies.Allow });
+
+        // Due at 10 s … 70 s; found at 75 s: the one at 10 s is 65 s late (missed), the six after it are on time.
+        await DownAsync(host, until: T0.AddSeconds(75));
+        var executions = await host.WaitForExecutionsAsync("s", 7);
+
+        var started = executions.Where(e => e.Outcome == ScheduleOutcome.Started).Select(e => e.ScheduledFor).ToList();
+        var onTime = Enumerable.Range(2, 6).Select(i => T0.AddSeconds(10 * i)).ToList();
+        if (misfire == MisfirePolicies.FireAll)
+        {
+            Assert.Equal([T0.AddSeconds(10), .. onTime], started);
+            Assert.DoesNotContain(executions, e => e.Outcome == ScheduleOutcome.SkippedMisfire);
+        }
+        else
+        {
+            Assert.Equal(onTime, started);
+            var skipped = Assert.Single(executions, e => e.Outcome == ScheduleOutcome.SkippedMisfire);
+            Assert.Equal(1, skipped.Occurrences);
+            Assert.Equal(T0.AddSeconds(10), skipped.ScheduledFor);
+        }
+
+        Assert.Equal(started.Count, (await host.RunsOfAsync("quick")).Count);
+        Assert.Equal(T0.AddSeconds(80), (await host.Schedule("s").GetAsync())!.NextFireAt);
+    }
+
     private static async Task DownAsync(ScheduleHost host, DateTimeOffset until)
     {
         await host.StopAsync();
