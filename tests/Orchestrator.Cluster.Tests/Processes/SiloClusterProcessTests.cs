@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Orchestrator.Silo.Tests;
+using Orchestrator.Silo.Tests.Streams;
 
 namespace Orchestrator.Cluster.Tests.Processes;
 
@@ -77,6 +79,93 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         Assert.Equal("run.completed", types[^1]);
         Assert.Equal(2, types.Count(type => type == "node.completed"));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e!["seq"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task EitherSilo_WatchesWaitsForAndCancels_ARunThatLivesOnTheOther()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("watch_across");
+        var (a, b) = (Start("silo-a", connectionString), Start("silo-b", connectionString));
+        await Task.WhenAll(a.WaitUntilHealthyAsync(), b.WaitUntilHealthyAsync());
+        await b.WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 2, JoinBound);
+        await PutWorkflowAsync(a, """
+            {"name": "watched", "nodes": {
+              "first": {"type": "set", "values": {"n": "1"}},
+              "wait": {"type": "delay", "duration": "1s", "dependsOn": ["first"]},
+              "last": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["wait"]}}}
+            """);
+        await PutWorkflowAsync(a, """{"name": "long", "nodes": {"wait": {"type": "delay", "duration": "10m"}}}""");
+
+        // Both silos watch the run, so one of them watches it from another silo, wherever Orleans placed it.
+        ClusterSilo[] both = [a, b];
+        var notifications = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, "/ws")));
+        var runId = await StartAsync(a, "watched");
+        var eventStreams = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, $"/api/runs/{runId}/events")));
+        var resultSockets = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, $"/ws/results/{runId}")));
+        try
+        {
+            foreach (var (stream, silo) in eventStreams.Zip(both))
+            {
+                var events = await stream.ReceiveUntilAsync(e => (string?)e["type"] is "run.completed" or "run.failed" or "run.cancelled");
+                Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => (long)e["seq"]!));
+                Assert.Equal(("run.created", "run.completed"), ((string?)events[0]["type"], (string?)events[^1]["type"]));
+                Assert.True(events.Count(e => (string?)e["type"] == "node.completed") == 3, $"{silo.Name}: {string.Join(", ", events.Select(e => e["type"]))}");
+            }
+
+            foreach (var results in resultSockets)
+            {
+                var messages = await results.ReceiveUntilClosedAsync();
+                Assert.Equal(WebSocketCloseStatus.NormalClosure, results.CloseStatus);
+                Assert.Equal("workflow_completed", (string?)messages[^1]["type"]);
+            }
+
+            foreach (var socket in notifications)
+            {
+                var seen = await socket.ReceiveUntilAsync(m => (string?)m["type"] == "execution_completed" && (string?)m["runId"] == runId);
+                Assert.Contains(seen, m => (string?)m["type"] == "execution_started" && (string?)m["runId"] == runId);
+            }
+        }
+        finally
+        {
+            foreach (var socket in notifications.Concat(eventStreams).Concat(resultSockets))
+            {
+                await socket.DisposeAsync();
+            }
+        }
+
+        // Waiting for a run's end and cancelling work through either silo.
+        foreach (var (through, other) in new[] { (a, b), (b, a) })
+        {
+            using var waited = await through.Http.PostAsJsonAsync(new Uri("/api/runs?wait=true", UriKind.Relative), new { workflow = "watched" });
+            var run = await waited.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+            Assert.Equal(("completed", 2.0), (run!["status"]!.GetValue<string>(), run["state"]!["n"]!.GetValue<double>()));
+
+            var longRun = await StartAsync(other, "long");
+            await using var watch = await ConnectAsync(other, $"/api/runs/{longRun}/events");
+            using var cancel = await through.Http.PostAsJsonAsync(new Uri($"/api/runs/{longRun}/cancel", UriKind.Relative), new { reason = "enough" });
+            Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
+            var ended = (await watch.ReceiveUntilAsync(e => (string?)e["type"] is "run.completed" or "run.failed" or "run.cancelled"))[^1];
+            Assert.Equal("run.cancelled", (string?)ended["type"]);
+            var read = (await other.Http.GetFromJsonAsync<JsonObject>(new Uri($"/api/runs/{longRun}", UriKind.Relative)))!;
+            Assert.Equal("cancelled", read["status"]!.GetValue<string>());
+        }
+    }
+
+    private static async Task<string> StartAsync(ClusterSilo silo, string workflow)
+    {
+        using var start = await silo.Http.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow });
+        var body = await start.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(start.IsSuccessStatusCode, body?.ToJsonString());
+        return body!["runId"]!.GetValue<string>();
+    }
+
+    private static async Task<SocketClient> ConnectAsync(ClusterSilo silo, string pathAndQuery)
+    {
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(SocketClient.DefaultBound);
+        await socket.ConnectAsync(new Uri(new Uri(silo.Url.Replace("http://", "ws://", StringComparison.Ordinal) + "/"), pathAndQuery), timeout.Token);
+        return new SocketClient(socket);
     }
 
     private ClusterSilo Start(string name, string connectionString)
