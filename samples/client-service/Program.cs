@@ -2,7 +2,10 @@
 // prints the run's events as they happen and then the result.
 //
 //   dotnet run --project samples/client-service -- --gateway 127.0.0.1:30000 --workflow dag-fanout --input '{"numbers":[2,3]}'
+//   dotnet run --project samples/client-service -- --postgres "Host=…;Database=…;Username=…;Password=…" --workflow dag-fanout
 //
+// --postgres finds the cluster's gateways in its PostgreSQL membership table (the silos' --postgres), instead of a
+// --gateway list.
 // Exit code: 0 when the run completed, 1 when it failed or was cancelled, 2 on bad arguments, 3 when no gateway answered.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,6 +23,10 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--gateway" when value is not null:
             options.Gateways.Add(value);
+            i++;
+            break;
+        case "--postgres" when value is not null:
+            options.PostgresConnectionString = value;
             i++;
             break;
         case "--cluster-id" when value is not null:
@@ -53,14 +60,14 @@ for (var i = 0; i < args.Length; i++)
             break;
         default:
             Console.Error.WriteLine($"unknown or incomplete option '{args[i]}'");
-            Console.Error.WriteLine("usage: ClientService --gateway host:port [--gateway …] --workflow name [--input json] [--idempotency-key key] [--cluster-id id] [--service-id id]");
+            Console.Error.WriteLine("usage: ClientService (--gateway host:port [--gateway …] | --postgres connection-string) --workflow name [--input json] [--idempotency-key key] [--cluster-id id] [--service-id id]");
             return 2;
     }
 }
 
-if (workflow is null || options.Gateways.Count == 0)
+if (workflow is null || (options.Gateways.Count == 0) == (options.PostgresConnectionString is null))
 {
-    Console.Error.WriteLine("--gateway and --workflow are required");
+    Console.Error.WriteLine("--workflow is required, and either --gateway or --postgres (not both)");
     return 2;
 }
 

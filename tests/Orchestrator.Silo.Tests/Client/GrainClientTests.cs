@@ -93,47 +93,13 @@ public sealed class GrainClientTests(ClientSiloFixture silo) : IAsyncLifetime
     [Fact]
     public async Task Sample_ClientService_StartsARunAndPrintsItsEventsAndResult()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { SampleAssembly(), "--gateway", silo.Gateway, "--workflow", "client-quick", "--input", """{"n": 5}""" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var (exitCode, text, error) = await ClientSample.RunAsync(Patience, "--gateway", silo.Gateway, "--workflow", "client-quick", "--input", """{"n": 5}""");
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
-        await process.WaitForExitAsync(timeout.Token);
-
-        var text = await output;
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{text}\n{await error}");
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{text}\n{error}");
         Assert.Matches(@"^started run \S+", text);
         Assert.Contains(RunEventTypes.RunCreated, text, StringComparison.Ordinal);
         Assert.Contains($"{RunEventTypes.NodeCompleted} double", text, StringComparison.Ordinal);
         Assert.Matches(@"run \S+ completed", text);
         Assert.Contains("\"doubled\":10", text, StringComparison.Ordinal);
-    }
-
-    /// <summary>The sample's own build output, in the configuration these tests were built in.</summary>
-    private static string SampleAssembly()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.Orchestrator.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var path = Path.Combine(root.FullName, "samples", "client-service", "bin", configuration, framework, "ClientService.dll");
-        Assert.True(File.Exists(path), $"the sample is not built at {path}");
-        return path;
     }
 }
