@@ -31,7 +31,7 @@ builder.Services.AddOrchestratorApi();
 var app = builder.Build();
 app.UseOrchestratorApi();
 app.MapOrchestratorApi();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription(); // the dashboard's own UI routes
 return await app.RunSiloAsync(options);
 
 /// <summary>The silo executable's entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

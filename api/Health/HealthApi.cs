@@ -14,8 +14,9 @@ public static class HealthApi
     /// <summary>Maps the health route.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup(Route).WithTags("Health");
-        health.MapGet("", GetHealthAsync).WithName("GetHealth");
+        var health = app.MapGroup(Route).WithTags("health");
+        health.MapGet("", GetHealthAsync).WithName("GetHealth")
+            .WithSummary("The silo's health: 200 when storage answers and the silo runs, 503 with the reason otherwise.");
         return app;
     }
 

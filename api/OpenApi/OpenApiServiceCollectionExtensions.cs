@@ -1,16 +1,47 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 
 namespace Orchestrator.Api.OpenApi;
 
 /// <summary>Registers the OpenAPI document (<c>v1</c>).</summary>
 public static class OpenApiServiceCollectionExtensions
 {
+    /// <summary>What each tag of the document groups.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["workflows"] = "Workflow definitions, stored as immutable numbered versions; validation without storing.",
+        ["runs"] = "Runs of a workflow: start (optionally waiting for the end), read, cancel, pause, resume, signal, and their event logs.",
+        ["loops"] = "Continuous loops of a run: state, counters, node health, logs; pause, resume, stop.",
+        ["queues"] = "Durable queues between loops: depth, consumers and their lag, dead letters.",
+        ["errors"] = "Error records of failed nodes: list, read, retry, resolve, ignore or escalate.",
+        ["schedules"] = "Schedules that start runs by cron, interval or once: create, update, enable, disable, trigger, executions.",
+        ["cluster"] = "The silos of the cluster, grain statistics and metrics.",
+        ["health"] = "Whether the silo serves: storage answers and the silo runs.",
+        ["streams"] = "WebSocket notifications (seed 004's /ws).",
+        ["seed routes"] = "Seed 002's /graph routes and sockets, and seed 000's results socket, as their example clients use them.",
+        ["schedules (seed 004)"] = "Seed 004's scheduler routes: the same schedules in that document's shape.",
+        ["errors (seed 004)"] = "Seed 004's error routes: the same error records in that document's shape.",
+    };
+
     public static IServiceCollection AddOrchestratorOpenApi(this IServiceCollection services)
     {
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Orchestrator API";
             document.Info.Description = "Workflows, runs, loops, queues, error records, schedules and the silo of a durable workflow orchestrator.";
+            foreach (var server in document.Servers ?? [])
+            {
+                server.Url = server.Url?.TrimEnd('/');
+            }
+
+            var used = (document.Paths ?? [])
+                .SelectMany(path => path.Value.Operations?.Values.AsEnumerable() ?? [])
+                .SelectMany(operation => operation.Tags ?? new HashSet<OpenApiTagReference>())
+                .Select(tag => tag.Name)
+                .OfType<string>()
+                .ToHashSet(StringComparer.Ordinal);
+            document.Tags = new HashSet<OpenApiTag>(
+                used.Order(StringComparer.Ordinal).Select(name => new OpenApiTag { Name = name, Description = Tags.GetValueOrDefault(name) }));
             return Task.CompletedTask;
         }));
         return services;
