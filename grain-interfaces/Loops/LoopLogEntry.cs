@@ -1,10 +1,10 @@
 namespace Orchestrator.Loops;
 
-/// <summary>A line of a loop's log: what the loop did (started, paused, …) or what one of its nodes did (a failed
-/// attempt, a retry, a <c>log</c> node's message).</summary>
+/// <summary>A line of a loop's log: what the loop did (started, paused, …) or what one of its nodes did (started,
+/// completed with its duration, a failed attempt, a retry, what a <c>log</c> or <c>dotnet</c> node wrote).</summary>
 public sealed record LoopLogEntry
 {
-    /// <summary>1, 2, … in the order the loop wrote them (since the loop's activation).</summary>
+    /// <summary>1, 2, … in the order the loop wrote them; numbering goes on after a restart.</summary>
     public long Seq { get; init; }
 
     public DateTimeOffset At { get; init; }

@@ -43,7 +43,7 @@ internal sealed partial class LoopGrain(
 
     private LoopState Loop => store.State;
 
-    private LoopLog Log => _log ??= new LoopLog(clock);
+    private LoopLog Log => _log ??= new LoopLog(clock, Loop.RecentLog);
 
     private LoopDefinition LoopDefinition => _definition!.Definition.Loops[Loop.Loop];
 
@@ -312,6 +312,11 @@ internal sealed partial class LoopGrain(
         if (_window is not null)
         {
             (Loop.LastSequence, Loop.RecentMessageIds) = _window.Snapshot();
+        }
+
+        if (_log?.TakeChangedTail() is { } lines)
+        {
+            Loop.RecentLog = lines;
         }
     }
 

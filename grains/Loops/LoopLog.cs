@@ -1,11 +1,33 @@
 namespace Orchestrator.Loops;
 
-/// <summary>The last lines of a loop's log, in memory (a bounded ring; the silo's own log keeps everything).</summary>
-internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
+/// <summary>The last lines of a loop's log, in memory (a bounded ring; the silo's own log keeps everything). The loop
+/// stores its latest <see cref="Kept"/> lines with each checkpoint and starts the ring from them after a restart.</summary>
+internal sealed class LoopLog
 {
+    /// <summary>How many of the latest lines a checkpoint stores.</summary>
+    public const int Kept = 1_000;
+
     private readonly Lock _lock = new();
     private readonly Queue<LoopLogEntry> _entries = new();
+    private readonly TimeProvider _clock;
+    private readonly int _capacity;
     private long _seq;
+    private long _keptSeq = -1;
+
+    /// <summary>A ring of <paramref name="capacity"/> lines that starts with <paramref name="stored"/> (oldest first),
+    /// numbering on after the last of them.</summary>
+    public LoopLog(TimeProvider clock, IReadOnlyList<LoopLogEntry>? stored = null, int capacity = 2_000)
+    {
+        _clock = clock;
+        _capacity = capacity;
+        foreach (var entry in (stored ?? []).TakeLast(capacity))
+        {
+            _entries.Enqueue(entry);
+            _seq = Math.Max(_seq, entry.Seq);
+        }
+
+        _keptSeq = _seq;
+    }
 
     public void Info(string message, string? node = null, long? iteration = null) => Add("info", message, node, iteration);
 
@@ -21,7 +43,7 @@ internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
         ArgumentNullException.ThrowIfNull(query);
         lock (_lock)
         {
-            var limit = Math.Clamp(query.Limit, 1, capacity);
+            var limit = Math.Clamp(query.Limit, 1, _capacity);
             var matching = _entries.Where(e => query.Node is null || e.Node == query.Node);
             if (query.AfterSeq is { } after)
             {
@@ -35,12 +57,27 @@ internal sealed class LoopLog(TimeProvider clock, int capacity = 2_000)
         }
     }
 
+    /// <summary>The latest <see cref="Kept"/> lines when lines came since the last call, else null (nothing to store).</summary>
+    public List<LoopLogEntry>? TakeChangedTail()
+    {
+        lock (_lock)
+        {
+            if (_seq == _keptSeq)
+            {
+                return null;
+            }
+
+            _keptSeq = _seq;
+            return [.. _entries.Skip(Math.Max(0, _entries.Count - Kept))];
+        }
+    }
+
     private void Add(string level, string message, string? node, long? iteration)
     {
         lock (_lock)
         {
-            _entries.Enqueue(new LoopLogEntry { Seq = ++_seq, At = clock.GetUtcNow(), Level = level, Node = node, Iteration = iteration, Message = message });
-            if (_entries.Count > capacity)
+            _entries.Enqueue(new LoopLogEntry { Seq = ++_seq, At = _clock.GetUtcNow(), Level = level, Node = node, Iteration = iteration, Message = message });
+            if (_entries.Count > _capacity)
             {
                 _entries.Dequeue();
             }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
@@ -249,6 +251,8 @@ internal sealed partial class LoopRunner : IAsyncDisposable
             // Token sources only for a node with a timeout: most loop nodes have none, and this runs every iteration.
             var timeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _setup.Clock) : null;
             var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            var started = Stopwatch.GetTimestamp();
+            Log.Info(attempt == 1 ? "started" : $"started (attempt {attempt})", step.Node, iteration);
             try
             {
                 var outcome = await step.RunAsync(new LoopAttempt(data, iteration, token, attempt), linked?.Token ?? cancellationToken);
@@ -259,6 +263,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                     Log.Info(line, step.Node, iteration);
                 }
 
+                Log.Info(string.Create(CultureInfo.InvariantCulture, $"completed in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.###} ms"), step.Node, iteration);
                 return new StepResult(outcome.Output, null, attempt);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

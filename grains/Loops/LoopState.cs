@@ -56,6 +56,9 @@ public sealed class LoopState : IQueryViewSource
     /// <summary>A queue producer: ids of the messages handled last (a bounded window), oldest first.</summary>
     public List<string> RecentMessageIds { get; set; } = [];
 
+    /// <summary>The loop's latest log lines as of the last checkpoint (at most <c>LoopLog.Kept</c>), oldest first.</summary>
+    public List<LoopLogEntry> RecentLog { get; set; } = [];
+
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Exists => Id is not null;
 

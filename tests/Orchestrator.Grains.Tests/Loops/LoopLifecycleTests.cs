@@ -266,4 +266,38 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         Assert.Equal(recordsBefore, probe.Count("record"));
         Assert.Equal(RunStatus.Cancelled, (await _host.Run(runId).GetAsync()).Status);
     }
+
+    [Fact]
+    public async Task NodeLines_AreKeptUnderTheirNode_AndTheLatestSurviveARestart()
+    {
+        var runId = await _host.StartAsync("""
+            name: logged-loop
+            loops:
+              main: { producer: { type: interval, every: 5ms }, chain: [ { node: read }, { node: say } ] }
+            nodes:
+              read: { type: set, values: { seen: "iteration" } }
+              say:  { type: log, message: "reading ${iteration}" }
+            """);
+        await _host.WaitForLoopAsync(runId, "main", loop => loop.Iterations >= 5);
+        await _host.Loop(runId, "main").StopAsync("enough");
+        await _host.WaitForEndAsync(runId);
+
+        var read = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Node = "read", Limit = 1_000 });
+        Assert.All(read, line => Assert.Equal("read", line.Node));
+        Assert.Contains(read, line => line.Message == "started" && line.Iteration == 1);
+        Assert.Contains(read, line => line.Iteration == 1 && line.Message.StartsWith("completed in ", StringComparison.Ordinal) && line.Message.EndsWith(" ms", StringComparison.Ordinal));
+        var say = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Node = "say", Limit = 1_000 });
+        Assert.Contains(say, line => line.Message == "reading 1" && line.Iteration == 1);
+        var before = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 1_000 });
+
+        await _host.RestartAsync();
+        var after = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 1_000 });
+
+        Assert.Equal(before.TakeLast(LoopLogLimit).Select(Describe), after.Select(Describe));
+        Assert.Contains(after, line => line.Node == "say" && line.Message.StartsWith("reading ", StringComparison.Ordinal));
+
+        static string Describe(LoopLogEntry line) => $"{line.Seq} {line.Level} {line.Node} {line.Iteration} {line.Message}";
+    }
+
+    private const int LoopLogLimit = 1_000;
 }
