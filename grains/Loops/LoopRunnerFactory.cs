@@ -26,7 +26,7 @@ internal sealed class LoopRunnerFactory(
     public async Task<LoopRunner> CreateAsync(LoopRunnerSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var context = new LoopStepContext(setup.LoopId, setup.RunId, setup.Workflow, setup.Cached.Expressions, setup.Clock);
+        var context = new LoopStepContext(setup.LoopId, setup.RunId, setup.Workflow, setup.Cached.Expressions, setup.Clock, setup.Log);
         var worker = setup.Definition.Pool == LoopPools.Process ? new NodeWorkerProcess(setup.LoopId, loggers.CreateLogger<NodeWorkerProcess>()) : null;
         LoopPool pool = setup.Definition.Pool switch
         {
@@ -68,7 +68,7 @@ internal sealed class LoopRunnerFactory(
         var className = ClassOf(definition, step.Node);
         var type = catalog.Resolve(className);
         return worker is null
-            ? new DotnetStep(step.Node, definition, blocking, type, services, context)
+            ? new DotnetStep(step.Node, definition, blocking, type, services, context, loggers)
             : new WorkerStep(step.Node, definition, blocking, new NodeClassRef(className, type.Assembly.Location), worker, context);
     }
 

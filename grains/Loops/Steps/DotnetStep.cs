@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
 using Orchestrator.Expressions;
 using Orchestrator.Nodes;
@@ -11,7 +12,7 @@ namespace Orchestrator.Loops.Steps;
 /// its first run and reused for every iteration (a blocking node's runs never overlap; a non-blocking node's may, up
 /// to <c>maxInFlight</c>), and disposed when the loop's runner ends.</summary>
 internal sealed class DotnetStep(
-    string node, NodeDefinition definition, bool blocking, Type nodeClass, IServiceProvider services, LoopStepContext context)
+    string node, NodeDefinition definition, bool blocking, Type nodeClass, IServiceProvider services, LoopStepContext context, ILoggerFactory loggers)
     : LoopStep(node, definition, blocking)
 {
     private readonly SemaphoreSlim _creating = new(1, 1);
@@ -24,6 +25,7 @@ internal sealed class DotnetStep(
         {
             var instance = await InstanceAsync(cancellationToken);
             var data = DotnetNodes.DataFor(context, Node, attempt);
+            LoopNodeLogger.Running(attempt.Iteration);
             var output = instance switch
             {
                 BlockingNode b => await b.RunAsync(data, cancellationToken),
@@ -58,7 +60,7 @@ internal sealed class DotnetStep(
         {
             if (_instance is null)
             {
-                var created = NodeInstances.Create(services, nodeClass, Node);
+                var created = NodeInstances.Create(services, nodeClass, Node, LoopNodeLogger.For(nodeClass, context.Log, Node, loggers));
                 await created.InitializeAsync(DotnetNodes.ConfigFor(Definition, Node, context), cancellationToken);
                 Volatile.Write(ref _instance, created);
             }

@@ -8,7 +8,8 @@ internal sealed record LoopStepContext(
     string RunId,
     string Workflow,
     ExpressionCache Expressions,
-    TimeProvider Clock)
+    TimeProvider Clock,
+    LoopLog Log)
 {
     /// <summary><c>{loopId}/{node}/{iterationToken}/{attempt}</c>, passed on by executors to make side effects idempotent.</summary>
     public string IdempotencyKey(string node, LoopAttempt attempt) =>

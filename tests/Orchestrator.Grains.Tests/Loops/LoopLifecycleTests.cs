@@ -273,10 +273,11 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         var runId = await _host.StartAsync("""
             name: logged-loop
             loops:
-              main: { producer: { type: interval, every: 5ms }, chain: [ { node: read }, { node: say } ] }
+              main: { producer: { type: interval, every: 5ms }, chain: [ { node: read }, { node: say }, { node: check } ] }
             nodes:
-              read: { type: set, values: { seen: "iteration" } }
-              say:  { type: log, message: "reading ${iteration}" }
+              read:  { type: set, values: { seen: "iteration" } }
+              say:   { type: log, message: "reading ${iteration}" }
+              check: { type: dotnet, class: Orchestrator.Grains.Tests.Loops.LoggingNode }
             """);
         await _host.WaitForLoopAsync(runId, "main", loop => loop.Iterations >= 5);
         await _host.Loop(runId, "main").StopAsync("enough");
@@ -288,6 +289,8 @@ public sealed class LoopLifecycleTests : IAsyncLifetime
         Assert.Contains(read, line => line.Iteration == 1 && line.Message.StartsWith("completed in ", StringComparison.Ordinal) && line.Message.EndsWith(" ms", StringComparison.Ordinal));
         var say = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Node = "say", Limit = 1_000 });
         Assert.Contains(say, line => line.Message == "reading 1" && line.Iteration == 1);
+        var check = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Node = "check", Limit = 1_000 });
+        Assert.Contains(check, line => line.Message == "checked reading 2" && line.Level == "warning" && line.Iteration == 2);
         var before = await _host.Loop(runId, "main").GetLogsAsync(new LoopLogQuery { Limit = 1_000 });
 
         await _host.RestartAsync();

@@ -106,3 +106,14 @@ public sealed class ProcessIdNode : BlockingNode
         return Task.FromResult<JsonNode?>(new JsonObject { ["pid"] = Environment.ProcessId, ["in"] = data.Value?.DeepClone() });
     }
 }
+
+/// <summary>Writes a line through the logger it is given, at the level its configuration names.</summary>
+public sealed class LoggingNode(Microsoft.Extensions.Logging.ILogger<LoggingNode> logger) : BlockingNode
+{
+    public override Task<JsonNode?> RunAsync(NodeData data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "checked reading {Iteration}", data.Iteration);
+        return Task.FromResult<JsonNode?>(null);
+    }
+}
