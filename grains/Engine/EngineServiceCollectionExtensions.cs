@@ -26,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
         services.AddHostedService<RunRecoveryService>();
+        services.AddHostedService<ClusterRecoveryService>();
         services.AddHostedService<Loops.LoopConsumerSweep>();
         services.AddSchedules();
         services.AddQueues();
