@@ -22,6 +22,9 @@ internal static class Program
             case "storage":
                 await StorageWriteBenchmark.RunAsync(args[1..]);
                 return 0;
+            case "postgres":
+                await PostgresClusterBenchmark.RunAsync(args[1..]);
+                return 0;
             default:
                 Console.WriteLine($"benchmark '{which}': nothing registered yet");
                 return 0;

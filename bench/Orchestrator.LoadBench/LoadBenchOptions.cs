@@ -2,15 +2,27 @@ using System.Globalization;
 
 namespace Orchestrator.LoadBench;
 
-/// <summary>A silo to measure: a label for the report and the base address of its HTTP API.</summary>
-internal sealed record Target(string Label, Uri BaseAddress);
+/// <summary>What to measure under one label of the report: the base address of a silo's HTTP API, or of several silos
+/// of one cluster, which then share the load (runs are submitted round robin over them).</summary>
+internal sealed record Target(string Label, IReadOnlyList<Uri> BaseAddresses)
+{
+    /// <summary>The first address: where workflows are stored.</summary>
+    public Uri BaseAddress => BaseAddresses[0];
+
+    /// <summary>The addresses as given, comma-separated.</summary>
+    public string Describe() => string.Join(",", BaseAddresses);
+}
 
 /// <summary>The command line of the load benchmark.</summary>
 internal sealed class LoadBenchOptions
 {
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Orchestrator.LoadBench -- [options]
-          --url [label=]http://host:port   a silo's base address; repeat to compare silos (default http://127.0.0.1:8080)
+          --url [label=]http://host:port[,http://host:port…]
+                                           a silo's base address; repeat to compare silos (default http://127.0.0.1:8080).
+                                           Several comma-separated addresses under one label are silos of one cluster:
+                                           runs are submitted round robin over them, completion is polled through each
+                                           in turn, and their CPU and memory figures are sums over their processes
           --concurrency N                  client requests in flight at once (default 64)
           --scenarios 1,2,3                which scenarios to run (default all):
                                              1 = 1,000 runs x 20 noop tasks, 2 = 200 runs x 100 noop tasks,
@@ -117,24 +129,36 @@ internal sealed class LoadBenchOptions
 
     private static Target ParseTarget(string value)
     {
-        // label=url, where the label is what comes before the first '=' if that part is not itself the start of a URL.
+        // label=url[,url…], where the label is what comes before the first '=' if that part is not itself the start of a URL.
         var equals = value.IndexOf('=', StringComparison.Ordinal);
         var scheme = value.IndexOf("://", StringComparison.Ordinal);
         string? label = null;
-        var address = value;
+        var addresses = value;
         if (equals > 0 && (scheme < 0 || equals < scheme))
         {
             label = value[..equals];
-            address = value[(equals + 1)..];
+            addresses = value[(equals + 1)..];
         }
 
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var uris = new List<Uri>();
+        foreach (var address in addresses.Split(',', StringSplitOptions.TrimEntries))
         {
-            throw new ArgumentException($"--url: '{address}' is not an http(s) address");
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"--url: '{address}' is not an http(s) address");
+            }
+
+            // Relative routes ("api/runs") resolve under the address, a path prefix included.
+            var baseAddress = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+            if (uris.Contains(baseAddress))
+            {
+                throw new ArgumentException($"--url: '{address}' is listed twice under one label");
+            }
+
+            uris.Add(baseAddress);
         }
 
-        // Relative routes ("api/runs") resolve under the address, a path prefix included.
-        return new Target(label ?? uri.Authority, new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/"));
+        return new Target(label ?? string.Join(",", uris.Select(u => u.Authority)), uris);
     }
 
     private static int PositiveInt(string name, string value) =>

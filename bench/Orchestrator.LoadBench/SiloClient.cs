@@ -12,10 +12,13 @@ internal sealed record RunInfo(string RunId, string Status, DateTimeOffset Creat
     public bool IsFinished => Status is "completed" or "failed" or "cancelled";
 }
 
-/// <summary>The few routes of the HTTP API the benchmark uses, over one shared <see cref="HttpClient"/>.</summary>
+/// <summary>The few routes of the HTTP API the benchmark uses, over one shared <see cref="HttpClient"/>. With several
+/// addresses (silos of one cluster), runs are submitted round robin over them and each listing goes to the next one.</summary>
 internal sealed class SiloClient(HttpClient http, Target target)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private int _nextStart = -1;
+    private int _nextListing = -1;
 
     public Target Target { get; } = target;
 
@@ -33,20 +36,27 @@ internal sealed class SiloClient(HttpClient http, Target target)
             Timeout = timeout,
         };
 
-    /// <summary><c>GET /api/health</c>: null when healthy, else why not.</summary>
+    /// <summary><c>GET /api/health</c> of every address: null when all are healthy, else why the first one is not.</summary>
     public async Task<string?> CheckHealthAsync(CancellationToken cancellationToken)
     {
-        try
+        foreach (var address in Target.BaseAddresses)
         {
-            using var response = await http.GetAsync(Uri("api/health"), cancellationToken);
-            return response.IsSuccessStatusCode
-                ? null
-                : $"GET /api/health answered {(int)response.StatusCode}: {Snippet(await response.Content.ReadAsStringAsync(cancellationToken))}";
+            var where = Target.BaseAddresses.Count > 1 ? $" of {address}" : "";
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "api/health"), cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return $"GET /api/health{where} answered {(int)response.StatusCode}: {Snippet(await response.Content.ReadAsStringAsync(cancellationToken))}";
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                return $"GET /api/health{where} failed: {e.Message}";
+            }
         }
-        catch (HttpRequestException e)
-        {
-            return $"GET /api/health failed: {e.Message}";
-        }
+
+        return null;
     }
 
     /// <summary><c>POST /api/workflows</c> with a JSON definition.</summary>
@@ -63,7 +73,7 @@ internal sealed class SiloClient(HttpClient http, Target target)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
-        using var response = await http.PostAsync(Uri("api/runs"), content, cancellationToken);
+        using var response = await http.PostAsync(new Uri(NextAddress(ref _nextStart), "api/runs"), content, cancellationToken);
         await EnsureAsync(response, "POST /api/runs", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
@@ -71,28 +81,23 @@ internal sealed class SiloClient(HttpClient http, Target target)
             ?? throw new InvalidOperationException("POST /api/runs answered no runId");
     }
 
-    /// <summary>Every run of a workflow, through the paged listing (500 a page).</summary>
+    /// <summary>Every run of a workflow, through the paged listing (500 a page), every page from the same address.</summary>
     public async Task<List<RunInfo>> ListRunsAsync(string workflow, CancellationToken cancellationToken)
     {
+        var address = NextAddress(ref _nextListing);
         var runs = new List<RunInfo>();
         string? cursor = null;
         do
         {
             var query = $"api/runs?workflow={System.Uri.EscapeDataString(workflow)}&limit=500"
                 + (cursor is null ? "" : $"&cursor={System.Uri.EscapeDataString(cursor)}");
-            using var response = await http.GetAsync(Uri(query), cancellationToken);
+            using var response = await http.GetAsync(new Uri(address, query), cancellationToken);
             await EnsureAsync(response, "GET /api/runs", cancellationToken);
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             foreach (var item in document.RootElement.GetProperty("items").EnumerateArray())
             {
-                runs.Add(new RunInfo(
-                    item.GetProperty("runId").GetString()!,
-                    item.GetProperty("status").GetString()!,
-                    item.GetProperty("createdAt").GetDateTimeOffset(),
-                    item.TryGetProperty("finishedAt", out var finished) && finished.ValueKind == JsonValueKind.String
-                        ? finished.GetDateTimeOffset()
-                        : null));
+                runs.Add(ReadRun(item));
             }
 
             cursor = document.RootElement.TryGetProperty("cursor", out var next) && next.ValueKind == JsonValueKind.String
@@ -104,13 +109,44 @@ internal sealed class SiloClient(HttpClient http, Target target)
         return runs;
     }
 
-    /// <summary>The silo's working set if <c>GET /metrics</c> exposes one (<c>process_working_set_bytes</c> or
-    /// <c>dotnet_process_memory_working_set_bytes</c>); null otherwise.</summary>
+    /// <summary><c>GET /api/runs/{id}</c> through the next address in turn; null when the run is not found.</summary>
+    public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(NextAddress(ref _nextListing), $"api/runs/{System.Uri.EscapeDataString(runId)}"), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureAsync(response, "GET /api/runs/{id}", cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return ReadRun(document.RootElement);
+    }
+
+    /// <summary>The silos' working set, summed over the addresses, if <c>GET /metrics</c> of each exposes one
+    /// (<c>process_working_set_bytes</c> or <c>dotnet_process_memory_working_set_bytes</c>); null otherwise.</summary>
     public async Task<long?> TryReadMetricsMemoryAsync(CancellationToken cancellationToken)
+    {
+        long total = 0;
+        foreach (var address in Target.BaseAddresses)
+        {
+            if (await TryReadMetricsMemoryAsync(address, cancellationToken) is not { } bytes)
+            {
+                return null;
+            }
+
+            total += bytes;
+        }
+
+        return total;
+    }
+
+    private async Task<long?> TryReadMetricsMemoryAsync(Uri address, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.GetAsync(Uri("metrics"), cancellationToken);
+            using var response = await http.GetAsync(new Uri(address, "metrics"), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -139,6 +175,21 @@ internal sealed class SiloClient(HttpClient http, Target target)
     }
 
     private Uri Uri(string relative) => new(Target.BaseAddress, relative);
+
+    private static RunInfo ReadRun(JsonElement run) => new(
+        run.GetProperty("runId").GetString()!,
+        run.GetProperty("status").GetString()!,
+        run.GetProperty("createdAt").GetDateTimeOffset(),
+        run.TryGetProperty("finishedAt", out var finished) && finished.ValueKind == JsonValueKind.String
+            ? finished.GetDateTimeOffset()
+            : null);
+
+    /// <summary>The next address in turn: round robin over the target's addresses.</summary>
+    private Uri NextAddress(ref int counter)
+    {
+        var addresses = Target.BaseAddresses;
+        return addresses.Count == 1 ? addresses[0] : addresses[(int)((uint)Interlocked.Increment(ref counter) % (uint)addresses.Count)];
+    }
 
     private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {

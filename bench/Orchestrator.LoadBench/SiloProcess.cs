@@ -168,3 +168,70 @@ internal static class SiloProcess
         return inodes;
     }
 }
+
+/// <summary>The processes of one target's silos on this machine, one per address (a cluster's silos under one label):
+/// their CPU time and memory are reported as sums over them, and their resident sets one by one as well.</summary>
+internal sealed record SiloProcesses(IReadOnlyList<int> Ids)
+{
+    /// <summary>The processes listening on the target's addresses; null unless every one is found, since a sum over
+    /// some of a cluster's silos would mislead.</summary>
+    public static SiloProcesses? Find(Target target)
+    {
+        var ids = new List<int>();
+        foreach (var address in target.BaseAddresses)
+        {
+            if (SiloProcess.FindListener(address) is not { } pid)
+            {
+                return null;
+            }
+
+            if (!ids.Contains(pid))
+            {
+                ids.Add(pid);
+            }
+        }
+
+        return new SiloProcesses(ids);
+    }
+
+    /// <summary>CPU time (user + system) the processes have used so far, together; null when one cannot be read.</summary>
+    public TimeSpan? CpuTime()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var id in Ids)
+        {
+            if (SiloProcess.CpuTime(id) is not { } time)
+            {
+                return null;
+            }
+
+            total += time;
+        }
+
+        return total;
+    }
+
+    /// <summary>Each process's resident set now and at its peak, in the order of <see cref="Ids"/>; null when one cannot
+    /// be read.</summary>
+    public IReadOnlyList<SiloProcess.Sample>? Read()
+    {
+        var samples = new List<SiloProcess.Sample>();
+        foreach (var id in Ids)
+        {
+            if (SiloProcess.Read(id) is not { } sample)
+            {
+                return null;
+            }
+
+            samples.Add(sample);
+        }
+
+        return samples;
+    }
+
+    /// <summary>The resident sets added up (the peaks too, though the processes need not have peaked together).</summary>
+    public static SiloProcess.Sample Sum(IReadOnlyList<SiloProcess.Sample> samples) =>
+        new(samples.Sum(s => s.ResidentBytes), samples.Sum(s => s.PeakResidentBytes));
+
+    public override string ToString() => Ids.Count == 1 ? $"silo process {Ids[0]}" : $"silo processes {string.Join(", ", Ids)}";
+}
