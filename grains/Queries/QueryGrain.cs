@@ -56,12 +56,13 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
             page.Next is { } next ? EncodeCursor(next) : null);
     }
 
-    /// <summary>Cursors are opaque to callers: base64url of <c>unixMilliseconds:grainKey</c>.</summary>
-    private static string EncodeCursor(ViewCursor cursor) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{cursor.SortAt.ToUnixTimeMilliseconds()}:{cursor.GrainKey}"))
+    /// <summary>Cursors are opaque to callers: base64url of <c>t{utcTicks}:grainKey</c>. Ticks keep every digit a store
+    /// keeps (PostgreSQL: microseconds), so rows created within one millisecond are not skipped between pages.</summary>
+    internal static string EncodeCursor(ViewCursor cursor) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"t{cursor.SortAt.UtcTicks}:{cursor.GrainKey}")))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static ViewCursor? DecodeCursor(string? cursor)
+    internal static ViewCursor? DecodeCursor(string? cursor)
     {
         if (string.IsNullOrEmpty(cursor))
         {
@@ -74,8 +75,11 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
             padded += new string('=', (4 - (padded.Length % 4)) % 4);
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
             var colon = text.IndexOf(':', StringComparison.Ordinal);
-            var millis = long.Parse(text[..colon], CultureInfo.InvariantCulture);
-            return new ViewCursor(DateTimeOffset.FromUnixTimeMilliseconds(millis), text[(colon + 1)..]);
+            var at = text.StartsWith('t')
+                ? new DateTimeOffset(long.Parse(text[1..colon], CultureInfo.InvariantCulture), TimeSpan.Zero)
+                // Cursors handed out before ticks: milliseconds.
+                : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(text[..colon], CultureInfo.InvariantCulture));
+            return new ViewCursor(at, text[(colon + 1)..]);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {

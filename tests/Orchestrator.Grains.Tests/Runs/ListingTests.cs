@@ -74,4 +74,26 @@ public sealed class ListingTests
         Assert.Equal([parent.RunId, byApi.RunId], (await query.ListRunsAsync(null, null, 10, null, "api")).Items.Select(r => r.RunId));
         Assert.Equal([byApi.RunId], (await query.ListRunsAsync("child", null, 10, null, "api")).Items.Select(r => r.RunId));
     }
+
+    [Fact]
+    public void Cursor_KeepsMicroseconds_SoThatRowsWithinOneMillisecondAreNotSkipped()
+    {
+        var at = new DateTimeOffset(2026, 12, 3, 5, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+        var cursor = new Orchestrator.Providers.Storage.ViewCursor(at, "r-1");
+
+        var decoded = QueryGrain.DecodeCursor(QueryGrain.EncodeCursor(cursor));
+
+        Assert.Equal(at, decoded!.SortAt);
+        Assert.Equal("r-1", decoded.GrainKey);
+    }
+
+    [Fact]
+    public void Cursor_HandedOutInMilliseconds_StillDecodes()
+    {
+        var old = Convert.ToBase64String("1764738000123:r-1"u8.ToArray()).TrimEnd('=');
+
+        var decoded = QueryGrain.DecodeCursor(old);
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1764738000123), decoded!.SortAt);
+    }
 }
