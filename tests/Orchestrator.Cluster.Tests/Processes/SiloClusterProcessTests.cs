@@ -152,6 +152,57 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         }
     }
 
+    [Fact]
+    public async Task AHungSilo_IsDeclaredDead_AndTheRunsItHeldCompleteOnTheOthers()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("hung_silo");
+        var silos = Enumerable.Range(1, 3).Select(i => Start($"silo-h{i}", connectionString)).ToList();
+        await Task.WhenAll(silos.Select(silo => silo.WaitUntilHealthyAsync()));
+        await silos[1].WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 3, JoinBound);
+        await PutWorkflowAsync(silos[0], """
+            {"name": "outlives", "nodes": {
+              "first": {"type": "set", "values": {"n": "1"}},
+              "wait": {"type": "delay", "duration": "2s", "dependsOn": ["first"]},
+              "last": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["wait"]}}}
+            """);
+        // Placement puts some of them on the silo that hangs, the one they were started through.
+        var runs = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            runs.Add(await StartAsync(silos[0], "outlives"));
+        }
+
+        var hungAt = DateTimeOffset.UtcNow;
+        using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", silos[0].Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await stop.WaitForExitAsync();
+            Assert.Equal(0, stop.ExitCode);
+        }
+
+        await silos[1].WaitForSilosAsync(items => items.Any(s => s!["name"]!.GetValue<string>() == silos[0].Name && Status(s) == "dead"), TimeSpan.FromSeconds(60));
+        var declaredDead = DateTimeOffset.UtcNow - hungAt;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        var pending = new HashSet<string>(runs);
+        while (pending.Count > 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            foreach (var runId in pending.ToList())
+            {
+                using var response = await silos[1 + (pending.Count % 2)].Http.GetAsync(new Uri($"/api/runs/{runId}", UriKind.Relative));
+                var run = await response.Content.ReadFromJsonAsync<JsonObject>();
+                if (run?["status"]?.GetValue<string>() == "completed")
+                {
+                    Assert.Equal(2, run["state"]!["n"]!.GetValue<double>());
+                    pending.Remove(runId);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.True(pending.Count == 0, $"{pending.Count} of {runs.Count} runs did not complete after the hang: {string.Join(", ", pending)}");
+        Console.WriteLine($"A hung silo was declared dead {declaredDead.TotalSeconds:0.0} s after SIGSTOP; its runs completed {(DateTimeOffset.UtcNow - hungAt).TotalSeconds:0.0} s after it.");
+    }
+
     private static async Task<string> StartAsync(ClusterSilo silo, string workflow)
     {
         using var start = await silo.Http.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow });
