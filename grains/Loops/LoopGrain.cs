@@ -74,6 +74,19 @@ internal sealed partial class LoopGrain(
 
             await runner.DisposeAsync();
         }
+        else if (Loop.Exists && _log?.TakeChangedTail() is { } lines)
+        {
+            // Lines a stopped runner wrote while it wound down, after the loop's last write.
+            Loop.RecentLog = lines;
+            try
+            {
+                await store.WriteStateAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogCheckpointFailed(logger, e, this.GetPrimaryKeyString());
+            }
+        }
     }
 
     public async Task<LoopSnapshot> StartAsync(StartLoop command)
