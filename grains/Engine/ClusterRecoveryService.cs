@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Loops;
 using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Runs.Engine;
@@ -19,8 +18,6 @@ internal sealed partial class ClusterRecoveryService(
 {
     /// <summary>How long after a departure the sweep starts, so that departures close together share one sweep.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
-
-    private static readonly string[] Resumable = ["running", "paused"];
 
     private readonly CancellationTokenSource _stopping = new();
     private Task? _watching;
@@ -79,31 +76,9 @@ internal sealed partial class ClusterRecoveryService(
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var runs = await ActivateAsync(RunState.RunsView, key => grains.GetGrain<IRunGrain>(key).GetAsync(), cancellationToken);
-        var loops = await ActivateAsync(LoopState.LoopsView, key => grains.GetGrain<ILoopGrain>(key).GetAsync(), cancellationToken);
+        var runs = await ResumableGrains.ActivateRunsAsync(queries, grains, (e, key) => LogActivationFailed(logger, e, "run", key), cancellationToken);
+        var loops = await ResumableGrains.ActivateLoopsAsync(queries, grains, (e, key) => LogActivationFailed(logger, e, "loop", key), cancellationToken);
         LogSwept(logger, runs, loops);
-    }
-
-    private async Task<int> ActivateAsync(string view, Func<string, Task> activate, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        foreach (var status in Resumable)
-        {
-            await foreach (var row in queries.ReadViewAsync(view, null, status, cancellationToken: cancellationToken))
-            {
-                try
-                {
-                    await activate(row.GrainKey);
-                    count++;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogActivationFailed(logger, e, view, row.GrainKey);
-                }
-            }
-        }
-
-        return count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo(s) {Silos} left the cluster: resuming their runs and loops here")]
@@ -112,8 +87,8 @@ internal sealed partial class ClusterRecoveryService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Activated {Runs} running or paused runs and {Loops} loops after a silo left")]
     private static partial void LogSwept(ILogger logger, int runs, int loops);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not activate {View} row {Key} after a silo left")]
-    private static partial void LogActivationFailed(ILogger logger, Exception exception, string view, string key);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not activate {Kind} {Key} after a silo left")]
+    private static partial void LogActivationFailed(ILogger logger, Exception exception, string kind, string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Watching the cluster's membership for departed silos failed")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception);

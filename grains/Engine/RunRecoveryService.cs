@@ -20,23 +20,7 @@ internal sealed partial class RunRecoveryService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         lifecycle.SetComponent(Component, "starting");
-        var recovered = 0;
-        foreach (var status in new[] { "running", "paused" })
-        {
-            await foreach (var row in queries.ReadViewAsync(RunState.RunsView, null, status, cancellationToken: cancellationToken))
-            {
-                try
-                {
-                    await grains.GetGrain<IRunGrain>(row.GrainKey).GetAsync();
-                    recovered++;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogRecoveryFailed(logger, e, row.GrainKey);
-                }
-            }
-        }
-
+        var recovered = await ResumableGrains.ActivateRunsAsync(queries, grains, (e, runId) => LogRecoveryFailed(logger, e, runId), cancellationToken);
         LogRecovered(logger, recovered);
         lifecycle.SetComponent(Component, "ready");
     }

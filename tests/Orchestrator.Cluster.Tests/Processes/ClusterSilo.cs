@@ -35,6 +35,26 @@ internal sealed class ClusterSilo : IDisposable
 
     public Task WaitUntilHealthyAsync() => Process.WaitUntilHealthyAsync(Http);
 
+    /// <summary>Stores a new workflow (JSON) through this silo.</summary>
+    public async Task PutWorkflowAsync(string json)
+    {
+        using var put = await Http.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(put.StatusCode == System.Net.HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Starts a run of <paramref name="workflow"/> through this silo; its id.</summary>
+    public async Task<string> StartRunAsync(string workflow) =>
+        (await PostAsync("/api/runs", new { workflow }))["runId"]!.GetValue<string>();
+
+    /// <summary>POSTs <paramref name="body"/> as JSON and asserts success; the answer (empty when it had none).</summary>
+    public async Task<JsonObject> PostAsync(string path, object body)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+    }
+
     /// <summary>Polls <c>GET /api/silos</c> until the silos it lists match; returns them.</summary>
     public async Task<JsonArray> WaitForSilosAsync(Func<JsonArray, bool> match, TimeSpan bound)
     {

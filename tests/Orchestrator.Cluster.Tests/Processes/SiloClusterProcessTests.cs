@@ -59,7 +59,7 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
             Assert.All(silos, s => Assert.Equal("postgres", s!["storage"]!.GetValue<string>()));
         }
 
-        await PutWorkflowAsync(a, """
+        await a.PutWorkflowAsync("""
             {"name": "across-silos", "nodes": {
               "first": {"type": "set", "values": {"n": "1"}},
               "second": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["first"]}}}
@@ -88,18 +88,18 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         var (a, b) = (Start("silo-a", connectionString), Start("silo-b", connectionString));
         await Task.WhenAll(a.WaitUntilHealthyAsync(), b.WaitUntilHealthyAsync());
         await b.WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 2, JoinBound);
-        await PutWorkflowAsync(a, """
+        await a.PutWorkflowAsync("""
             {"name": "watched", "nodes": {
               "first": {"type": "set", "values": {"n": "1"}},
               "wait": {"type": "delay", "duration": "1s", "dependsOn": ["first"]},
               "last": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["wait"]}}}
             """);
-        await PutWorkflowAsync(a, """{"name": "long", "nodes": {"wait": {"type": "delay", "duration": "10m"}}}""");
+        await a.PutWorkflowAsync("""{"name": "long", "nodes": {"wait": {"type": "delay", "duration": "10m"}}}""");
 
         // Both silos watch the run, so one of them watches it from another silo, wherever Orleans placed it.
         ClusterSilo[] both = [a, b];
         var notifications = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, "/ws")));
-        var runId = await StartAsync(a, "watched");
+        var runId = await a.StartRunAsync("watched");
         var eventStreams = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, $"/api/runs/{runId}/events")));
         var resultSockets = await Task.WhenAll(both.Select(silo => ConnectAsync(silo, $"/ws/results/{runId}")));
         try
@@ -141,7 +141,7 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
             Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
             Assert.Equal(("completed", 2.0), (run!["status"]!.GetValue<string>(), run["state"]!["n"]!.GetValue<double>()));
 
-            var longRun = await StartAsync(other, "long");
+            var longRun = await other.StartRunAsync("long");
             await using var watch = await ConnectAsync(other, $"/api/runs/{longRun}/events");
             using var cancel = await through.Http.PostAsJsonAsync(new Uri($"/api/runs/{longRun}/cancel", UriKind.Relative), new { reason = "enough" });
             Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
@@ -159,7 +159,7 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         var silos = Enumerable.Range(1, 3).Select(i => Start($"silo-h{i}", connectionString)).ToList();
         await Task.WhenAll(silos.Select(silo => silo.WaitUntilHealthyAsync()));
         await silos[1].WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 3, JoinBound);
-        await PutWorkflowAsync(silos[0], """
+        await silos[0].PutWorkflowAsync("""
             {"name": "outlives", "nodes": {
               "first": {"type": "set", "values": {"n": "1"}},
               "wait": {"type": "delay", "duration": "2s", "dependsOn": ["first"]},
@@ -169,7 +169,7 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         var runs = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            runs.Add(await StartAsync(silos[0], "outlives"));
+            runs.Add(await silos[0].StartRunAsync("outlives"));
         }
 
         var hungAt = DateTimeOffset.UtcNow;
@@ -203,14 +203,6 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         Console.WriteLine($"A hung silo was declared dead {declaredDead.TotalSeconds:0.0} s after SIGSTOP; its runs completed {(DateTimeOffset.UtcNow - hungAt).TotalSeconds:0.0} s after it.");
     }
 
-    private static async Task<string> StartAsync(ClusterSilo silo, string workflow)
-    {
-        using var start = await silo.Http.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow });
-        var body = await start.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.True(start.IsSuccessStatusCode, body?.ToJsonString());
-        return body!["runId"]!.GetValue<string>();
-    }
-
     private static async Task<SocketClient> ConnectAsync(ClusterSilo silo, string pathAndQuery)
     {
         var socket = new ClientWebSocket();
@@ -224,12 +216,6 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         var silo = ClusterSilo.Start(_workDir.Path, name, connectionString, "cluster-tests");
         _silos.Add(silo);
         return silo;
-    }
-
-    private static async Task PutWorkflowAsync(ClusterSilo silo, string json)
-    {
-        using var put = await silo.Http.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
-        Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
     }
 
     private static async Task<List<int>> SchemaVersionsAsync(string connectionString)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Orchestrator.Silo.Tests;
 using Xunit.Abstractions;
@@ -41,13 +40,13 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
         _silos.AddRange(Enumerable.Range(1, 3).Select(i => ClusterSilo.Start(_workDir.Path, $"silo-{i}", connectionString, "failover-tests")));
         await Task.WhenAll(_silos.Select(silo => silo.WaitUntilHealthyAsync()));
         await _silos[2].WaitForSilosAsync(items => items.Count(s => s?["status"]?.GetValue<string>() == "running") == 3, TimeSpan.FromSeconds(60));
-        await PutWorkflowAsync(_silos[0], """
+        await _silos[0].PutWorkflowAsync("""
             {"name": "failover", "nodes": {
               "first": {"type": "set", "values": {"n": "1"}},
               "wait": {"type": "delay", "duration": "2s", "dependsOn": ["first"]},
               "last": {"type": "set", "values": {"n": "state.n + 1"}, "dependsOn": ["wait"]}}}
             """);
-        await PutWorkflowAsync(_silos[0], """
+        await _silos[0].PutWorkflowAsync("""
             {"name": "pipeline",
              "loops": {
                "source": {"producer": {"type": "interval", "every": "50ms"}, "chain": [{"node": "push"}]},
@@ -56,9 +55,9 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
                "push": {"type": "queue.push", "queue": "QUEUE", "value": "${iteration}"},
                "keep": {"type": "set", "values": {"last": "data"}}}}
             """.Replace("QUEUE", Queue, StringComparison.Ordinal));
-        await PutWorkflowAsync(_silos[0], """{"name": "tick", "nodes": {"only": {"type": "noop"}}}""");
-        var pipeline = await StartAsync(_silos[0], new { workflow = "pipeline" });
-        var schedule = await PostAsync(_silos[1], "/api/schedules", new { workflow = "tick", every = "1s", overlap = "allow" });
+        await _silos[0].PutWorkflowAsync("""{"name": "tick", "nodes": {"only": {"type": "noop"}}}""");
+        var pipeline = await _silos[0].StartRunAsync("pipeline");
+        var schedule = await _silos[1].PostAsync("/api/schedules", new { workflow = "tick", every = "1s", overlap = "allow" });
         var scheduleId = schedule["id"]!.GetValue<string>();
 
         var runs = new List<string>();
@@ -127,7 +126,7 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
     /// dead-lettered, and the consuming loop saw no error.</summary>
     private static async Task CheckPipelineAsync(ClusterSilo through, string runId)
     {
-        await PostAsync(through, $"/api/loops/{runId}:source/pause", new { });
+        await through.PostAsync($"/api/loops/{runId}:source/pause", new { });
         JsonObject? queue = null;
         long? previousProduced = null;
         var deadline = Stopwatch.StartNew();
@@ -161,7 +160,7 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
     /// run's id its own.</summary>
     private static async Task CheckScheduleAsync(ClusterSilo through, string scheduleId)
     {
-        await PostAsync(through, $"/api/schedules/{scheduleId}/disable", new { });
+        await through.PostAsync($"/api/schedules/{scheduleId}/disable", new { });
         var executions = (await TryGetArrayAsync(through, $"/api/schedules/{scheduleId}/executions?limit=500"))!;
         var started = executions.Select(e => e!.AsObject()).Where(e => e["outcome"]!.GetValue<string>() == "started").ToList();
         Assert.True(started.Count > 5, executions.ToJsonString());
@@ -211,23 +210,6 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
             runs.Add(runId ?? throw new InvalidOperationException("A run could not be started through any silo."));
             await Task.Delay(StartEvery);
         }
-    }
-
-    private static async Task PutWorkflowAsync(ClusterSilo silo, string definition)
-    {
-        using var put = await silo.Http.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(definition, Encoding.UTF8, "application/json"));
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<string> StartAsync(ClusterSilo silo, object body) =>
-        (await PostAsync(silo, "/api/runs", body))["runId"]!.GetValue<string>();
-
-    private static async Task<JsonObject> PostAsync(ClusterSilo silo, string path, object body)
-    {
-        using var response = await silo.Http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
     }
 
     private static async Task<JsonObject?> TryGetAsync(ClusterSilo silo, string path) => (await TryGetNodeAsync(silo, path)) as JsonObject;
