@@ -28,6 +28,11 @@ public static class WorkflowsApi
             .WithSummary("Stores a definition (JSON, or YAML with Content-Type application/yaml) as a new version, or returns the version with the same content.")
             .DescribesBody<WorkflowDefinition>(required: true, "application/json", "application/yaml")
             .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+        group.MapPost("/validate", ValidateAsync)
+            .WithName("ValidateWorkflow")
+            .WithSummary("Checks a definition (JSON, or YAML with Content-Type application/yaml) as storing it would, and stores nothing: 200 {valid: true, name}, or 422 with every problem and its path.")
+            .DescribesBody<WorkflowDefinition>(required: true, "application/json", "application/yaml")
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
         group.MapGet("", ListAsync).WithName("ListWorkflows").WithSummary("Workflows, most recently changed first, paged.")
             .WithProblems(StatusCodes.Status400BadRequest);
         group.MapGet("/{name}", GetAsync).WithName("GetWorkflow").WithSummary("A version of a workflow (the latest unless ?version=n).")
@@ -40,27 +45,15 @@ public static class WorkflowsApi
     private static async Task<Results<Created<WorkflowVersionResponse>, Ok<WorkflowVersionResponse>, ProblemHttpResult>> CreateAsync(
         HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (source, problem) = await ReadBodyAsync(request, cancellationToken);
+        var (definition, problem) = await ReadDefinitionAsync(request, grains, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var format = FormatOf(request.ContentType);
-        if (format is null)
-        {
-            return ApiProblems.UnsupportedMediaType(request.ContentType, "application/json or application/yaml");
-        }
-
-        var read = await grains.GetGrain<IDefinitionReaderGrain>(IDefinitionReaderGrain.Key).ReadAsync(source!, format.Value);
-        if (!read.IsValid)
-        {
-            return ApiProblems.Definition(read.Problems);
-        }
-
         try
         {
-            var version = await grains.GetGrain<IWorkflowGrain>(read.Definition!.Name).PutAsync(read.Definition);
+            var version = await grains.GetGrain<IWorkflowGrain>(definition!.Name).PutAsync(definition);
             var body = new WorkflowVersionResponse(version.Name, version.Version, version.ContentHash, version.Created);
             return version.Created
                 ? TypedResults.Created($"{ApiEndpoints.Prefix}/workflows/{version.Name}?version={version.Version}", body)
@@ -70,6 +63,13 @@ public static class WorkflowsApi
         {
             return ApiProblems.Definition(e.Problems);
         }
+    }
+
+    private static async Task<Results<Ok<WorkflowValidationResponse>, ProblemHttpResult>> ValidateAsync(
+        HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (read, problem) = await ReadDefinitionAsync(request, grains, cancellationToken);
+        return problem ?? (Results<Ok<WorkflowValidationResponse>, ProblemHttpResult>)TypedResults.Ok(new WorkflowValidationResponse(true, read!.Name));
     }
 
     private static async Task<Results<Ok<Page<WorkflowInfo>>, ProblemHttpResult>> ListAsync(
@@ -126,6 +126,27 @@ public static class WorkflowsApi
         {
             return ApiProblems.NotFound(e.Message, "name");
         }
+    }
+
+    /// <summary>The request's definition read and validated, or the problem with it (the body, its media type, or every
+    /// problem of the definition with its path).</summary>
+    private static async Task<(WorkflowDefinition? Definition, ProblemHttpResult? Problem)> ReadDefinitionAsync(
+        HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (source, problem) = await ReadBodyAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var format = FormatOf(request.ContentType);
+        if (format is null)
+        {
+            return (null, ApiProblems.UnsupportedMediaType(request.ContentType, "application/json or application/yaml"));
+        }
+
+        var read = await grains.GetGrain<IDefinitionReaderGrain>(IDefinitionReaderGrain.Key).ReadAsync(source!, format.Value);
+        return read.IsValid ? (read.Definition, null) : (null, ApiProblems.Definition(read.Problems));
     }
 
     /// <summary>YAML or JSON by Content-Type; sniffed when there is none (or a generic text type); null when the type

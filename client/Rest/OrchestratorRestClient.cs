@@ -12,7 +12,7 @@ namespace Orchestrator.Client.Rest;
 /// operations as the grain client. A refused request throws <see cref="OrchestratorApiException"/> with the server's
 /// problem; an unreachable server, <see cref="OrchestratorUnavailableException"/>.
 /// </summary>
-public sealed class OrchestratorRestClient
+public sealed partial class OrchestratorRestClient
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,8 +36,7 @@ public sealed class OrchestratorRestClient
     public async Task<RestWorkflowVersion> PutWorkflowAsync(string definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var mediaType = definition.TrimStart().StartsWith('{') ? "application/json" : "application/yaml";
-        using var content = new StringContent(definition, Encoding.UTF8, mediaType);
+        using var content = DefinitionContent(definition);
         return await SendAsync<RestWorkflowVersion>(HttpMethod.Post, "api/workflows", content, cancellationToken).ConfigureAwait(false);
     }
 
@@ -72,26 +71,45 @@ public sealed class OrchestratorRestClient
 
     internal async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
+        using var response = await SendCheckedAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new OrchestratorApiException($"{method} {path} answered {(int)response.StatusCode} without a body.");
+    }
+
+    /// <summary>Sends a request whose success has no body (204).</summary>
+    internal async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var response = await SendRawAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
             throw new OrchestratorUnavailableException($"The orchestrator at {_http.BaseAddress} did not answer: {e.Message}", e);
         }
-
-        using (response)
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
-                ?? throw new OrchestratorApiException($"{method} {path} answered {(int)response.StatusCode} without a body.");
+            throw new OrchestratorUnavailableException($"The orchestrator at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s.", e);
         }
     }
 

@@ -23,4 +23,8 @@ public sealed record NodeSnapshot
     public JsonNode? Output { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>A forEach node's elements counted by state (<c>{"completed": 3, "running": 1}</c>); null for other nodes
+    /// and before the node's list is known.</summary>
+    public IReadOnlyDictionary<string, int>? Items { get; init; }
 }

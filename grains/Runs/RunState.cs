@@ -127,6 +127,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
                 NextAttemptAt = pair.Value.NextAttemptAt,
                 Output = pair.Value.Output?.DeepClone(),
                 Error = pair.Value.Error,
+                Items = pair.Value.Items?.CountBy(i => StatusName(i.Status)).ToDictionary(StringComparer.Ordinal),
             },
             StringComparer.Ordinal),
         Loops = new Dictionary<string, Loops.LoopStatus>(Loops, StringComparer.Ordinal),
