@@ -34,6 +34,28 @@ public sealed class WorkflowsApiTests(RestApiHost host)
     }
 
     [Fact]
+    public async Task Validate_Answers200ForAValidDefinition_And422WithEveryPath_AndStoresNothing()
+    {
+        var name = UniqueName("wf-validate");
+        using var valid = new StringContent(Definition(name), Encoding.UTF8, "application/yaml");
+        using var invalid = new StringContent($"name: {name}\nnodes:\n  a: {{ type: log, dependsOn: [missing] }}\n  b: {{ type: nope }}\n", Encoding.UTF8, "application/yaml");
+
+        using var accepted = await host.Client.PostAsync(Relative("/api/workflows/validate"), valid);
+        using var refused = await host.Client.PostAsync(Relative("/api/workflows/validate"), invalid);
+        var stored = await host.GetJsonAsync($"/api/workflows/{name}", HttpStatusCode.NotFound);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var answer = await ReadJsonAsync(accepted);
+        Assert.True(answer.GetProperty("valid").GetBoolean());
+        Assert.Equal(name, answer.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var paths = (await ReadJsonAsync(refused)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
+        Assert.Contains("nodes.a.dependsOn[0]", paths);
+        Assert.Contains("nodes.b.type", paths);
+        Assert.Equal("name", stored.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task Get_ReturnsTheAskedVersion_WhenSeveralAreStored()
     {
         var name = UniqueName("wf-versions");
