@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Orchestrator.Cli.Commands;
 using Orchestrator.Runs;
 using Spectre.Console;
@@ -16,6 +17,8 @@ internal static class RunWatch
     private const int RecentEvents = 8;
 
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
     public static async Task<int> WatchAsync(CliContext cli, string runId)
     {
@@ -35,19 +38,46 @@ internal static class RunWatch
 
         var recent = new List<string>();
         string? notice = null;
+        var events = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var reading = ReadEventsAsync(cli, runId, events.Writer, e => notice = $"connection lost ({e.Message}); reconnecting");
         await console.Terminal.Live(Render(run, recent, notice)).AutoClear(false).StartAsync(async live =>
         {
             var refreshed = DateTimeOffset.MinValue;
-            await foreach (var runEvent in cli.Client.WatchRunEventsAsync(runId, 0, e => notice = $"connection lost ({e.Message}); reconnecting", cli.Cancellation))
+            while (true)
             {
-                notice = null;
-                recent.Add(Describe(runEvent));
-                if (recent.Count > RecentEvents)
+                // Redrawn at least every tick, so the durations of running nodes move between events.
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(cli.Cancellation);
+                tick.CancelAfter(Tick);
+                bool more;
+                try
                 {
-                    recent.RemoveAt(0);
+                    more = await events.Reader.WaitToReadAsync(tick.Token);
+                }
+                catch (OperationCanceledException) when (!cli.Cancellation.IsCancellationRequested)
+                {
+                    live.UpdateTarget(Render(run, recent, notice));
+                    continue;
                 }
 
-                if (RunEventTypes.IsTerminal(runEvent.Type) || DateTimeOffset.UtcNow - refreshed >= RefreshEvery)
+                if (!more)
+                {
+                    break;
+                }
+
+                var ended = false;
+                while (events.Reader.TryRead(out var runEvent))
+                {
+                    notice = null;
+                    recent.Add(Describe(runEvent));
+                    if (recent.Count > RecentEvents)
+                    {
+                        recent.RemoveAt(0);
+                    }
+
+                    ended |= RunEventTypes.IsTerminal(runEvent.Type);
+                }
+
+                if (ended || DateTimeOffset.UtcNow - refreshed >= RefreshEvery)
                 {
                     run = await handle.GetAsync(cli.Cancellation);
                     refreshed = DateTimeOffset.UtcNow;
@@ -56,10 +86,31 @@ internal static class RunWatch
                 live.UpdateTarget(Render(run, recent, notice));
             }
 
+            await reading;
             run = await handle.GetAsync(cli.Cancellation);
             live.UpdateTarget(Render(run, recent, notice));
         });
         return RunCommands.ExitCodeOf(run);
+    }
+
+    /// <summary>Copies the run's events into <paramref name="events"/> and completes it when the run has ended (or with
+    /// the error that stopped the reading).</summary>
+    private static async Task ReadEventsAsync(CliContext cli, string runId, ChannelWriter<RunEvent> events, Action<Exception> reconnected)
+    {
+        try
+        {
+            await foreach (var runEvent in cli.Client.WatchRunEventsAsync(runId, 0, reconnected, cli.Cancellation))
+            {
+                await events.WriteAsync(runEvent, cli.Cancellation);
+            }
+
+            events.Complete();
+        }
+        catch (Exception e)
+        {
+            // The view's loop rethrows it from the channel.
+            events.Complete(e);
+        }
     }
 
     /// <summary>One event as a line: time, sequence, type, node (with its element), attempt and what it says.</summary>
