@@ -15,6 +15,8 @@ public static class ApiApplicationBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<SiloAvailabilityMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseEventStreams();

@@ -7,6 +7,7 @@ using Orchestrator.Api.Loops;
 using Orchestrator.Api.Queues;
 using Orchestrator.Api.Runs;
 using Orchestrator.Api.Schedules;
+using Orchestrator.Api.Security;
 using Orchestrator.Api.Streams;
 using Orchestrator.Api.Workflows;
 
@@ -31,6 +32,7 @@ public static class ApiEndpoints
         app.MapClusterApi();
         app.MapEventStreamsApi();
         app.MapSeedRoutesApi();
+        app.MapKeysApi();
         return app;
     }
 }

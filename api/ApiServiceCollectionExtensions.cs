@@ -6,6 +6,7 @@ using Orchestrator.Api.Compat;
 using Orchestrator.Api.Health;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
+using Orchestrator.Api.Security;
 using Orchestrator.Api.Streams;
 
 namespace Orchestrator.Api;
@@ -28,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOrchestratorOpenApi();
         services.AddEventStreams();
         services.AddSeedRoutes();
+        services.AddOrchestratorSecurity();
         return services;
     }
 }

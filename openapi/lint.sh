@@ -7,4 +7,4 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 url="${1:-http://127.0.0.1:8080}"
 curl -fsS "${url%/}/openapi/v1.json" -o "$here/openapi.json"
 cd "$here"
-npx --yes @redocly/cli@2.77.0 lint openapi.json --skip-rule security-defined
+npx --yes @redocly/cli@2.77.0 lint openapi.json

@@ -1,10 +1,17 @@
 using Orchestrator.Api;
+using Orchestrator.Api.Security;
 using Orchestrator.Silo;
+using Orchestrator.Silo.Security;
 using Orchestrator.Silo.Startup;
 using Orleans.Dashboard;
 
 // Settings are read once at start. Reloading appsettings on change would watch the content root and everything under
 // it, ./data included, so that every SQLite write woke a file watcher.
+if (args is [KeysCommand.Name, ..])
+{
+    return await KeysCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, SiloHostConfiguration.NoReloadOnChange] });
 builder.Configuration.AddSiloHostSources(args);
 var options = builder.Configuration.GetSiloHostOptions(out var malformed);
@@ -13,6 +20,12 @@ if (problems.Count == 0 && options.Uses(SiloHostOptions.PostgresStorageName))
 {
     using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(SiloHostBuilderExtensions.ConfigureConsole));
     problems = await PostgresPreflight.CheckAsync(options, loggers, CancellationToken.None);
+}
+
+var security = new SecurityOptions();
+if (problems.Count == 0)
+{
+    (security, problems) = await SecurityStartup.CheckAsync(options, builder.Configuration, CancellationToken.None);
 }
 
 if (problems.Count > 0)
@@ -27,11 +40,18 @@ if (problems.Count > 0)
 
 builder.AddOrchestratorSilo(options);
 builder.Services.AddOrchestratorApi();
+builder.Services.Configure<SecurityOptions>(o =>
+{
+    o.Disabled = security.Disabled;
+    o.ListensBeyondLoopback = security.ListensBeyondLoopback;
+    o.FileKeys = security.FileKeys;
+    o.PublicMetrics = security.PublicMetrics;
+});
 
 var app = builder.Build();
 app.UseOrchestratorApi();
 app.MapOrchestratorApi();
-app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription(); // the dashboard's own UI routes
+app.MapOrleansDashboard(routePrefix: "/dashboard").ExcludeFromDescription().Viewer(); // the dashboard's own UI routes
 return await app.RunSiloAsync(options);
 
 /// <summary>The silo executable's entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

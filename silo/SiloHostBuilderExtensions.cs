@@ -78,22 +78,21 @@ internal static class SiloHostBuilderExtensions
         return silo;
     }
 
-    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services)
+    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services) =>
+        CreateBackend(options, services.GetRequiredService<TimeProvider>(), services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+
+    /// <summary>The storage backend <paramref name="options"/> name (also opened by <c>keys create</c> and the start-up
+    /// checks before the silo runs).</summary>
+    public static IStorageBackend CreateBackend(SiloHostOptions options, TimeProvider clock, ILoggerFactory loggers)
     {
         if (options.Uses(SiloHostOptions.SqliteStorageName))
         {
-            return new SqliteStorageBackend(
-                new SqliteStorageOptions(options.DatabasePath),
-                services.GetRequiredService<TimeProvider>(),
-                services.GetService<ILogger<SqliteStorageBackend>>() ?? NullLogger<SqliteStorageBackend>.Instance);
+            return new SqliteStorageBackend(new SqliteStorageOptions(options.DatabasePath), clock, loggers.CreateLogger<SqliteStorageBackend>());
         }
 
         if (options.Uses(SiloHostOptions.PostgresStorageName))
         {
-            return new PostgresStorageBackend(
-                options.PostgresStorage,
-                services.GetRequiredService<TimeProvider>(),
-                services.GetService<ILogger<PostgresStorageBackend>>() ?? NullLogger<PostgresStorageBackend>.Instance);
+            return new PostgresStorageBackend(options.PostgresStorage, clock, loggers.CreateLogger<PostgresStorageBackend>());
         }
 
         return new MemoryStorageBackend();

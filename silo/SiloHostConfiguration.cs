@@ -26,6 +26,8 @@ internal static class SiloHostConfiguration
         ["--postgres"] = nameof(SiloHostOptions.Postgres),
         ["--startup-timeout"] = nameof(SiloHostOptions.StartupTimeout),
         ["--advertised-ip"] = nameof(SiloHostOptions.AdvertisedIp),
+        ["--api-keys-file"] = nameof(SiloHostOptions.ApiKeysFile),
+        ["--public-metrics"] = nameof(SiloHostOptions.PublicMetrics),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.
@@ -101,6 +103,12 @@ internal static class SiloHostConfiguration
             return true;
         }
 
+        if (target == typeof(bool) && bool.TryParse(text, out var flag))
+        {
+            value = flag;
+            return true;
+        }
+
         if (target == typeof(TimeSpan) && TimeSpan.TryParse(text, culture, out var duration))
         {
             value = duration;
@@ -119,6 +127,7 @@ internal static class SiloHostConfiguration
     private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         var t when t == typeof(int) => "a whole number",
+        var t when t == typeof(bool) => "true or false",
         var t when t == typeof(TimeSpan) => "a duration as hh:mm:ss (e.g. 00:00:20)",
         var t when t == typeof(IPAddress) => "an IP address (e.g. 10.0.0.5)",
         var t => $"a {t.Name}",

@@ -65,6 +65,17 @@ internal sealed class SiloHostOptions
     /// <c>--storage postgres</c>; the first non-loopback IPv4 address of the machine when absent.</summary>
     public IPAddress? AdvertisedIp { get; set; }
 
+    /// <summary>A file of API keys, one a line as <c>&lt;role&gt; &lt;key&gt;</c> (<c>--api-keys-file</c>), for compose
+    /// files and secrets managers; kept in memory, never stored.</summary>
+    public string? ApiKeysFile { get; set; }
+
+    /// <summary><c>keys</c> (the default: API keys once one exists, always beyond loopback) or <c>none</c> (no
+    /// authentication; refused unless every address the silo listens on is loopback) (<c>--auth</c>).</summary>
+    public string Auth { get; set; } = "keys";
+
+    /// <summary><c>/metrics</c> and the OpenAPI document without a key (<c>--public-metrics true</c>).</summary>
+    public bool PublicMetrics { get; set; }
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -121,6 +132,11 @@ internal sealed class SiloHostOptions
         if (QueueCapacity < 1)
         {
             problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
+        }
+
+        if (Auth is not ("keys" or "none"))
+        {
+            problems.Add($"Unknown authentication '{Auth}' (--auth, ORCHESTRATOR_AUTH); allowed values: keys, none.");
         }
 
         if (StartupTimeout < TimeSpan.Zero)

@@ -11,6 +11,9 @@ using Orchestrator.Cluster;
 using Orchestrator.Providers.Diagnostics;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Api.Security;
+using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Api.Cluster;
 
@@ -26,11 +29,24 @@ public static class ClusterApi
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(ApiEndpoints.Prefix).WithTags("cluster");
-        group.MapGet("/silos", GetSilos).WithName("ListSilos").WithSummary("The silos of the cluster: every member, and those declared dead in the last hour.");
-        group.MapGet("/grains", GetGrains).WithName("GetGrainStatistics").WithSummary("Activation counts and call statistics by grain type.");
-        app.MapGet(MetricsRoute, GetMetrics).WithTags("cluster").WithName("GetMetrics").WithSummary("Metrics in the Prometheus text format.")
+        group.MapGet("/silos", GetSilos).WithName("ListSilos").WithSummary("The silos of the cluster: every member, and those declared dead in the last hour.")
+            .Viewer();
+        group.MapGet("/grains", GetGrains).WithName("GetGrainStatistics").WithSummary("Activation counts and call statistics by grain type.")
+            .Viewer();
+        var metrics = app.MapGet(MetricsRoute, GetMetrics).WithTags("cluster").WithName("GetMetrics").WithSummary("Metrics in the Prometheus text format.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
-        app.MapOrchestratorOpenApi();
+        var openApi = app.MapOrchestratorOpenApi();
+        if (app.ServiceProvider.GetRequiredService<IOptions<SecurityOptions>>().Value.PublicMetrics)
+        {
+            metrics.Anonymous();
+            openApi.Anonymous();
+        }
+        else
+        {
+            metrics.Viewer();
+            openApi.Viewer();
+        }
+
         return app;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.OpenApi;
 using Orleans;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Compat;
 
@@ -16,7 +17,8 @@ internal static class SeedErrorEndpoints
     {
         var seed = app.MapGroup($"{ApiEndpoints.Prefix}/errors/errors").WithTags("errors (seed 004)");
         seed.MapGet("", ListAsync).WithName("ListErrorsSeed").WithSummary("Seed 004: error records by ?recoveryStatus=, as {errors, count, cursor}.")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         ErrorsApi.MapActions(seed, "Seed");
         return app;
     }

@@ -9,6 +9,7 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Schedules;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Compat;
 
@@ -22,16 +23,21 @@ internal static class SeedScheduleEndpoints
         seed.MapPost("", CreateAsync).WithName("CreateScheduleSeed")
             .WithSummary("Seed 004: creates a schedule from {name, taskType, taskConfig, scheduleType, scheduleConfig, enabled?} → 201.")
             .Accepts<SeedScheduleRequest>(JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity])
+            .Admin();
         seed.MapGet("", ListAsync).WithName("ListSchedulesSeed").WithSummary("Seed 004: schedules, newest first, as {schedules, count, cursor}.")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         seed.MapGet("/{id}", GetAsync).WithName("GetScheduleSeed").WithSummary("Seed 004: a schedule with nextRunAt and lastRunAt.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Viewer();
         seed.MapPut("/{id}", UpdateAsync).WithName("UpdateScheduleSeed").WithSummary("Seed 004: replaces a schedule.")
             .Accepts<SeedScheduleRequest>(JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity])
+            .Admin();
         seed.MapDelete("/{id}", SchedulesApi.DeleteAsync).WithName("DeleteScheduleSeed").WithSummary("Seed 004: deletes a schedule.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Admin();
         return app;
     }
 

@@ -9,6 +9,7 @@ using Orchestrator.Queries;
 using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Errors;
 
@@ -24,9 +25,11 @@ public static class ErrorsApi
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/errors").WithTags("errors");
         group.MapGet("", ListAsync).WithName("ListErrors").WithSummary("Error records, newest first, paged; optionally in one recovery status (?status=) and of one workflow.")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         group.MapGet("/{id}", GetAsync).WithName("GetError").WithSummary("An error record with its history.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Viewer();
         MapActions(group, "");
         return app;
     }
@@ -43,7 +46,8 @@ public static class ErrorsApi
                 .WithName($"{action}Error{nameSuffix}")
                 .WithSummary($"Applies '{verb}' to an error record; body {{by?, reason?}} (by defaults to \"{DefaultActor}\").")
                 .DescribesBody<ErrorActionRequest>(required: false, JsonBody.Expected)
-                .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+                .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Operator();
         }
     }
 

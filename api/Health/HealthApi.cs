@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Health;
 
@@ -16,7 +17,8 @@ public static class HealthApi
     {
         var health = app.MapGroup(Route).WithTags("health");
         health.MapGet("", GetHealthAsync).WithName("GetHealth")
-            .WithSummary("The silo's health: 200 when storage answers and the silo runs, 503 with the reason otherwise.");
+            .WithSummary("The silo's health: 200 when storage answers and the silo runs, 503 with the reason otherwise.")
+            .Anonymous();
         return app;
     }
 

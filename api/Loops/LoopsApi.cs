@@ -9,6 +9,7 @@ using Orchestrator.Queries;
 using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Loops;
 
@@ -21,22 +22,28 @@ public static class LoopsApi
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/loops").WithTags("loops");
         group.MapGet("", ListAsync).WithName("ListLoops")
             .WithSummary("Loops, newest first, paged, with live counters; optionally of one run (?runId=) and in one state (?state=).")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         group.MapGet("/{id}", GetAsync).WithName("GetLoop").WithSummary("A loop ({runId}:{loop}): state, counters, node health.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapPost("/{id}/pause", PauseAsync).WithName("PauseLoop")
             .WithSummary("Pauses a loop: no new iteration starts; the one under way finishes. Body {reason?} optional.")
             .DescribesBody<LoopActionRequest>(required: false, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Operator();
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeLoop").WithSummary("Resumes a paused loop.")
-            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .Operator();
         group.MapPost("/{id}/stop", StopAsync).WithName("StopLoop")
             .WithSummary("Stops a loop for good: the iteration under way is cancelled and its queue subscription removed. Body {reason?} optional.")
             .DescribesBody<LoopActionRequest>(required: false, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .Operator();
         group.MapGet("/{id}/logs", GetLogsAsync).WithName("GetLoopLogs")
             .WithSummary("The loop's log, oldest first, optionally of one ?node=: with ?after=seq the lines after it (paging forward), without it the latest; at most ?limit= lines (default 100, at most 1000).")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         return app;
     }
 

@@ -10,9 +10,6 @@ public static class OpenApiEndpoints
     public const string DocumentRoute = "/openapi/v1.json";
 
     /// <summary>Maps <see cref="DocumentRoute"/>.</summary>
-    public static IEndpointRouteBuilder MapOrchestratorOpenApi(this IEndpointRouteBuilder app)
-    {
+    public static IEndpointConventionBuilder MapOrchestratorOpenApi(this IEndpointRouteBuilder app) =>
         app.MapOpenApi("/openapi/{documentName}.json");
-        return app;
-    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.OpenApi;
 
@@ -21,12 +23,48 @@ public static class OpenApiServiceCollectionExtensions
         ["seed routes"] = "Seed 002's /graph routes and sockets, and seed 000's results socket, as their example clients use them.",
         ["schedules (seed 004)"] = "Seed 004's scheduler routes: the same schedules in that document's shape.",
         ["errors (seed 004)"] = "Seed 004's error routes: the same error records in that document's shape.",
+        ["keys"] = "API keys (admin): list them (never the key itself), create one (shown once), revoke one.",
     };
+
+    /// <summary>The name of the bearer security scheme in the document.</summary>
+    public const string BearerScheme = "bearer";
 
     public static IServiceCollection AddOrchestratorOpenApi(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer((operation, context, _) =>
         {
+            // Every operation says the role it needs (x-required-role) and, unless it is anonymous, the bearer key.
+            var required = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredRole>().LastOrDefault();
+            if (required is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (required.Role is not { } role)
+            {
+                // Anonymous: an empty requirement says no key is needed.
+                operation.Security = [new OpenApiSecurityRequirement()];
+                return Task.CompletedTask;
+            }
+
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions["x-required-role"] = new JsonNodeExtension(JsonValue.Create(ApiRoles.Name(role)));
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
+            ];
+            return Task.CompletedTask;
+        }).AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key: 'Authorization: Bearer <key>' (or 'X-Api-Key: <key>'). Roles: viewer < operator < admin; each operation's x-required-role names the least it needs. " +
+                    "Needed once a key exists, and always when the silo listens beyond loopback.",
+            };
             document.Info.Title = "Orchestrator API";
             document.Info.Description = "Workflows, runs, loops, queues, error records, schedules and the silo of a durable workflow orchestrator.";
             foreach (var server in document.Servers ?? [])

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
 using Orchestrator.Queues;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Queues;
 
@@ -15,13 +16,15 @@ public static class QueuesApi
     public static IEndpointRouteBuilder MapQueuesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiEndpoints.Prefix}/queues").WithTags("queues");
-        group.MapGet("", ListAsync).WithName("ListQueues").WithSummary("Every queue that holds messages or has consumers, by name.");
+        group.MapGet("", ListAsync).WithName("ListQueues").WithSummary("Every queue that holds messages or has consumers, by name.").Viewer();
         group.MapGet("/{name}", GetAsync).WithName("GetQueue")
             .WithSummary("A queue: depth, produced, consumed, dead-lettered, capacity, and each consumer's offset and lag.")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapGet("/{name}/dead-letters", GetDeadLettersAsync).WithName("GetQueueDeadLetters")
             .WithSummary("Messages a consumer gave up on, oldest first; at most ?limit= (default 100, at most 1000).")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         return app;
     }
 

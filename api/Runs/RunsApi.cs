@@ -11,6 +11,7 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Workflows;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Runs;
 
@@ -34,23 +35,31 @@ public static class RunsApi
             .WithName("StartRun")
             .WithSummary("Starts a run: 202 {runId}; with ?wait=true, waits (up to ?timeout=, default 60s, at most 10m) and answers 200 with the finished run, or 202 with the run as it is.")
             .DescribesBody<StartRunRequest>(required: true, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity])
+            .Operator();
         group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, paged; optionally of one workflow, in one status, and started by one trigger (?triggeredBy=api|schedule:<id>|run:<id>|cli|client|…).")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("A run: status, state, nodes.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapGet("/{id}/events", GetEventsAsync).WithName("GetRunEvents").WithSummary("The run's event log after ?after=seq, oldest first.")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancels a run; cancelling a cancelled run is a no-op.")
             .DescribesBody<CancelRunRequest>(required: false, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity])
+            .Operator();
         group.MapPost("/{id}/pause", PauseAsync).WithName("PauseRun").WithSummary("Pauses a running run.")
-            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .Operator();
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeRun").WithSummary("Resumes a paused run.")
-            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+            .WithProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .Operator();
         group.MapPost("/{id}/signal", SignalAsync).WithName("SignalRun").WithSummary("Merges {name, data} into a run's state.")
             .DescribesBody<SignalRunRequest>(required: true, JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity])
+            .Operator();
         return app;
     }
 

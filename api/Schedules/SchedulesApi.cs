@@ -9,6 +9,7 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Schedules;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Schedules;
 
@@ -25,29 +26,39 @@ public static class SchedulesApi
         group.MapPost("", CreateAsync).WithName("CreateSchedule")
             .WithSummary("Creates a schedule: {name, workflow, version?, input?, cron? | every? (+ startAt?) | at?, timeZone?, misfire?, misfireLimit?, overlap?, enabled?, jitter?} → 201 with the schedule.")
             .Accepts<ScheduleDefinition>(JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity])
+            .Admin();
         group.MapGet("", ListAsync).WithName("ListSchedules")
             .WithSummary("Schedules, newest first, paged; optionally of one workflow (?workflow=) and enabled or not (?enabled=).")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         group.MapGet("/{id}", GetAsync).WithName("GetSchedule").WithSummary("A schedule with its next and last fire.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapPut("/{id}", UpdateAsync).WithName("UpdateSchedule")
             .WithSummary("Replaces a schedule's definition (enabled stays as it is unless given); the next fire time is computed again.")
             .Accepts<ScheduleDefinition>(JsonBody.Expected)
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity])
+            .Admin();
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSchedule").WithSummary("Deletes a schedule; the runs it started stay.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Admin();
         group.MapPost("/{id}/enable", EnableAsync).WithName("EnableSchedule").WithSummary("Enables a schedule; it next fires at its first occurrence after now.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Operator();
         group.MapPost("/{id}/disable", DisableAsync).WithName("DisableSchedule").WithSummary("Disables a schedule.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Operator();
         group.MapPost("/{id}/trigger", TriggerAsync).WithName("TriggerSchedule").WithSummary("Starts a run now, whatever the overlap policy; answers the execution record.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Operator();
         group.MapGet("/{id}/executions", GetExecutionsAsync).WithName("GetScheduleExecutions")
             .WithSummary("The schedule's executions, newest first: {runId?, scheduledFor, firedAt, outcome, reason?}.")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapGet("/{id}/preview", PreviewAsync).WithName("PreviewSchedule").WithSummary("The next ?count= (default 10, at most 100) fire times.")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Streams;
 
@@ -12,7 +13,7 @@ public static class EventStreamsApi
     {
         // Map (not MapGet): HTTP/2 WebSockets arrive as CONNECT. The GET on the same route (the JSON event log) is
         // told apart by WebSocketMatcherPolicy.
-        app.Map(RunEventsSocketEndpoint.Route, RunEventsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("runs");
+        app.Map(RunEventsSocketEndpoint.Route, RunEventsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("runs").Viewer();
         return app;
     }
 

@@ -11,6 +11,7 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Workflows;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Api.Workflows;
 
@@ -27,18 +28,23 @@ public static class WorkflowsApi
             .WithName("PutWorkflow")
             .WithSummary("Stores a definition (JSON, or YAML with Content-Type application/yaml) as a new version, or returns the version with the same content.")
             .DescribesBody<WorkflowDefinition>(required: true, "application/json", "application/yaml")
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity])
+            .Admin();
         group.MapPost("/validate", ValidateAsync)
             .WithName("ValidateWorkflow")
             .WithSummary("Checks a definition (JSON, or YAML with Content-Type application/yaml) as storing it would, and stores nothing: 200 {valid: true, name}, or 422 with every problem and its path.")
             .DescribesBody<WorkflowDefinition>(required: true, "application/json", "application/yaml")
-            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity]);
+            .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status422UnprocessableEntity])
+            .Viewer();
         group.MapGet("", ListAsync).WithName("ListWorkflows").WithSummary("Workflows, most recently changed first, paged.")
-            .WithProblems(StatusCodes.Status400BadRequest);
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Viewer();
         group.MapGet("/{name}", GetAsync).WithName("GetWorkflow").WithSummary("A version of a workflow (the latest unless ?version=n).")
-            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
         group.MapDelete("/{name}", RetireAsync).WithName("RetireWorkflow").WithSummary("Retires a workflow: no new runs start; its versions and runs stay readable.")
-            .WithProblems(StatusCodes.Status404NotFound);
+            .WithProblems(StatusCodes.Status404NotFound)
+            .Admin();
         return app;
     }
 

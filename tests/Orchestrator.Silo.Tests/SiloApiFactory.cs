@@ -17,6 +17,9 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
     /// <summary><c>sqlite</c> (in <see cref="DataDir"/>) or <c>memory</c>.</summary>
     public string Storage { get; init; } = "sqlite";
 
+    /// <summary>Silo settings beyond storage (e.g. <c>ApiKeysFile</c>), as the command line would give them.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Services added after the silo's own (replacing them where they register the same type).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -29,6 +32,11 @@ public sealed class SiloApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("SiloName", "test-silo");
         builder.UseSetting("SiloPort", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("GatewayPort", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
+
         if (TestServices is not null)
         {
             builder.ConfigureTestServices(TestServices);

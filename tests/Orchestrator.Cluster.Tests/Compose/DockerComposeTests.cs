@@ -52,6 +52,10 @@ public sealed class DockerComposeTests
             published.Add(port.Split(':')[0]);
             names.Add(options.SiloName!);
 
+            // Beyond loopback every request needs a key: the silos read theirs from the compose secret.
+            Assert.Equal("/run/secrets/orchestrator-keys", options.ApiKeysFile);
+            Assert.Contains("orchestrator-keys", Sequence(Get(service, "secrets")));
+
             var depends = (YamlMappingNode)((YamlMappingNode)Get(service, "depends_on"))["postgres"];
             Assert.Equal("service_healthy", Scalar(depends["condition"]));
             var health = string.Join(' ', Sequence(((YamlMappingNode)Get(service, "healthcheck"))["test"]));

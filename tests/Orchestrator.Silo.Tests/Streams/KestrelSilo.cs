@@ -17,12 +17,13 @@ public sealed class KestrelSilo : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private KestrelSilo(Action<WebSocketStreamOptions>? configure)
+    private KestrelSilo(Action<WebSocketStreamOptions>? configure, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = SiloProcess.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _factory = new SiloApiFactory
         {
+            Settings = settings ?? new Dictionary<string, string>(),
             TestServices = services =>
             {
                 if (configure is not null)
@@ -41,6 +42,14 @@ public sealed class KestrelSilo : IAsyncLifetime, IAsyncDisposable
     public static async Task<KestrelSilo> StartAsync(Action<WebSocketStreamOptions> configure)
     {
         var silo = new KestrelSilo(configure);
+        await silo.InitializeAsync();
+        return silo;
+    }
+
+    /// <summary>A silo started with extra settings (as its command line would give them).</summary>
+    public static async Task<KestrelSilo> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var silo = new KestrelSilo(null, settings);
         await silo.InitializeAsync();
         return silo;
     }
