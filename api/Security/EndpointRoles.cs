@@ -60,6 +60,9 @@ internal sealed class RoleRequirementHandler(ApiKeyRing ring) : IAuthorizationHa
 {
     public Task HandleAsync(AuthorizationHandlerContext context)
     {
+        // A key that does not match is refused even while authentication is off (no key exists on a loopback silo):
+        // a revoked key stops working, whatever else is stored.
+        var open = !ring.Required && !PresentsUnknownKey(context);
         foreach (var requirement in context.PendingRequirements.ToList())
         {
             var needed = requirement switch
@@ -68,7 +71,7 @@ internal sealed class RoleRequirementHandler(ApiKeyRing ring) : IAuthorizationHa
                 UndeclaredRequirement => UndeclaredRequirement.RoleFor(context.Resource),
                 _ => (ApiRole?)null,
             };
-            if (needed is { } least && (!ring.Required || ApiKeyAuthenticationHandler.RoleOf(context.User) >= least))
+            if (needed is { } least && (open || ApiKeyAuthenticationHandler.RoleOf(context.User) >= least))
             {
                 context.Succeed(requirement);
             }
@@ -76,4 +79,9 @@ internal sealed class RoleRequirementHandler(ApiKeyRing ring) : IAuthorizationHa
 
         return Task.CompletedTask;
     }
+
+    private static bool PresentsUnknownKey(AuthorizationHandlerContext context) =>
+        context.User.Identity?.IsAuthenticated != true
+        && context.Resource is HttpContext http
+        && ApiKeyAuthenticationHandler.PresentedKey(http.Request) is not null;
 }

@@ -222,6 +222,50 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         Console.WriteLine($"A hung silo was declared dead {declaredDead.TotalSeconds:0.0} s after SIGSTOP; its runs completed {(DateTimeOffset.UtcNow - hungAt).TotalSeconds:0.0} s after it ({slowReads} reads took over 10 s).");
     }
 
+    [Fact]
+    public async Task AKeyCreatedOnOneSilo_WorksOnTheOther_AndStopsWorkingThereSoonAfterItIsRevoked()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("key_revocation");
+        var (a, b) = (Start("silo-ka", connectionString), Start("silo-kb", connectionString));
+        await Task.WhenAll(a.WaitUntilHealthyAsync(), b.WaitUntilHealthyAsync());
+
+        // On loopback with no key yet, authentication is off: the first admin key is made through the API.
+        var created = await a.PostAsync("/api/keys", new { name = "shared", role = "admin" });
+        var key = created["key"]!.GetValue<string>();
+        var id = created["id"]!.GetValue<string>();
+        var works = await StatusOnAsync(b, key, TimeSpan.FromSeconds(10), HttpStatusCode.OK);
+        using var anonymous = await b.Http.GetAsync(new Uri("/api/runs", UriKind.Relative));
+
+        using var revoke = new HttpRequestMessage(HttpMethod.Delete, new Uri($"/api/keys/{id}", UriKind.Relative));
+        revoke.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var revoked = await a.Http.SendAsync(revoke);
+        var stopped = await StatusOnAsync(b, key, TimeSpan.FromSeconds(10), HttpStatusCode.Unauthorized);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Console.WriteLine($"A key created on one silo worked on the other after {works.TotalMilliseconds:0} ms; revoked, it stopped working there after {stopped.TotalMilliseconds:0} ms.");
+    }
+
+    /// <summary>How long until <c>GET /api/runs</c> on <paramref name="silo"/> with <paramref name="key"/> answers
+    /// <paramref name="expected"/>; fails the test after <paramref name="bound"/>.</summary>
+    private static async Task<TimeSpan> StatusOnAsync(ClusterSilo silo, string key, TimeSpan bound, HttpStatusCode expected)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/runs", UriKind.Relative));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await silo.Http.SendAsync(request);
+            if (response.StatusCode == expected)
+            {
+                return started.Elapsed;
+            }
+
+            Assert.True(started.Elapsed < bound, $"{silo.Name} still answered {(int)response.StatusCode} after {bound.TotalSeconds} s, not {(int)expected}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
     private static async Task<SocketClient> ConnectAsync(ClusterSilo silo, string pathAndQuery)
     {
         var socket = new ClientWebSocket();
