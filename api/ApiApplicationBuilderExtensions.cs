@@ -17,6 +17,7 @@ public static class ApiApplicationBuilderExtensions
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseMiddleware<SiloAvailabilityMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseEventStreams();

@@ -46,6 +46,7 @@ builder.Services.Configure<SecurityOptions>(o =>
     o.ListensBeyondLoopback = security.ListensBeyondLoopback;
     o.FileKeys = security.FileKeys;
     o.PublicMetrics = security.PublicMetrics;
+    o.RateLimit = security.RateLimit;
 });
 
 var app = builder.Build();

@@ -28,6 +28,7 @@ internal static class SiloHostConfiguration
         ["--advertised-ip"] = nameof(SiloHostOptions.AdvertisedIp),
         ["--api-keys-file"] = nameof(SiloHostOptions.ApiKeysFile),
         ["--public-metrics"] = nameof(SiloHostOptions.PublicMetrics),
+        ["--rate-limit"] = nameof(SiloHostOptions.RateLimit),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

@@ -76,6 +76,9 @@ internal sealed class SiloHostOptions
     /// <summary><c>/metrics</c> and the OpenAPI document without a key (<c>--public-metrics true</c>).</summary>
     public bool PublicMetrics { get; set; }
 
+    /// <summary>Requests per second each API key may make, with a burst of as many (<c>--rate-limit</c>).</summary>
+    public int RateLimit { get; set; } = 5_000;
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -132,6 +135,11 @@ internal sealed class SiloHostOptions
         if (QueueCapacity < 1)
         {
             problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
+        }
+
+        if (RateLimit < 1)
+        {
+            problems.Add($"The rate limit (--rate-limit, ORCHESTRATOR_RATELIMIT) must be at least 1 request a second, not {RateLimit}.");
         }
 
         if (Auth is not ("keys" or "none"))

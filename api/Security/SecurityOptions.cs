@@ -15,6 +15,12 @@ public sealed class SecurityOptions
     /// <summary><c>--public-metrics</c>: <c>/metrics</c> and the OpenAPI document without a key.</summary>
     public bool PublicMetrics { get; set; }
 
+    /// <summary>Requests per second each key may make (<c>--rate-limit</c>), with a burst of as many.</summary>
+    public int RateLimit { get; set; } = 5_000;
+
+    /// <summary>Failed authentications a client address may make per minute before it gets <c>429</c>.</summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 20;
+
     /// <summary>How often the stored keys are read again, so that a key created or revoked on another silo counts here
     /// within this long.</summary>
     public TimeSpan RefreshEvery { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Orchestrator.Api.Security;
 
 /// <summary>401 and 403 as problem bodies that say what was missing: a key (or a valid one), or a higher role.</summary>
-internal sealed class SecurityProblems : IAuthorizationMiddlewareResultHandler
+internal sealed class SecurityProblems(FailedAuthentications failures) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -25,6 +25,12 @@ internal sealed class SecurityProblems : IAuthorizationMiddlewareResultHandler
         if (role is null)
         {
             var presented = ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null;
+            if (presented && !failures.TryCount(context, out var retryAfter))
+            {
+                await SecurityLimits.TooManyAsync(context, retryAfter, "Too many failed authentications from this address; wait before trying again.");
+                return;
+            }
+
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await Results.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,

@@ -16,6 +16,7 @@ public static class SecurityServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SecurityProblems>();
+        services.AddSecurityLimits();
         services.AddAuthorization(options =>
         {
             foreach (var role in Enum.GetValues<ApiRole>())

@@ -20,6 +20,7 @@ internal static class SecurityStartup
             ListensBeyondLoopback = beyond.Count > 0,
             FileKeys = fileKeys,
             PublicMetrics = options.PublicMetrics,
+            RateLimit = options.RateLimit,
         };
         if (beyond.Count == 0 || problems.Count > 0)
         {

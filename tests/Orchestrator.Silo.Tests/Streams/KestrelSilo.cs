@@ -17,19 +17,22 @@ public sealed class KestrelSilo : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private KestrelSilo(Action<WebSocketStreamOptions>? configure, IReadOnlyDictionary<string, string>? settings = null)
+    private KestrelSilo(
+        Action<WebSocketStreamOptions>? configure, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         var port = SiloProcess.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _factory = new SiloApiFactory
         {
             Settings = settings ?? new Dictionary<string, string>(),
-            TestServices = services =>
+            TestServices = collection =>
             {
                 if (configure is not null)
                 {
-                    services.Configure(configure);
+                    collection.Configure(configure);
                 }
+
+                services?.Invoke(collection);
             },
         };
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -47,9 +50,9 @@ public sealed class KestrelSilo : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>A silo started with extra settings (as its command line would give them).</summary>
-    public static async Task<KestrelSilo> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<KestrelSilo> StartAsync(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null)
     {
-        var silo = new KestrelSilo(null, settings);
+        var silo = new KestrelSilo(null, settings, services);
         await silo.InitializeAsync();
         return silo;
     }
