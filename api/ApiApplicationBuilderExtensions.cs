@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Api.Availability;
 using Orchestrator.Api.Problems;
+using Orchestrator.Api.Security;
 using Orchestrator.Api.Streams;
 
 namespace Orchestrator.Api;
@@ -15,6 +16,7 @@ public static class ApiApplicationBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
+        app.UseOriginChecks();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

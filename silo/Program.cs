@@ -47,6 +47,7 @@ builder.Services.Configure<SecurityOptions>(o =>
     o.FileKeys = security.FileKeys;
     o.PublicMetrics = security.PublicMetrics;
     o.RateLimit = security.RateLimit;
+    o.AllowedOrigins = security.AllowedOrigins;
 });
 
 var app = builder.Build();

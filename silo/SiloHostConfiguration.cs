@@ -29,6 +29,7 @@ internal static class SiloHostConfiguration
         ["--api-keys-file"] = nameof(SiloHostOptions.ApiKeysFile),
         ["--public-metrics"] = nameof(SiloHostOptions.PublicMetrics),
         ["--rate-limit"] = nameof(SiloHostOptions.RateLimit),
+        ["--allowed-origins"] = nameof(SiloHostOptions.AllowedOrigins),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

@@ -76,8 +76,16 @@ internal sealed class SiloHostOptions
     /// <summary><c>/metrics</c> and the OpenAPI document without a key (<c>--public-metrics true</c>).</summary>
     public bool PublicMetrics { get; set; }
 
+    /// <summary>Browser origins besides the silo's own that may open WebSockets and call the API across origins,
+    /// comma-separated (<c>--allowed-origins</c>).</summary>
+    public string? AllowedOrigins { get; set; }
+
     /// <summary>Requests per second each API key may make, with a burst of as many (<c>--rate-limit</c>).</summary>
     public int RateLimit { get; set; } = 5_000;
+
+    /// <summary><see cref="AllowedOrigins"/> split.</summary>
+    public IReadOnlyList<string> AllowedOriginList =>
+        AllowedOrigins?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
@@ -135,6 +143,14 @@ internal sealed class SiloHostOptions
         if (QueueCapacity < 1)
         {
             problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
+        }
+
+        foreach (var origin in AllowedOriginList)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                problems.Add($"The allowed origin '{origin}' (--allowed-origins, ORCHESTRATOR_ALLOWEDORIGINS) must be scheme://host[:port], e.g. https://ops.example.com.");
+            }
         }
 
         if (RateLimit < 1)

@@ -15,6 +15,10 @@ public sealed class SecurityOptions
     /// <summary><c>--public-metrics</c>: <c>/metrics</c> and the OpenAPI document without a key.</summary>
     public bool PublicMetrics { get; set; }
 
+    /// <summary>Browser origins besides the silo's own that may open WebSockets and call the API across origins
+    /// (<c>--allowed-origins</c>), as <c>scheme://host[:port]</c>.</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>Requests per second each key may make (<c>--rate-limit</c>), with a burst of as many.</summary>
     public int RateLimit { get; set; } = 5_000;
 

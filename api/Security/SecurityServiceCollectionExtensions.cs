@@ -17,6 +17,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SecurityProblems>();
         services.AddSecurityLimits();
+        services.AddOriginChecks();
         services.AddAuthorization(options =>
         {
             foreach (var role in Enum.GetValues<ApiRole>())

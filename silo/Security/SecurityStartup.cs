@@ -21,6 +21,7 @@ internal static class SecurityStartup
             FileKeys = fileKeys,
             PublicMetrics = options.PublicMetrics,
             RateLimit = options.RateLimit,
+            AllowedOrigins = options.AllowedOriginList,
         };
         if (beyond.Count == 0 || problems.Count > 0)
         {

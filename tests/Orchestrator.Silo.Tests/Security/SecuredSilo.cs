@@ -9,6 +9,7 @@ public sealed class SecuredSilo : IAsyncLifetime
     public const string ViewerKey = "viewer-key-0123456789";
     public const string OperatorKey = "operator-key-0123456789";
     public const string AdminKey = "admin-key-0123456789";
+    public const string AllowedOrigin = "https://ops.example.com";
 
     private readonly TemporaryDirectory _folder = new();
 
@@ -21,7 +22,7 @@ public sealed class SecuredSilo : IAsyncLifetime
         // The role matrix sends many unknown keys from one address: failed authentications are not limited here
         // (LimitsTests covers that limit).
         Silo = await KestrelSilo.StartAsync(
-            new Dictionary<string, string> { ["ApiKeysFile"] = file },
+            new Dictionary<string, string> { ["ApiKeysFile"] = file, ["AllowedOrigins"] = AllowedOrigin },
             services => services.PostConfigure<Orchestrator.Api.Security.SecurityOptions>(o => o.FailedAuthenticationsPerMinute = int.MaxValue));
     }
 

@@ -171,4 +171,40 @@ public sealed class SecurityTests(SecuredSilo secured) : IClassFixture<SecuredSi
         Assert.Equal(WebSocketState.Open, byToken.State);
         Assert.Equal(WebSocketState.Open, byHeader.State);
     }
+
+    [Fact]
+    public async Task BrowserOrigins_OnlyTheSilosOwnAndTheAllowedOnes_OpenSocketsAndGetCors()
+    {
+        var socketUri = new Uri($"ws://{secured.Silo.BaseAddress.Authority}/ws?access_token={SecuredSilo.ViewerKey}");
+        var own = $"http://{secured.Silo.BaseAddress.Authority}";
+
+        using var foreign = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        foreign.Options.SetRequestHeader("Origin", "https://evil.example");
+        await Assert.ThrowsAsync<WebSocketException>(() => foreign.ConnectAsync(socketUri, CancellationToken.None));
+        using var fromOwn = new ClientWebSocket();
+        fromOwn.Options.SetRequestHeader("Origin", own);
+        await fromOwn.ConnectAsync(socketUri, CancellationToken.None);
+        using var fromAllowed = new ClientWebSocket();
+        fromAllowed.Options.SetRequestHeader("Origin", SecuredSilo.AllowedOrigin);
+        await fromAllowed.ConnectAsync(socketUri, CancellationToken.None);
+
+        using var http = secured.Client(null);
+        using var allowedPreflight = await PreflightAsync(http, SecuredSilo.AllowedOrigin);
+        using var foreignPreflight = await PreflightAsync(http, "https://evil.example");
+
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.HttpStatusCode);
+        Assert.Equal(WebSocketState.Open, fromOwn.State);
+        Assert.Equal(WebSocketState.Open, fromAllowed.State);
+        Assert.Equal(SecuredSilo.AllowedOrigin, allowedPreflight.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(foreignPreflight.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static async Task<HttpResponseMessage> PreflightAsync(HttpClient http, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri("/api/runs", UriKind.Relative));
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        return await http.SendAsync(request);
+    }
 }
