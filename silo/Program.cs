@@ -1,5 +1,6 @@
 using Orchestrator.Api;
 using Orchestrator.Api.Security;
+using Orchestrator.Nodes;
 using Orchestrator.Silo;
 using Orchestrator.Silo.Security;
 using Orchestrator.Silo.Startup;
@@ -48,6 +49,19 @@ builder.Services.Configure<SecurityOptions>(o =>
     o.PublicMetrics = security.PublicMetrics;
     o.RateLimit = security.RateLimit;
     o.AllowedOrigins = security.AllowedOrigins;
+});
+builder.Services.Configure<NodeExecutorOptions>(o =>
+{
+    o.Restricted = security.ListensBeyondLoopback;
+    foreach (var program in options.ShellAllowList)
+    {
+        o.ShellAllow.Add(program);
+    }
+
+    foreach (var target in options.HttpAllowList)
+    {
+        o.HttpAllow.Add(target);
+    }
 });
 
 var app = builder.Build();

@@ -30,6 +30,8 @@ internal static class SiloHostConfiguration
         ["--public-metrics"] = nameof(SiloHostOptions.PublicMetrics),
         ["--rate-limit"] = nameof(SiloHostOptions.RateLimit),
         ["--allowed-origins"] = nameof(SiloHostOptions.AllowedOrigins),
+        ["--shell-allow"] = nameof(SiloHostOptions.ShellAllow),
+        ["--http-allow"] = nameof(SiloHostOptions.HttpAllow),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

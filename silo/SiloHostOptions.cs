@@ -80,8 +80,24 @@ internal sealed class SiloHostOptions
     /// comma-separated (<c>--allowed-origins</c>).</summary>
     public string? AllowedOrigins { get; set; }
 
+    /// <summary>Absolute paths of the programs <c>shell</c> nodes may run when the silo listens beyond loopback,
+    /// comma-separated (<c>--shell-allow</c>); none by default, so shell nodes are refused there.</summary>
+    public string? ShellAllow { get; set; }
+
+    /// <summary>Hosts and CIDR ranges outbound calls may reach although they are internal, when the silo listens beyond
+    /// loopback, comma-separated (<c>--http-allow</c>).</summary>
+    public string? HttpAllow { get; set; }
+
     /// <summary>Requests per second each API key may make, with a burst of as many (<c>--rate-limit</c>).</summary>
     public int RateLimit { get; set; } = 5_000;
+
+    /// <summary><see cref="ShellAllow"/> split.</summary>
+    public IReadOnlyList<string> ShellAllowList => Split(ShellAllow);
+
+    /// <summary><see cref="HttpAllow"/> split.</summary>
+    public IReadOnlyList<string> HttpAllowList => Split(HttpAllow);
+
+    private static string[] Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     /// <summary><see cref="AllowedOrigins"/> split.</summary>
     public IReadOnlyList<string> AllowedOriginList =>
@@ -151,6 +167,11 @@ internal sealed class SiloHostOptions
             {
                 problems.Add($"The allowed origin '{origin}' (--allowed-origins, ORCHESTRATOR_ALLOWEDORIGINS) must be scheme://host[:port], e.g. https://ops.example.com.");
             }
+        }
+
+        foreach (var program in ShellAllowList.Where(p => !Path.IsPathFullyQualified(p)))
+        {
+            problems.Add($"The program '{program}' (--shell-allow, ORCHESTRATOR_SHELLALLOW) must be an absolute path, e.g. /usr/bin/git.");
         }
 
         if (RateLimit < 1)

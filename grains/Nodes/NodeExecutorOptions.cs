@@ -26,4 +26,17 @@ public sealed class NodeExecutorOptions
 
     /// <summary>The largest <c>http</c> response body read; a larger body fails the attempt.</summary>
     public int MaxHttpResponseBytes { get; set; } = DefaultMaxHttpResponseBytes;
+
+    /// <summary>True when the silo is reachable beyond loopback: <c>shell</c> nodes then run only
+    /// <see cref="ShellAllow"/>, and outbound calls refuse internal addresses unless <see cref="HttpAllow"/> names
+    /// them.</summary>
+    public bool Restricted { get; set; }
+
+    /// <summary>Absolute paths of the programs <c>shell</c> nodes may run when <see cref="Restricted"/>
+    /// (<c>--shell-allow</c>); empty: none.</summary>
+    public IList<string> ShellAllow { get; } = new List<string>();
+
+    /// <summary>Hosts and CIDR ranges outbound calls may reach although they are loopback, link-local or private, when
+    /// <see cref="Restricted"/> (<c>--http-allow</c>).</summary>
+    public IList<string> HttpAllow { get; } = new List<string>();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +26,8 @@ public static class NodeServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(OrchestratorClock.Key, static (sp, _) => sp.GetRequiredService<TimeProvider>());
-        services.AddHttpClient(HttpExecutor.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(HttpExecutor.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<NodeExecutorOptions>>()));
         services.TryAddSingleton<DotnetNodeCatalog>();
         services.TryAddEnumerable(
         [

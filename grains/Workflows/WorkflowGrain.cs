@@ -1,7 +1,9 @@
 using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Orchestrator.Definitions;
+using Orchestrator.Nodes;
 using Orchestrator.Providers.Streams;
 
 using Orchestrator.Reminders;
@@ -12,7 +14,8 @@ namespace Orchestrator.Workflows;
 [GrainType("workflow")]
 internal sealed class WorkflowGrain(
     [PersistentState("workflow")] IPersistentState<WorkflowState> store,
-    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IWorkflowGrain, IWorkflowEngineGrain
+    [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+    IOptions<NodeExecutorOptions> nodes) : OrchestratorGrain, IWorkflowGrain, IWorkflowEngineGrain
 {
     private readonly Dictionary<int, WorkflowDefinition> _parsed = [];
 
@@ -29,6 +32,11 @@ internal sealed class WorkflowGrain(
         if (!loaded.IsValid)
         {
             throw new DefinitionInvalidException(loaded.Problems);
+        }
+
+        if (NodePolicy.Check(definition, nodes.Value) is { Count: > 0 } refused)
+        {
+            throw new DefinitionInvalidException(refused);
         }
 
         var existing = store.State.Versions.Find(v => v.ContentHash == loaded.ContentHash);

@@ -36,6 +36,12 @@ internal sealed partial class ShellExecutor(IOptions<NodeExecutorOptions> option
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var startInfo = CreateStartInfo(invocation);
+        if (!NodePolicy.ShellAllowed(startInfo.FileName, options.Value))
+        {
+            throw new NodeExecutionException(
+                $"shell node '{invocation.Node}': the program '{startInfo.FileName}' is refused: the silo listens beyond loopback and --shell-allow does not name it.");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         using var process = new Process { StartInfo = startInfo };
