@@ -53,6 +53,7 @@ builder.Services.Configure<SecurityOptions>(o =>
 builder.Services.Configure<NodeExecutorOptions>(o =>
 {
     o.Restricted = security.ListensBeyondLoopback;
+    o.SecretsDirectory = options.SecretsDir is { Length: > 0 } secrets ? Path.GetFullPath(secrets) : null;
     foreach (var program in options.ShellAllowList)
     {
         o.ShellAllow.Add(program);

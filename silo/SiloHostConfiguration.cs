@@ -32,6 +32,7 @@ internal static class SiloHostConfiguration
         ["--allowed-origins"] = nameof(SiloHostOptions.AllowedOrigins),
         ["--shell-allow"] = nameof(SiloHostOptions.ShellAllow),
         ["--http-allow"] = nameof(SiloHostOptions.HttpAllow),
+        ["--secrets-dir"] = nameof(SiloHostOptions.SecretsDir),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

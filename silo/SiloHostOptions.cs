@@ -88,6 +88,10 @@ internal sealed class SiloHostOptions
     /// loopback, comma-separated (<c>--http-allow</c>).</summary>
     public string? HttpAllow { get; set; }
 
+    /// <summary>Folder of secret files, one per secret named after it, for <c>${secret.NAME}</c> in node settings
+    /// (<c>--secrets-dir</c>); secrets may also come from <c>ORCHESTRATOR_SECRET_&lt;NAME&gt;</c>.</summary>
+    public string? SecretsDir { get; set; }
+
     /// <summary>Requests per second each API key may make, with a burst of as many (<c>--rate-limit</c>).</summary>
     public int RateLimit { get; set; } = 5_000;
 

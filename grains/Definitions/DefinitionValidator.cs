@@ -58,6 +58,11 @@ public static class DefinitionValidator
             problems.Add("", $"the definition is {size} bytes; at most {DefinitionLimits.MaxDefinitionBytes} bytes (1 MiB) are allowed");
         }
 
+        foreach (var problem in Nodes.Secrets.SecretReference.Check(definition))
+        {
+            problems.Add(problem.Path, problem.Message);
+        }
+
         return problems.Problems;
     }
 }

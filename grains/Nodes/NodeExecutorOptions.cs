@@ -39,4 +39,8 @@ public sealed class NodeExecutorOptions
     /// <summary>Hosts and CIDR ranges outbound calls may reach although they are loopback, link-local or private, when
     /// <see cref="Restricted"/> (<c>--http-allow</c>).</summary>
     public IList<string> HttpAllow { get; } = new List<string>();
+
+    /// <summary>Folder of secret files, one per secret named after it (<c>--secrets-dir</c>); null: secrets come only
+    /// from <c>ORCHESTRATOR_SECRET_&lt;NAME&gt;</c> environment variables.</summary>
+    public string? SecretsDirectory { get; set; }
 }

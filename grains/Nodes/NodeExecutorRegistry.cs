@@ -10,12 +10,21 @@ public sealed class NodeExecutorRegistry
     private readonly FrozenDictionary<string, INodeExecutor> _executors;
 
     public NodeExecutorRegistry(IEnumerable<INodeExecutor> executors)
+        : this(executors, null)
+    {
+    }
+
+    /// <summary>With <paramref name="secrets"/>, the executors of nodes whose settings may hold secrets
+    /// (<see cref="Secrets.SecretReference.NodeTypes"/>) resolve them before they run and redact them after.</summary>
+    public NodeExecutorRegistry(IEnumerable<INodeExecutor> executors, Secrets.SecretStore? secrets)
     {
         ArgumentNullException.ThrowIfNull(executors);
         var byType = new Dictionary<string, INodeExecutor>(StringComparer.Ordinal);
         foreach (var executor in executors)
         {
-            byType[executor.Type] = executor;
+            byType[executor.Type] = secrets is not null && Secrets.SecretReference.NodeTypes.Contains(executor.Type)
+                ? new Secrets.SecretResolvingExecutor(executor, secrets)
+                : executor;
         }
 
         _executors = byType.ToFrozenDictionary(StringComparer.Ordinal);

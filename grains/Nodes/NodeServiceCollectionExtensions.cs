@@ -42,7 +42,8 @@ public static class NodeServiceCollectionExtensions
             ServiceDescriptor.Singleton<INodeExecutor, WorkflowExecutor>(),
             ServiceDescriptor.Singleton<INodeExecutor, QueuePushExecutor>(),
         ]);
-        services.TryAddSingleton<NodeExecutorRegistry>();
+        services.TryAddSingleton<Secrets.SecretStore>();
+        services.TryAddSingleton(sp => new NodeExecutorRegistry(sp.GetServices<INodeExecutor>(), sp.GetRequiredService<Secrets.SecretStore>()));
         return services;
     }
 }

@@ -275,6 +275,19 @@ internal sealed class ExpressionParser
             return ParseCall(name);
         }
 
+        if (name.Text == Nodes.Secrets.SecretReference.Root && _current.Kind == TokenKind.Dot)
+        {
+            // secret.NAME yields a marker, never the value: only the executors that may use secrets resolve it.
+            Advance();
+            if (_current.Kind != TokenKind.Identifier)
+            {
+                throw Unexpected("a secret's name after 'secret.'");
+            }
+
+            var secret = Advance();
+            return new LiteralNode(name.Position, JsonValue.Create(Nodes.Secrets.SecretReference.Marker(secret.Text)));
+        }
+
         if (RootNode.Names.TryGetValue(name.Text, out var root))
         {
             return new RootNode(name.Position, root);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Orchestrator.Nodes.Secrets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -119,6 +120,15 @@ internal sealed partial class ShellExecutor(IOptions<NodeExecutorOptions> option
             foreach (var (name, value) in env)
             {
                 startInfo.Environment[name] = NodeSettings.ToText(value);
+            }
+        }
+
+        // The silo's own secrets never reach a child unless its env setting names them (${secret.NAME}).
+        foreach (var inherited in startInfo.Environment.Keys.Where(k => k.StartsWith(SecretStore.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            if (invocation.Config["env"] is not JsonObject given || !given.ContainsKey(inherited))
+            {
+                startInfo.Environment.Remove(inherited);
             }
         }
 
