@@ -18,6 +18,7 @@ public static class ApiApplicationBuilderExtensions
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
         app.UseOriginChecks();
         app.UseAuthentication();
+        app.UseAuditLog();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseMiddleware<SiloAvailabilityMiddleware>();

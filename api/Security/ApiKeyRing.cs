@@ -23,7 +23,7 @@ public sealed partial class ApiKeyRing(IServiceProvider services, IOptions<Secur
     private readonly (ApiKeyIdentity Identity, string Salt, string Hash)[] _fileKeys = [.. options.Value.FileKeys.Select((k, i) =>
     {
         var (salt, hash) = ApiKeySecret.HashOf(k.Key);
-        return (new ApiKeyIdentity($"file-{i + 1}", $"key file line {i + 1}", k.Role), salt, hash);
+        return (new ApiKeyIdentity($"file-{i + 1}", $"key file, key {i + 1}", k.Role), salt, hash);
     })];
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);

@@ -24,6 +24,9 @@ public interface IQueryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor);
 
+    /// <summary>The audit log: mutating requests, newest first.</summary>
+    Task<Page<Audit.AuditEntry>> ListAuditAsync(int limit, string? cursor);
+
     /// <summary>Workflows, most recently changed first.</summary>
     [ReadOnly]
     Task<Page<WorkflowInfo>> ListWorkflowsAsync(bool includeRetired, int limit, string? cursor);

@@ -46,6 +46,12 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
     public Task<Page<LoopSummary>> ListLoopsAsync(string? runId, LoopStatus? state, int limit, string? cursor) =>
         QueryAsync<LoopSummary>(LoopState.LoopsView, runId, state?.Name(), limit, cursor);
 
+    public Task<Page<Audit.AuditEntry>> ListAuditAsync(int limit, string? cursor) =>
+        QueryAsync<Audit.AuditEntry>(AuditView, null, null, limit, cursor);
+
+    /// <summary>The view the API's audit records write (one row per mutating request).</summary>
+    public const string AuditView = "audit";
+
     private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);

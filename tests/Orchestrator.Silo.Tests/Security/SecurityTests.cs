@@ -207,4 +207,38 @@ public sealed class SecurityTests(SecuredSilo secured) : IClassFixture<SecuredSi
         request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
         return await http.SendAsync(request);
     }
+
+    [Fact]
+    public async Task MutatingRequests_AreAudited_WithWhoWhatWhenWhereAndOutcome_ForAdminsOnly()
+    {
+        using var admin = secured.Client(SecuredSilo.AdminKey);
+        using var operatorClient = secured.Client(SecuredSilo.OperatorKey);
+        using var viewer = secured.Client(SecuredSilo.ViewerKey);
+        var workflow = $"audited-{Guid.NewGuid():N}"[..20];
+
+        using var stored = await admin.PostAsync(new Uri("/api/workflows", UriKind.Relative),
+            new StringContent($"name: {workflow}\nnodes:\n  a: {{ type: noop }}\n", System.Text.Encoding.UTF8, "application/yaml"));
+        using var started = await operatorClient.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow });
+        using var refused = await viewer.DeleteAsync(new Uri($"/api/workflows/{workflow}", UriKind.Relative));
+        using var read = await viewer.GetAsync(new Uri("/api/runs", UriKind.Relative));
+        var audit = await admin.GetFromJsonAsync<JsonObject>(new Uri("/api/audit?limit=500", UriKind.Relative));
+        var firstPage = await admin.GetFromJsonAsync<JsonObject>(new Uri("/api/audit?limit=1", UriKind.Relative));
+        var secondPage = await admin.GetFromJsonAsync<JsonObject>(new Uri($"/api/audit?limit=1&cursor={firstPage!["cursor"]!.GetValue<string>()}", UriKind.Relative));
+        using var notAdmin = await operatorClient.GetAsync(new Uri("/api/audit", UriKind.Relative));
+
+        var entries = audit!["items"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var runId = (await started.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
+        var put = Assert.Single(entries, e => e["target"]!.GetValue<string>() == "/api/workflows" && e["status"]!.GetValue<int>() == 201
+            && e["at"]!.GetValue<DateTimeOffset>() >= DateTimeOffset.UtcNow.AddMinutes(-5) && e["keyName"]!.GetValue<string>() == "key file, key 3");
+        Assert.Equal(("POST", "admin", "/api/workflows", "127.0.0.1"), (put["method"]!.GetValue<string>(), put["role"]!.GetValue<string>(), put["route"]!.GetValue<string>(), put["clientAddress"]!.GetValue<string>()));
+        Assert.Contains(entries, e => e["role"]?.GetValue<string>() == "operator" && e["route"]!.GetValue<string>() == "/api/runs" && e["status"]!.GetValue<int>() == 202);
+        var denied = Assert.Single(entries, e => e["target"]!.GetValue<string>() == $"/api/workflows/{workflow}");
+        Assert.Equal(("DELETE", "viewer", 403), (denied["method"]!.GetValue<string>(), denied["role"]!.GetValue<string>(), denied["status"]!.GetValue<int>()));
+        Assert.DoesNotContain(entries, e => e["method"]!.GetValue<string>() == "GET");
+        Assert.True(runId.Length > 0);
+        var times = entries.Select(e => e["at"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        Assert.Equal(entries[1]["id"]!.GetValue<string>(), Assert.Single(secondPage!["items"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+    }
 }

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Api.OpenApi;
+using Orchestrator.Api.Problems;
+using Orchestrator.Audit;
+using Orchestrator.Providers.Storage;
+using Orchestrator.Queries;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Orchestrator.Api.Security;
+
+/// <summary>The audit log: every mutating request (<c>POST</c>, <c>PUT</c>, <c>PATCH</c>, <c>DELETE</c>) — who (key id,
+/// name, role), what (route and target), when, from where, and the status — is stored in the silo's storage before its
+/// answer leaves the silo, and listed for admins at <c>GET /api/audit</c>, newest first.</summary>
+public static partial class AuditLog
+{
+    /// <summary>The state name of audit records.</summary>
+    private const string StateName = "audit";
+
+    internal static IApplicationBuilder UseAuditLog(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsPut(context.Request.Method)
+            && !HttpMethods.IsPatch(context.Request.Method) && !HttpMethods.IsDelete(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        // The answer waits in a buffer until its audit row is stored, so no answered request goes unrecorded.
+        var answer = context.Response.Body;
+        await using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = answer;
+        }
+
+        // A request without a valid key (401) is attributed to nobody: failed authentication is limited per address
+        // instead. Refused roles (403) and limits (429) are recorded with their key.
+        if (context.Response.StatusCode != StatusCodes.Status401Unauthorized)
+        {
+            await RecordAsync(context);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(answer, context.RequestAborted);
+    });
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet($"{ApiEndpoints.Prefix}/audit", ListAsync).WithTags("keys").WithName("ListAudit")
+            .WithSummary("The audit log: mutating requests (who, what, when, from where, outcome), newest first, paged.")
+            .WithProblems(StatusCodes.Status400BadRequest)
+            .Admin();
+        return app;
+    }
+
+    private static async Task<Results<Ok<Page<AuditEntry>>, ProblemHttpResult>> ListAsync(string? limit, string? cursor, IGrainFactory grains)
+    {
+        if (QueryParameters.TryPageSize(limit, out var size) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).ListAuditAsync(size, cursor));
+        }
+        catch (ArgumentException)
+        {
+            return ApiProblems.BadRequest(nameof(cursor), $"cursor '{cursor}' is not a cursor returned by a listing");
+        }
+    }
+
+    private static async Task RecordAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var user = context.User;
+        var entry = new AuditEntry(
+            Guid.CreateVersion7().ToString("N"),
+            services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            user.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value,
+            user.Identity?.IsAuthenticated == true ? user.Identity.Name : null,
+            ApiKeyAuthenticationHandler.RoleOf(user) is { } role ? ApiRoles.Name(role) : null,
+            context.Request.Method,
+            (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } route ? "/" + route.Trim('/') : "(no route)",
+            context.Request.Path.Value ?? "",
+            context.Connection.RemoteIpAddress?.ToString(),
+            context.Response.StatusCode);
+        try
+        {
+            var storage = services.GetRequiredService<IStorageBackend>().Grains;
+            await storage.WriteStateAsync(StateName, GrainId.Create("audit", entry.Id), new GrainState<AuditState>(new AuditState { Entry = entry }));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogNotRecorded(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditLog)), entry.Method, entry.Target, entry.Status, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit row of {Method} {Target} ({Status}) could not be stored")]
+    private static partial void LogNotRecorded(ILogger logger, string method, string target, int status, Exception exception);
+}
+
+/// <summary>One audit record as stored: its row in the <c>audit</c> view is what <c>GET /api/audit</c> pages.</summary>
+public sealed class AuditState : IQueryViewSource
+{
+    public AuditEntry? Entry { get; set; }
+
+    public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId) =>
+        Entry is null ? [] : [new ViewRow("audit", Entry.KeyId ?? "", Entry.Method, Entry.At, JsonSerializer.Serialize(Entry, JsonSerializerOptions.Web))];
+}
