@@ -82,7 +82,7 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
         var members = await last.WaitForSilosAsync(items => items.Any(m => m?["name"]?.GetValue<string>() == last.Name && m["status"]?.GetValue<string>() == "running"), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(members, m => m?["name"]?.GetValue<string>() != last.Name && m?["status"]?.GetValue<string>() == "running");
         await CheckPipelineAsync(last, pipeline);
-        await CheckScheduleAsync(last, scheduleId);
+        await CheckScheduleAsync(last, scheduleId, stoppedAt);
 
         var afterKill = finished.Values.Where(at => at > killedAt).Order().ToList();
         var inFlightAtKill = runs.Take(startedBeforeKill).Select(id => finished[id]).Where(at => at > killedAt).ToList();
@@ -158,8 +158,23 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
 
     /// <summary>Every due time from the first fire to the last was fired once: one execution that started a run, the
     /// run's id its own.</summary>
-    private static async Task CheckScheduleAsync(ClusterSilo through, string scheduleId)
+    private static async Task CheckScheduleAsync(ClusterSilo through, string scheduleId, DateTimeOffset stoppedAt)
     {
+        // The schedule carries on on the survivor once Orleans has moved its reminder there: wait for a fire after the
+        // stop before disabling it, so the check covers the move and does not race it.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var sofar = await TryGetArrayAsync(through, $"/api/schedules/{scheduleId}/executions?limit=500");
+            if (sofar?.Any(e => e?["outcome"]?.GetValue<string>() == "started" && e["firedAt"]!.GetValue<DateTimeOffset>() > stoppedAt) == true)
+            {
+                break;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the schedule did not fire on the survivor within 60 s of the stop: {sofar?.ToJsonString()}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
         await through.PostAsync($"/api/schedules/{scheduleId}/disable", new { });
         var executions = (await TryGetArrayAsync(through, $"/api/schedules/{scheduleId}/executions?limit=500"))!;
         var started = executions.Select(e => e!.AsObject()).Where(e => e["outcome"]!.GetValue<string>() == "started").ToList();

@@ -62,7 +62,7 @@ public sealed class OpenApiDocumentTests(RestApiHost host)
         {
             if (key == "GET /api/health")
             {
-                Assert.Equal("{}", Assert.Single(operation.GetProperty("security").EnumerateArray()).GetRawText());
+                Assert.Empty(Assert.Single(operation.GetProperty("security").EnumerateArray()).EnumerateObject());
                 continue;
             }
 
