@@ -26,6 +26,9 @@ internal static class SiloHostConfiguration
         ["--postgres"] = nameof(SiloHostOptions.Postgres),
         ["--startup-timeout"] = nameof(SiloHostOptions.StartupTimeout),
         ["--advertised-ip"] = nameof(SiloHostOptions.AdvertisedIp),
+        ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
+        ["--log-format"] = nameof(SiloHostOptions.LogFormat),
+        ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

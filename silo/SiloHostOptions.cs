@@ -20,7 +20,12 @@ internal sealed class SiloHostOptions
     /// <summary>Where the API listens unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or Kestrel endpoints say otherwise.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
+    public const string SimpleLogFormat = "simple";
+    public const string JsonLogFormat = "json";
+
     private static readonly string[] AvailableStorage = [SqliteStorageName, MemoryStorageName, PostgresStorageName];
+
+    private static readonly string[] AvailableLogFormats = [SimpleLogFormat, JsonLogFormat];
 
     /// <summary>The storage backend: <c>sqlite</c> (default), <c>memory</c>, or <c>postgres</c> (a cluster of silos on
     /// one database, which also holds the cluster's membership).</summary>
@@ -64,6 +69,19 @@ internal sealed class SiloHostOptions
     /// <summary>The address other silos and grain clients reach this silo at (<c>--advertised-ip</c>), with
     /// <c>--storage postgres</c>; the first non-loopback IPv4 address of the machine when absent.</summary>
     public IPAddress? AdvertisedIp { get; set; }
+
+    /// <summary>Where traces, metrics and logs are exported with OTLP (<c>--otlp-endpoint</c>), over the protocol
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names (gRPC unless it says <c>http/protobuf</c>); when absent, OpenTelemetry's
+    /// own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is used, and with neither nothing is exported.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The console log's format (<c>--log-format</c>): <c>simple</c>, one line per message, or <c>json</c>, one
+    /// JSON object per line with its scopes (run id, node, attempt, trace id).</summary>
+    public string LogFormat { get; set; } = SimpleLogFormat;
+
+    /// <summary>Loops trace one iteration in this many (<c>--trace-loop-every</c>), so a fast loop does not flood the
+    /// collector; 0 traces none.</summary>
+    public int TraceLoopEvery { get; set; } = 100;
 
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
@@ -121,6 +139,21 @@ internal sealed class SiloHostOptions
         if (QueueCapacity < 1)
         {
             problems.Add($"The queue capacity (--queue-capacity, ORCHESTRATOR_QUEUECAPACITY) must be at least 1, not {QueueCapacity}.");
+        }
+
+        if (OtlpEndpoint is { } endpoint && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            problems.Add($"The OTLP endpoint (--otlp-endpoint, ORCHESTRATOR_OTLPENDPOINT) must be an http:// or https:// address, not '{endpoint}'.");
+        }
+
+        if (!AvailableLogFormats.Contains(LogFormat, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"Unknown log format '{LogFormat}' (--log-format, ORCHESTRATOR_LOGFORMAT); allowed values: {string.Join(", ", AvailableLogFormats)}.");
+        }
+
+        if (TraceLoopEvery < 0)
+        {
+            problems.Add($"The loop trace sampling (--trace-loop-every, ORCHESTRATOR_TRACELOOPEVERY) must not be negative, not {TraceLoopEvery}.");
         }
 
         if (StartupTimeout < TimeSpan.Zero)
