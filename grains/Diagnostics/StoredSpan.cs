@@ -40,6 +40,34 @@ internal static class StoredSpan
         return activity;
     }
 
+    /// <summary>Stops <paramref name="span"/> without touching the current span (stopping makes the span's predecessor
+    /// current, even when another span is current by then).</summary>
+    public static void Stop(Activity span)
+    {
+        var current = Activity.Current;
+        span.Stop();
+        if (!ReferenceEquals(current, span))
+        {
+            Activity.Current = current;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> with <paramref name="span"/> current (so that measurements it records
+    /// carry the span as their exemplar).</summary>
+    public static void Within(Activity span, Action action)
+    {
+        var current = Activity.Current;
+        Activity.Current = span;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_spanId")]
     private static extern ref string? SpanIdField(Activity activity);
 }

@@ -202,11 +202,13 @@ internal sealed class RunGrain(
             throw;
         }
 
-        RunEventTopics.Publish(Services, Run.RunId!, transition.Events);
         if (!wasFinished && Run.Status.IsFinished())
         {
+            // Before the end is announced, so that whoever hears it finds the run's span and duration recorded.
             Ended();
         }
+
+        RunEventTopics.Publish(Services, Run.RunId!, transition.Events);
 
         var detached = new List<Func<Task>>();
         foreach (var effect in transition.Effects.Where(effect => !effect.BeforeWrite))
@@ -228,15 +230,11 @@ internal sealed class RunGrain(
     /// <summary>The run's end is written: its span and its duration.</summary>
     private void Ended()
     {
-        if (Run.FinishedAt is { } finished)
-        {
-            metrics.RunFinished(Run.Workflow, RunState.StatusName(Run.Status), finished - (Run.StartedAt ?? Run.CreatedAt));
-        }
-
-        if (OrchestratorTracing.Source.HasListeners())
-        {
-            RunSpans.EmitRun(Run, Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString());
-        }
+        var run = Run;
+        RunSpans.EmitRun(
+            run,
+            () => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(),
+            () => metrics.RunFinished(run.Workflow, RunState.StatusName(run.Status), (run.FinishedAt ?? run.CreatedAt) - (run.StartedAt ?? run.CreatedAt)));
     }
 
     private Task CarryOutBeforeWriteAsync(RunEffect effect) => effect switch

@@ -42,7 +42,7 @@ internal sealed class RunSpans
                 span.SetTag(TraceTags.RetryDelay, (long)delay);
             }
 
-            span.Stop();
+            StoredSpan.Stop(span);
         }
     }
 
@@ -53,16 +53,19 @@ internal sealed class RunSpans
         {
             if (_attempts.TryRemove(key, out var span))
             {
-                span.Stop();
+                StoredSpan.Stop(span);
             }
         }
     }
 
-    /// <summary>Emits the span of <paramref name="run"/>, which has just ended.</summary>
-    public static void EmitRun(RunState run, string silo)
+    /// <summary>Emits the span of <paramref name="run"/>, which has just ended, calling <paramref name="measure"/> with the
+    /// span current (the run-duration histogram's exemplar); <paramref name="measure"/> is called without a span when
+    /// none is recorded.</summary>
+    public static void EmitRun(RunState run, Func<string> silo, Action measure)
     {
-        if (run.Trace is not { } trace || run.FinishedAt is not { } finished)
+        if (run.Trace is not { } trace || run.FinishedAt is not { } finished || !OrchestratorTracing.Source.HasListeners())
         {
+            measure();
             return;
         }
 
@@ -78,6 +81,7 @@ internal sealed class RunSpans
             run.StartedAt ?? run.CreatedAt);
         if (span is null)
         {
+            measure();
             return;
         }
 
@@ -86,14 +90,15 @@ internal sealed class RunSpans
         span.SetTag(TraceTags.WorkflowVersion, run.Version);
         span.SetTag(TraceTags.RunStatus, RunState.StatusName(run.Status));
         span.SetTag(TraceTags.TriggeredBy, run.TriggeredBy);
-        span.SetTag(TraceTags.Silo, silo);
+        span.SetTag(TraceTags.Silo, silo());
         if (run.Status == RunStatus.Failed)
         {
             span.SetStatus(ActivityStatusCode.Error, run.Error);
         }
 
+        StoredSpan.Within(span, measure);
         span.SetEndTime(finished.UtcDateTime);
-        span.Stop();
+        StoredSpan.Stop(span);
     }
 
     private static bool IsRetryOf(RunEvent e, NodeAttemptResult result) =>

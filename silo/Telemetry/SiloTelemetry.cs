@@ -5,6 +5,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Orchestrator.Api.Cluster.Metrics;
 using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Silo.Telemetry;
@@ -18,9 +19,6 @@ internal static class SiloTelemetry
     /// <summary>The service name when <c>OTEL_SERVICE_NAME</c> does not give one.</summary>
     public const string DefaultServiceName = "orchestrator";
 
-    /// <summary>The meters whose instruments are exported: ours (<c>Orchestrator.*</c>) and Orleans' runtime's.</summary>
-    public static readonly string[] Meters = ["Orchestrator.*", "Microsoft.Orleans"];
-
     /// <summary>Orleans' source of application grain calls (its runtime's own calls, membership probes and such, stay
     /// out).</summary>
     public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
@@ -32,24 +30,24 @@ internal static class SiloTelemetry
     public static WebApplicationBuilder AddOrchestratorTelemetry(this WebApplicationBuilder builder, SiloHostOptions options)
     {
         ConfigureConsole(builder.Logging, options);
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+            {
+                resource.AddService(DefaultServiceName, serviceInstanceId: options.SiloName);
+            }
+        });
         if (!Exports(options, builder.Configuration))
         {
             return builder;
         }
 
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource =>
-            {
-                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
-                {
-                    resource.AddService(DefaultServiceName, serviceInstanceId: options.SiloName);
-                }
-            })
+        telemetry
             .WithTracing(tracing => tracing
                 .AddSource(OrchestratorTracing.SourceName, OrleansApplicationSource)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrape(context))
                 .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter(Meters))
+            .WithMetrics(metrics => metrics.AddMeter(MetricsPipeline.Meters))
             .WithLogging(logging => { }, logging =>
             {
                 logging.IncludeScopes = true;

@@ -56,5 +56,13 @@ public sealed class OtlpExportTests
         Assert.Equal(Protobuf, metrics.ContentType);
         var logs = await collector.WaitForAsync("log export", e => e.Path == "/v1/logs");
         Assert.Equal(Protobuf, logs.ContentType);
+
+        // Traced, the histograms keep exemplars: an attempt's duration points at its span, in OpenMetrics.
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        scrape.Headers.Add("Accept", "application/openmetrics-text; version=1.0.0");
+        using var scraped = await client.SendAsync(scrape);
+        var text = await scraped.Content.ReadAsStringAsync();
+        Assert.StartsWith("application/openmetrics-text", scraped.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.Contains(text.Split('\n'), line => line.StartsWith("orchestrator_node_attempt_duration_seconds_bucket{", StringComparison.Ordinal) && line.Contains($"trace_id=\"{traceId}\"", StringComparison.Ordinal));
     }
 }
