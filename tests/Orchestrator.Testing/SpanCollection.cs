@@ -36,6 +36,36 @@ public sealed class SpanCollection : ICollection<Activity>
         }
     }
 
+    /// <summary>Waits (bounded) for a span that matches, of any trace, and returns it.</summary>
+    public async Task<Activity> WaitForSpanAsync(string what, Func<Activity, bool> match)
+    {
+        TaskCompletionSource signal;
+        lock (_lock)
+        {
+            if (_spans.FirstOrDefault(match) is { } seen)
+            {
+                return seen;
+            }
+
+            signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((spans => spans.Any(match), signal));
+        }
+
+        try
+        {
+            await signal.Task.WaitAsync(Bound);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"No span {what} arrived.", e);
+        }
+
+        lock (_lock)
+        {
+            return _spans.First(match);
+        }
+    }
+
     /// <summary>Waits (bounded) until the spans of <paramref name="traceId"/> satisfy <paramref name="done"/>, and
     /// returns them.</summary>
     public async Task<IReadOnlyList<Activity>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done)

@@ -260,6 +260,7 @@ internal static class AttemptOutcomes
             Input = input?.DeepClone(),
             RecoveryAttempts = turn.Options.ErrorRecoveryAttempts,
             RecoveryDelay = turn.Options.ErrorRecoveryDelay,
+            TraceParent = run.Trace?.ToTraceParent(),
             EscalationWebhook = turn.Options.EscalationWebhook,
         }));
     }

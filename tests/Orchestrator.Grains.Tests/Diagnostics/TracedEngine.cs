@@ -19,7 +19,7 @@ public sealed class TracedEngine : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _tracing = StartTracing(Spans);
-        Host = await EngineHost.StartAsync();
+        Host = await EngineHost.StartAsync(engine: options => options.TraceLoopEvery = 1);
     }
 
     public async Task DisposeAsync()
