@@ -19,6 +19,10 @@ public sealed partial class AttemptRunner(
     ILogger<AttemptRunner> logger,
     ILocalSiloDetails? silo = null)
 {
+    /// <summary>What every log line written while an attempt runs (the executors', the nodes') carries.</summary>
+    private static readonly Func<ILogger, string, string, int, string?, IDisposable?> AttemptScope =
+        LoggerMessage.DefineScope<string, string, int, string?>("Run {RunId} node {Node} attempt {Attempt} trace {TraceId}");
+
     private readonly string? _siloName = silo?.SiloAddress.ToString();
 
     public Task<FinishedAttempt> RunAsync(NodeInvocation invocation, CancellationToken runToken)
@@ -38,6 +42,7 @@ public sealed partial class AttemptRunner(
         // The attempt belongs under its run's span, not under whatever span the grain turn that launched it had.
         Activity.Current = null;
         var span = StartSpan(invocation);
+        using var scope = AttemptScope(logger, invocation.RunId, invocation.Node, invocation.Attempt, invocation.TraceId);
         var started = Stopwatch.GetTimestamp();
         var (result, outcome) = await AttemptAsync(invocation, runToken);
         metrics.AttemptFinished(type, outcome, Stopwatch.GetElapsedTime(started));

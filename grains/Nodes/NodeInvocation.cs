@@ -51,6 +51,9 @@ public sealed record NodeInvocation
     /// <see cref="Diagnostics.OrchestratorTracing.CurrentTraceParent"/>), else this.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>The trace id of <see cref="TraceParent"/> (32 hex digits), or null.</summary>
+    public string? TraceId => TraceParent is { Length: >= 35 } traceParent ? traceParent.Substring(3, 32) : null;
+
     /// <summary>When the engine decided to start this attempt (for the dispatch latency); null when unknown.</summary>
     public DateTimeOffset? DecidedAt { get; init; }
 
