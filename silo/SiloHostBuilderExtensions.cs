@@ -30,14 +30,14 @@ internal static class SiloHostBuilderExtensions
         }
 
         builder.AddOrchestratorTelemetry(options);
-        var traced = SiloTelemetry.Exports(options, builder.Configuration);
+        var traceGrainCalls = options.TraceGrainCalls && SiloTelemetry.Exports(options, builder.Configuration);
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout + HostShutdownMargin);
         builder.UseOrleans(silo =>
         {
             silo.AddOrchestrator(options);
-            if (traced)
+            if (traceGrainCalls)
             {
                 // Grain calls carry the caller's span across silos (and make spans of their own when recorded).
                 silo.AddActivityPropagation();

@@ -29,6 +29,7 @@ internal static class SiloHostConfiguration
         ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
         ["--log-format"] = nameof(SiloHostOptions.LogFormat),
         ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),
+        ["--trace-grain-calls"] = nameof(SiloHostOptions.TraceGrainCalls),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.
@@ -104,6 +105,12 @@ internal static class SiloHostConfiguration
             return true;
         }
 
+        if (target == typeof(bool) && bool.TryParse(text, out var flag))
+        {
+            value = flag;
+            return true;
+        }
+
         if (target == typeof(TimeSpan) && TimeSpan.TryParse(text, culture, out var duration))
         {
             value = duration;
@@ -122,6 +129,7 @@ internal static class SiloHostConfiguration
     private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         var t when t == typeof(int) => "a whole number",
+        var t when t == typeof(bool) => "true or false",
         var t when t == typeof(TimeSpan) => "a duration as hh:mm:ss (e.g. 00:00:20)",
         var t when t == typeof(IPAddress) => "an IP address (e.g. 10.0.0.5)",
         var t => $"a {t.Name}",

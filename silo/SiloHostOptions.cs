@@ -83,6 +83,12 @@ internal sealed class SiloHostOptions
     /// collector; 0 traces none.</summary>
     public int TraceLoopEvery { get; set; } = 100;
 
+    /// <summary>Whether grain calls are traced too (<c>--trace-grain-calls true</c>): Orleans' activity propagation and
+    /// its spans of application grain calls, a client and a server span per call. Off by default: the orchestrator's
+    /// own spans carry the trace across grains and silos (a run keeps its trace context), and a run makes several
+    /// grain calls per node.</summary>
+    public bool TraceGrainCalls { get; set; }
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 

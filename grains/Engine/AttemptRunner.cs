@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,14 +17,14 @@ public sealed partial class AttemptRunner(
     NodeExecutorRegistry executors,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
     EngineMetrics metrics,
-    ILogger<AttemptRunner> logger,
-    ILocalSiloDetails? silo = null)
+    ILogger<AttemptRunner> logger)
 {
     /// <summary>What every log line written while an attempt runs (the executors', the nodes') carries.</summary>
     private static readonly Func<ILogger, string, string, int, string?, IDisposable?> AttemptScope =
         LoggerMessage.DefineScope<string, string, int, string?>("Run {RunId} node {Node} attempt {Attempt} trace {TraceId}");
 
-    private readonly string? _siloName = silo?.SiloAddress.ToString();
+    /// <summary>Span names by node name (node names are few; a span name per attempt would be an allocation each).</summary>
+    private static readonly ConcurrentDictionary<string, string> SpanNames = new(StringComparer.Ordinal);
 
     public Task<FinishedAttempt> RunAsync(NodeInvocation invocation, CancellationToken runToken)
     {
@@ -60,7 +61,7 @@ public sealed partial class AttemptRunner(
         return new FinishedAttempt(result, span);
     }
 
-    private Activity? StartSpan(NodeInvocation invocation)
+    private static Activity? StartSpan(NodeInvocation invocation)
     {
         var source = OrchestratorTracing.Source;
         if (!source.HasListeners())
@@ -69,11 +70,11 @@ public sealed partial class AttemptRunner(
         }
 
         var parent = OrchestratorTracing.ParseTraceParent(invocation.TraceParent);
-        var span = source.StartActivity($"node {invocation.Node}", ActivityKind.Internal, parent);
+        var span = source.StartActivity(SpanNames.GetOrAdd(invocation.Node, static node => $"node {node}"), ActivityKind.Internal, parent);
         if (span is { IsAllDataRequested: true })
         {
+            // What tells attempts apart; the workflow, the silo and the rest are on the run's span, their parent.
             span.SetTag(TraceTags.RunId, invocation.RunId);
-            span.SetTag(TraceTags.Workflow, invocation.Workflow);
             span.SetTag(TraceTags.Node, invocation.Node);
             span.SetTag(TraceTags.NodeType, invocation.Definition.Type);
             span.SetTag(TraceTags.Attempt, invocation.Attempt);
@@ -82,16 +83,6 @@ public sealed partial class AttemptRunner(
             if (invocation.ItemIndex is { } index)
             {
                 span.SetTag(TraceTags.ItemIndex, index);
-            }
-
-            if (invocation.LoopId is { } loop)
-            {
-                span.SetTag(TraceTags.LoopId, loop);
-            }
-
-            if (_siloName is not null)
-            {
-                span.SetTag(TraceTags.Silo, _siloName);
             }
         }
 

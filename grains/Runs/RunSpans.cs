@@ -30,6 +30,16 @@ internal sealed class RunSpans
             return;
         }
 
+        // Few turns schedule retries; a batch of a thousand results is not matched against its thousands of events.
+        List<RunEvent>? retries = null;
+        foreach (var e in events ?? [])
+        {
+            if (e.Type == RunEventTypes.NodeRetryScheduled)
+            {
+                (retries ??= []).Add(e);
+            }
+        }
+
         foreach (var result in results)
         {
             if (!_attempts.TryRemove(new AttemptKey(result.Node, result.Iteration, result.Attempt, result.ItemIndex), out var span))
@@ -37,7 +47,7 @@ internal sealed class RunSpans
                 continue;
             }
 
-            if (events?.FirstOrDefault(e => IsRetryOf(e, result)) is { } retry && retry.Data?["delayMs"] is { } delay)
+            if (retries?.Find(e => IsRetryOf(e, result)) is { } retry && retry.Data?["delayMs"] is { } delay)
             {
                 span.SetTag(TraceTags.RetryDelay, (long)delay);
             }
@@ -102,6 +112,6 @@ internal sealed class RunSpans
     }
 
     private static bool IsRetryOf(RunEvent e, NodeAttemptResult result) =>
-        e.Type == RunEventTypes.NodeRetryScheduled && e.Node == result.Node && e.Iteration == result.Iteration && e.Attempt == result.Attempt
+        e.Node == result.Node && e.Iteration == result.Iteration && e.Attempt == result.Attempt
         && (int?)e.Data?["itemIndex"] == result.ItemIndex;
 }

@@ -10,8 +10,8 @@ using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Silo.Telemetry;
 
-/// <summary>The silo's OpenTelemetry: traces (the orchestrator's spans, Orleans' application grain calls, ASP.NET Core
-/// requests, HttpClient calls), metrics (the orchestrator's meters and Orleans') and logs, exported with OTLP when an
+/// <summary>The silo's OpenTelemetry: traces (the orchestrator's spans, ASP.NET Core requests, HttpClient calls, and
+/// with <c>--trace-grain-calls</c> Orleans' application grain calls), metrics (the orchestrator's meters and Orleans') and logs, exported with OTLP when an
 /// endpoint is configured (<c>--otlp-endpoint</c>, or OpenTelemetry's own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), and
 /// nothing traced at all otherwise, so that the engine's hot path pays only for a listener check.</summary>
 internal static class SiloTelemetry
@@ -43,10 +43,17 @@ internal static class SiloTelemetry
         }
 
         telemetry
-            .WithTracing(tracing => tracing
-                .AddSource(OrchestratorTracing.SourceName, OrleansApplicationSource)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrape(context))
-                .AddHttpClientInstrumentation())
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(OrchestratorTracing.SourceName)
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrape(context))
+                    .AddHttpClientInstrumentation();
+                if (options.TraceGrainCalls)
+                {
+                    tracing.AddSource(OrleansApplicationSource);
+                }
+            })
             .WithMetrics(metrics => metrics.AddMeter(MetricsPipeline.Meters))
             .WithLogging(logging => { }, logging =>
             {

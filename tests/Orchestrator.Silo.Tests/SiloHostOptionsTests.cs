@@ -75,7 +75,7 @@ public sealed class SiloHostOptionsTests
     public void TelemetryOptions_AreReadFromTheCommandLine()
     {
         var configuration = new ConfigurationBuilder()
-            .AddSiloHostSources(["--otlp-endpoint", "http://collector:4318", "--log-format", "json", "--trace-loop-every", "10"]).Build();
+            .AddSiloHostSources(["--otlp-endpoint", "http://collector:4318", "--log-format", "json", "--trace-loop-every", "10", "--trace-grain-calls", "true"]).Build();
 
         var options = configuration.GetSiloHostOptions(out var malformed);
 
@@ -84,6 +84,17 @@ public sealed class SiloHostOptionsTests
         Assert.Equal("http://collector:4318", options.OtlpEndpoint);
         Assert.Equal("json", options.LogFormat);
         Assert.Equal(10, options.TraceLoopEvery);
+        Assert.True(options.TraceGrainCalls);
+    }
+
+    [Fact]
+    public void TraceGrainCalls_IsReportedMalformed_WhenNotTrueOrFalse()
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources(["--trace-grain-calls", "yes"]).Build();
+
+        configuration.GetSiloHostOptions(out var malformed);
+
+        Assert.Contains("true or false", Assert.Single(malformed), StringComparison.Ordinal);
     }
 
     [Fact]
