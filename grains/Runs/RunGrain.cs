@@ -78,7 +78,8 @@ internal sealed class RunGrain(
         _machine = new RunStateMachine(await definitions.GetAsync(Factory, version.Name, version.Version), options, Random.Shared);
         await ApplyAsync(new RunCommand.Start(
             this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy,
-            RunTrace.Begin(command.TraceParent)));
+            // A caller that names no parent may still have brought its span along (Orleans' activity propagation).
+            RunTrace.Begin(command.TraceParent ?? OrchestratorTracing.CurrentTraceParent())));
         return Run.ToSnapshot();
     }
 

@@ -5,7 +5,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Orchestrator.Api.Cluster.Metrics;
 using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Silo.Telemetry;
@@ -54,7 +53,7 @@ internal static class SiloTelemetry
                     tracing.AddSource(OrleansApplicationSource);
                 }
             })
-            .WithMetrics(metrics => metrics.AddMeter(MetricsPipeline.Meters))
+            .WithMetrics()
             .WithLogging(logging => { }, logging =>
             {
                 logging.IncludeScopes = true;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 
 namespace Orchestrator.Api.Cluster.Metrics;
@@ -11,15 +12,26 @@ namespace Orchestrator.Api.Cluster.Metrics;
 /// OpenMetrics with exemplars when the scraper asks for it), and the silo adds an OTLP exporter when it exports.</summary>
 public static class MetricsPipeline
 {
-    /// <summary>The meters read.</summary>
-    public static readonly string[] Meters = ["Orchestrator.*", "Microsoft.Orleans"];
+    /// <summary>The meters read (name prefixes): ours and Orleans' runtime's.</summary>
+    public static readonly string[] Meters = ["Orchestrator", "Microsoft.Orleans"];
+
+    /// <summary>The name OpenTelemetry's metrics listener goes by.</summary>
+    private const string OpenTelemetryListener = "OpenTelemetry";
 
     /// <summary>Adds the meter provider with the Prometheus exporter. Histogram measurements taken inside a recorded span
-    /// keep it as an exemplar (trace id and span id).</summary>
+    /// keep it as an exemplar (trace id and span id). The meters are enabled for this host's own meter factory only
+    /// (<see cref="MeterScope.Local"/>, not OpenTelemetry's <c>AddMeter</c>, which takes every meter of that name in the
+    /// process): hosts sharing a process, as tests do, each serve their own series.</summary>
     public static IServiceCollection AddMetricsPipeline(this IServiceCollection services)
     {
+        services.AddMetrics(metrics =>
+        {
+            foreach (var meter in Meters)
+            {
+                metrics.EnableMetrics(meter, instrumentName: null, OpenTelemetryListener, MeterScope.Local);
+            }
+        });
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Meters)
             .SetExemplarFilter(ExemplarFilterType.TraceBased)
             // Every scrape collects afresh (the exporter would otherwise answer scrapes within 300 ms with the last one).
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
