@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test, as README shows it: installs the PostgreSQL server (.ci/install-postgres.sh) and the seed client test's
-# python3 packages (.ci/install-python.sh) with apt when they are missing, then runs `dotnet test` with the arguments
-# given. .ci/run runs this too.
+# Every test, as README shows it: installs the PostgreSQL server (.ci/install-postgres.sh), the seed client test's
+# python3 packages (.ci/install-python.sh) and promtool (.ci/install-prometheus.sh) with apt when they are missing,
+# then runs `dotnet test` with the arguments given. .ci/run runs this too.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -10,5 +10,8 @@ cd "$(dirname "$0")"
 
 ./.ci/install-python.sh \
   || echo "test.sh: python3-websockets and python3-requests could not be installed; the seed client test will fail" >&2
+
+./.ci/install-prometheus.sh \
+  || echo "test.sh: promtool could not be installed; the metrics format test will fail" >&2
 
 exec dotnet test "$@"

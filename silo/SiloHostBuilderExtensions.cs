@@ -8,6 +8,7 @@ using Orchestrator.Providers.Storage;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Serialization;
 using Orchestrator.Silo.Cluster;
+using Orchestrator.Silo.Telemetry;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -28,12 +29,23 @@ internal static class SiloHostBuilderExtensions
             builder.WebHost.UseUrls(SiloHostOptions.DefaultUrls);
         }
 
-        builder.Logging.AddSimpleConsole(ConfigureConsole);
+        builder.AddOrchestratorTelemetry(options);
+        var traceGrainCalls = options.TraceGrainCalls && SiloTelemetry.Exports(options, builder.Configuration);
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout + HostShutdownMargin);
-        builder.UseOrleans(silo => silo.AddOrchestrator(options));
-        builder.Services.AddWorkflowEngine(configureNodes: nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddOrchestrator(options);
+            if (traceGrainCalls)
+            {
+                // Grain calls carry the caller's span across silos (and make spans of their own when recorded).
+                silo.AddActivityPropagation();
+            }
+        });
+        builder.Services.AddWorkflowEngine(
+            engine => engine.TraceLoopEvery = options.TraceLoopEvery,
+            nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
         return builder;
     }
 

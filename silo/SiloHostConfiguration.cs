@@ -33,6 +33,10 @@ internal static class SiloHostConfiguration
         ["--shell-allow"] = nameof(SiloHostOptions.ShellAllow),
         ["--http-allow"] = nameof(SiloHostOptions.HttpAllow),
         ["--secrets-dir"] = nameof(SiloHostOptions.SecretsDir),
+        ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
+        ["--log-format"] = nameof(SiloHostOptions.LogFormat),
+        ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),
+        ["--trace-grain-calls"] = nameof(SiloHostOptions.TraceGrainCalls),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

@@ -20,7 +20,12 @@ internal sealed class SiloHostOptions
     /// <summary>Where the API listens unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or Kestrel endpoints say otherwise.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
+    public const string SimpleLogFormat = "simple";
+    public const string JsonLogFormat = "json";
+
     private static readonly string[] AvailableStorage = [SqliteStorageName, MemoryStorageName, PostgresStorageName];
+
+    private static readonly string[] AvailableLogFormats = [SimpleLogFormat, JsonLogFormat];
 
     /// <summary>The storage backend: <c>sqlite</c> (default), <c>memory</c>, or <c>postgres</c> (a cluster of silos on
     /// one database, which also holds the cluster's membership).</summary>
@@ -107,6 +112,25 @@ internal sealed class SiloHostOptions
     public IReadOnlyList<string> AllowedOriginList =>
         AllowedOrigins?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
+    /// <summary>Where traces, metrics and logs are exported with OTLP (<c>--otlp-endpoint</c>), over the protocol
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names (gRPC unless it says <c>http/protobuf</c>); when absent, OpenTelemetry's
+    /// own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is used, and with neither nothing is exported.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The console log's format (<c>--log-format</c>): <c>simple</c>, one line per message, or <c>json</c>, one
+    /// JSON object per line with its scopes (run id, node, attempt, trace id).</summary>
+    public string LogFormat { get; set; } = SimpleLogFormat;
+
+    /// <summary>Loops trace one iteration in this many (<c>--trace-loop-every</c>), so a fast loop does not flood the
+    /// collector; 0 traces none.</summary>
+    public int TraceLoopEvery { get; set; } = 100;
+
+    /// <summary>Whether grain calls are traced too (<c>--trace-grain-calls true</c>): Orleans' activity propagation and
+    /// its spans of application grain calls, a client and a server span per call. Off by default: the orchestrator's
+    /// own spans carry the trace across grains and silos (a run keeps its trace context), and a run makes several
+    /// grain calls per node.</summary>
+    public bool TraceGrainCalls { get; set; }
+
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), DatabaseFileName);
 
@@ -186,6 +210,21 @@ internal sealed class SiloHostOptions
         if (Auth is not ("keys" or "none"))
         {
             problems.Add($"Unknown authentication '{Auth}' (--auth, ORCHESTRATOR_AUTH); allowed values: keys, none.");
+        }
+
+        if (OtlpEndpoint is { } endpoint && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
+        {
+            problems.Add($"The OTLP endpoint (--otlp-endpoint, ORCHESTRATOR_OTLPENDPOINT) must be an http:// or https:// address, not '{endpoint}'.");
+        }
+
+        if (!AvailableLogFormats.Contains(LogFormat, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"Unknown log format '{LogFormat}' (--log-format, ORCHESTRATOR_LOGFORMAT); allowed values: {string.Join(", ", AvailableLogFormats)}.");
+        }
+
+        if (TraceLoopEvery < 0)
+        {
+            problems.Add($"The loop trace sampling (--trace-loop-every, ORCHESTRATOR_TRACELOOPEVERY) must not be negative, not {TraceLoopEvery}.");
         }
 
         if (StartupTimeout < TimeSpan.Zero)

@@ -115,7 +115,11 @@ internal sealed class RequestLoop(TextReader input, ReplyWriter replies, TimePro
                     await _nodes.CreateAsync(request.Text(WorkerFields.Class), request.Text(WorkerFields.Assembly), request.Read<NodeConfig>(WorkerFields.Config), token);
                     return WorkerReply.Ok(request.Id);
                 case WorkerOps.Run:
-                    return WorkerReply.Ok(request.Id, await _nodes.RunAsync(request.Text(WorkerFields.Node), request.ReadOrNew<NodeData>(WorkerFields.Data), token));
+                    using (var call = CallActivity.Start(request))
+                    {
+                        return WorkerReply.Ok(request.Id, await _nodes.RunAsync(request.Text(WorkerFields.Node), request.ReadOrNew<NodeData>(WorkerFields.Data), token));
+                    }
+
                 case WorkerOps.Open:
                     var node = request.Text(WorkerFields.Node);
                     var producer = await _nodes.GetAsync(node) as ProducerNode

@@ -23,9 +23,6 @@ public static class ClusterApi
     /// <summary>The Prometheus scrape route.</summary>
     public const string MetricsRoute = "/metrics";
 
-    /// <summary>The Prometheus text exposition format's content type.</summary>
-    public const string PrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(ApiEndpoints.Prefix).WithTags("cluster");
@@ -33,7 +30,9 @@ public static class ClusterApi
             .Viewer();
         group.MapGet("/grains", GetGrains).WithName("GetGrainStatistics").WithSummary("Activation counts and call statistics by grain type.")
             .Viewer();
-        var metrics = app.MapGet(MetricsRoute, GetMetrics).WithTags("cluster").WithName("GetMetrics").WithSummary("Metrics in the Prometheus text format.")
+        var scrape = MetricsPipeline.CreateScrapeHandler(app);
+        var metrics = app.MapGet(MetricsRoute, (Delegate)((HttpContext context) => scrape(context))).WithTags("cluster").WithName("GetMetrics")
+            .WithSummary("Metrics in the Prometheus text format (OpenMetrics, with exemplars, when the Accept header asks for it).")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         var openApi = app.MapOrchestratorOpenApi();
         if (app.ServiceProvider.GetRequiredService<IOptions<SecurityOptions>>().Value.PublicMetrics)
@@ -107,7 +106,4 @@ public static class ClusterApi
             byType.Sum(s => s.FailedCalls),
             byType));
     }
-
-    private static ContentHttpResult GetMetrics(MetricsCollector collector) =>
-        TypedResults.Text(PrometheusTextWriter.Write(collector.Collect()), PrometheusContentType);
 }

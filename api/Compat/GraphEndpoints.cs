@@ -138,7 +138,7 @@ internal static class GraphEndpoints
     {
         try
         {
-            await run.StartAsync(new StartRun { Workflow = request.GraphId!, Input = request.InitialState ?? new JsonObject() });
+            await run.StartAsync(new StartRun { Workflow = request.GraphId!, Input = request.InitialState ?? new JsonObject(), TraceParent = RequestTrace.TraceParent() });
             return null;
         }
         catch (WorkflowNotFoundException e)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api.Streams;
+using Orchestrator.Api.Runs;
 using Orchestrator.Runs;
 using Orchestrator.Providers.Streams;
 using Orleans;
@@ -59,7 +60,7 @@ internal static class GraphRunSocketEndpoint
         await using var subscription = await feed.SubscribeAsync(runId, socket.CloseTooSlow);
         try
         {
-            await grains.GetGrain<IRunGrain>(runId).StartAsync(new StartRun { Workflow = graphId, Input = run.InitialState ?? new JsonObject() });
+            await grains.GetGrain<IRunGrain>(runId).StartAsync(new StartRun { Workflow = graphId, Input = run.InitialState ?? new JsonObject(), TraceParent = RequestTrace.TraceParent() });
         }
         catch (Exception e) when (e is WorkflowNotFoundException or InvalidOperationException)
         {

@@ -116,6 +116,7 @@ public static class RunsApi
             Input = request.Input,
             IdempotencyKey = request.IdempotencyKey,
             TriggeredBy = request.TriggeredBy,
+            TraceParent = RequestTrace.TraceParent(),
         };
         var location = $"{ApiEndpoints.Prefix}/runs/{runId}";
         try

@@ -31,4 +31,7 @@ public sealed record NewErrorRecord
 
     /// <summary>Called with the record when it is escalated, if set.</summary>
     public string? EscalationWebhook { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the failed run's span; the record's actions' spans link to it.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -14,4 +14,8 @@ public sealed record QueueMessage
 
     /// <summary>When the push stored it.</summary>
     public DateTimeOffset ProducedAt { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the push's span, so that the consumer's span links to it; null when the
+    /// push was not traced (and for messages stored before messages carried it).</summary>
+    public string? TraceParent { get; init; }
 }

@@ -37,6 +37,10 @@ public sealed record RunSnapshot
 
     public ParentLink? Parent { get; init; }
 
+    /// <summary>The W3C trace id of the run's trace (32 hex digits): its span, its node attempts' spans and what they
+    /// call. Null for a run stored before runs kept a trace.</summary>
+    public string? TraceId { get; init; }
+
     public IReadOnlyDictionary<string, NodeSnapshot> Nodes { get; init; } = new Dictionary<string, NodeSnapshot>();
 
     /// <summary>The run's loops by name, each in the state last reported to the run (see <c>GET /api/loops?runId=</c>

@@ -25,6 +25,11 @@ public sealed record StartRun
 
     /// <summary>Set when a <c>workflow</c> node starts this run as its sub-run.</summary>
     public ParentLink? Parent { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the span that starts the run (the HTTP request, a schedule's fire, the
+    /// parent run's node attempt): the run's span becomes its child, in the same trace. A new trace when null or not
+    /// a valid <c>traceparent</c>.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>The node of a parent run that awaits a sub-run.</summary>

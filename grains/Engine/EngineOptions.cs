@@ -16,6 +16,10 @@ public sealed class EngineOptions
     /// <summary>Delay before the first automatic recovery attempt; doubles each time.</summary>
     public TimeSpan ErrorRecoveryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Loops trace one iteration in this many (0: none), so that a loop running thousands of iterations a
+    /// second does not flood the trace collector.</summary>
+    public int TraceLoopEvery { get; set; } = 100;
+
     /// <summary>Called with an error record when it is escalated, if set.</summary>
     public string? EscalationWebhook { get; set; }
 }

@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<Diagnostics.EngineMetrics>();
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
         services.AddHostedService<RunRecoveryService>();

@@ -1,6 +1,8 @@
 using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics;
 using System.Net.Http.Json;
+using Orchestrator.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
@@ -50,6 +52,7 @@ internal sealed partial class ErrorRecordGrain(
             MaxRecoveryAttempts = error.RecoveryAttempts,
             RecoveryDelay = error.RecoveryDelay,
             EscalationWebhook = error.EscalationWebhook,
+            TraceParent = error.TraceParent,
             CreatedAt = now,
             UpdatedAt = now,
             History = [new ErrorAction("created", System, now, error.Error)],
@@ -73,6 +76,7 @@ internal sealed partial class ErrorRecordGrain(
             throw Conflict("retry");
         }
 
+        using var span = StartAction("retry", by);
         await RetryCoreAsync(by, reason);
         return Record.ToSnapshot();
     }
@@ -85,6 +89,7 @@ internal sealed partial class ErrorRecordGrain(
             throw Conflict("resolve");
         }
 
+        using var span = StartAction("resolve", by);
         Record.Status = ErrorRecoveryStatus.Resolved;
         Record.ResolvedAt = clock.GetUtcNow();
         await CloseAsync("resolve", by, reason);
@@ -99,6 +104,7 @@ internal sealed partial class ErrorRecordGrain(
             throw Conflict("ignore");
         }
 
+        using var span = StartAction("ignore", by);
         Record.Status = ErrorRecoveryStatus.Ignored;
         await CloseAsync("ignore", by, reason);
         return Record.ToSnapshot();
@@ -112,6 +118,7 @@ internal sealed partial class ErrorRecordGrain(
             throw Conflict("escalate");
         }
 
+        using var span = StartAction("escalate", by);
         await EscalateCoreAsync(by, reason);
         return Record.ToSnapshot();
     }
@@ -158,6 +165,7 @@ internal sealed partial class ErrorRecordGrain(
             return;
         }
 
+        using var span = StartAction("retry", System);
         try
         {
             await RetryCoreAsync(System, "automatic recovery");
@@ -166,6 +174,26 @@ internal sealed partial class ErrorRecordGrain(
         {
             await RetryFinishedAsync(succeeded: false, e.Message);
         }
+    }
+
+    /// <summary>The span of an action on the record (a child of the current span: the API request's, or none for an
+    /// automatic one), linked to the failed run's span.</summary>
+    private Activity? StartAction(string action, string by)
+    {
+        if (!OrchestratorTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var run = OrchestratorTracing.ParseTraceParent(Record.TraceParent);
+        var span = OrchestratorTracing.Source.StartActivity(
+            ActivityKind.Internal, parentContext: default, links: run == default ? null : [new ActivityLink(run)], name: $"error {action}");
+        span?.SetTag(TraceTags.ErrorId, Record.Id);
+        span?.SetTag(TraceTags.ErrorAction, action);
+        span?.SetTag(TraceTags.RunId, Record.RunId);
+        span?.SetTag(TraceTags.Node, Record.Node);
+        span?.SetTag("orchestrator.error.by", by);
+        return span;
     }
 
     private async Task RetryCoreAsync(string by, string? reason)

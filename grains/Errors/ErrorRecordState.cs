@@ -40,6 +40,10 @@ public sealed class ErrorRecordState : IQueryViewSource
 
     public string? EscalationWebhook { get; set; }
 
+    /// <summary>The failed run's span (a W3C <c>traceparent</c>), which the spans of actions on the record link to; null
+    /// for a record stored before records kept it.</summary>
+    public string? TraceParent { get; set; }
+
     public DateTimeOffset? NextRetryAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -135,6 +135,8 @@ internal sealed partial class LoopRunner : IAsyncDisposable
 
     private async Task DriveAsync()
     {
+        // Iterations are traces of their own (sampled), not children of whatever span started the runner.
+        Activity.Current = null;
         try
         {
             await _producer.RunAsync(IterateAsync, _gate, Stopping);
@@ -169,10 +171,15 @@ internal sealed partial class LoopRunner : IAsyncDisposable
         var iteration = Counters.IterationStarted();
         await _setup.Reservations.EnsureAsync(iteration, Counters.IterationsPerSecond, cancellationToken);
         var token = trigger.IterationToken ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_setup.Epoch}.{iteration}");
+        using var span = LoopIterationSpan.Start(_setup, iteration, trigger);
         var error = await RunChainAsync(0, trigger.Data, iteration, token, isRetry: false, cancellationToken);
         if (error is null)
         {
             Counters.IterationCompleted();
+        }
+        else
+        {
+            span?.SetStatus(ActivityStatusCode.Error, error);
         }
 
         return error is null;
@@ -331,6 +338,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                 RecoveryAttempts = _setup.Engine.ErrorRecoveryAttempts,
                 RecoveryDelay = _setup.Engine.ErrorRecoveryDelay,
                 EscalationWebhook = _setup.Engine.EscalationWebhook,
+                TraceParent = Diagnostics.OrchestratorTracing.CurrentTraceParent(),
             }).WaitAsync(Stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -88,6 +88,7 @@ internal sealed class LoopRunnerFactory(
                 var stream = TopicProviders.Get(services, TopicProviderNames.Durable).GetTopic<QueueMessage>(QueueStreams.For(producer.Queue!));
                 return new QueueProducer(
                     stream,
+                    producer.Queue!,
                     QueueProducer.ConsumerOf(setup.LoopId),
                     setup.Window,
                     setup.Counters,

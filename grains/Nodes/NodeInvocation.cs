@@ -46,6 +46,21 @@ public sealed record NodeInvocation
     /// (<c>Idempotency-Key</c> header, <c>ORCHESTRATOR_IDEMPOTENCY_KEY</c> environment variable).</summary>
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the span this attempt belongs under (its run's, or its loop iteration's);
+    /// null when there is none. Executors pass the attempt's own span on when there is one (see
+    /// <see cref="Diagnostics.OrchestratorTracing.CurrentTraceParent"/>), else this.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The trace id of <see cref="TraceParent"/> (32 hex digits), or null.</summary>
+    public string? TraceId => TraceParent is { Length: >= 35 } traceParent ? traceParent.Substring(3, 32) : null;
+
+    /// <summary>When the engine decided to start this attempt (for the dispatch latency); null when unknown.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The <c>traceparent</c> to hand on to what the attempt calls: the current span's (the attempt's own, when
+    /// traces are recorded), else <see cref="TraceParent"/>.</summary>
+    public string? OutgoingTraceParent => Diagnostics.OrchestratorTracing.CurrentTraceParent() ?? TraceParent;
+
     /// <summary>Names what this node does in this iteration, the same on every attempt and after a restart:
     /// <c>{loopId}/{node}/{iterationToken}</c> in a loop, <c>{runId}/{node}/{iteration}[/{index}]</c> in a run.</summary>
     public string StableKey => LoopId is { } loop

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Diagnostics;
 using Orchestrator.Errors;
 using Orchestrator.Loops;
 using Orchestrator.Providers.Hosting;
@@ -24,11 +25,13 @@ internal sealed class RunGrain(
     IGrainStateQueries queries,
     AttemptRunner runner,
     EngineOptions options,
+    EngineMetrics metrics,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
     ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain, IRunEngineGrain
 {
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
+    private readonly RunSpans _spans = new();
     private IRunEngineGrain? _self;
     private int _reportPending;
     private RunStateMachine? _machine;
@@ -57,6 +60,8 @@ internal sealed class RunGrain(
             source.Cancel();
         }
 
+        _spans.EndAll();
+
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -72,7 +77,9 @@ internal sealed class RunGrain(
         var version = await Factory.GetGrain<IWorkflowEngineGrain>(command.Workflow).ResolveForRunAsync(command.Version);
         _machine = new RunStateMachine(await definitions.GetAsync(Factory, version.Name, version.Version), options, Random.Shared);
         await ApplyAsync(new RunCommand.Start(
-            this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy));
+            this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy,
+            // A caller that names no parent may still have brought its span along (Orleans' activity propagation).
+            RunTrace.Begin(command.TraceParent ?? OrchestratorTracing.CurrentTraceParent())));
         return Run.ToSnapshot();
     }
 
@@ -123,9 +130,17 @@ internal sealed class RunGrain(
             }
         }
 
-        if (Run.Exists)
+        RunTransition? transition = null;
+        try
         {
-            await ApplyAsync(new RunCommand.AttemptsFinished(batch));
+            if (Run.Exists)
+            {
+                transition = await ApplyAsync(new RunCommand.AttemptsFinished(batch));
+            }
+        }
+        finally
+        {
+            _spans.EndAttempts(batch, transition?.Events);
         }
     }
 
@@ -148,9 +163,11 @@ internal sealed class RunGrain(
         return Run.ToSnapshot();
     }
 
-    /// <summary>Applies a command to the core, writes what changed, then carries out the effects.</summary>
-    private async Task ApplyAsync(RunCommand command)
+    /// <summary>Applies a command to the core, writes what changed, then carries out the effects. Returns the transition,
+    /// or null when the command changed nothing.</summary>
+    private async Task<RunTransition?> ApplyAsync(RunCommand command)
     {
+        var wasFinished = Run.Exists && Run.Status.IsFinished();
         RunTransition transition;
         try
         {
@@ -165,7 +182,7 @@ internal sealed class RunGrain(
 
         if (!transition.Changed)
         {
-            return;
+            return null;
         }
 
         try
@@ -186,7 +203,14 @@ internal sealed class RunGrain(
             throw;
         }
 
+        if (!wasFinished && Run.Status.IsFinished())
+        {
+            // Before the end is announced, so that whoever hears it finds the run's span and duration recorded.
+            Ended();
+        }
+
         RunEventTopics.Publish(Services, Run.RunId!, transition.Events);
+
         var detached = new List<Func<Task>>();
         foreach (var effect in transition.Effects.Where(effect => !effect.BeforeWrite))
         {
@@ -200,6 +224,18 @@ internal sealed class RunGrain(
             var runId = Run.RunId!;
             _ = Task.Run(() => RunGrainCalls.InOrderAsync(detached, logger, runId));
         }
+
+        return transition;
+    }
+
+    /// <summary>The run's end is written: its span and its duration.</summary>
+    private void Ended()
+    {
+        var run = Run;
+        RunSpans.EmitRun(
+            run,
+            () => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(),
+            () => metrics.RunFinished(run.Workflow, RunState.StatusName(run.Status), (run.FinishedAt ?? run.CreatedAt) - (run.StartedAt ?? run.CreatedAt)));
     }
 
     private Task CarryOutBeforeWriteAsync(RunEffect effect) => effect switch
@@ -253,7 +289,8 @@ internal sealed class RunGrain(
         runner.RunAsync(launch.Invocation, source.Token).ContinueWith(
             async attempt =>
             {
-                var result = await attempt;
+                var (result, span) = await attempt;
+                _spans.Hold(launch.Key, span);
                 _results.Enqueue(result);
                 if (Interlocked.Exchange(ref _reportPending, 1) == 1)
                 {

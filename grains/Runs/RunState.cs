@@ -53,6 +53,9 @@ public sealed class RunState : IQueryViewSource, IJournalSource
 
     public ParentLink? Parent { get; set; }
 
+    /// <summary>The run's place in its trace; null for a run stored before runs kept one.</summary>
+    public RunTrace? Trace { get; set; }
+
     /// <summary>Sequence of the last event appended.</summary>
     public long EventSeq { get; set; }
 
@@ -115,6 +118,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
         IdempotencyKey = IdempotencyKey,
         TriggeredBy = TriggeredBy,
         Parent = Parent,
+        TraceId = Trace?.TraceId,
         Nodes = Nodes.ToDictionary(
             pair => pair.Key,
             pair => new NodeSnapshot

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Definitions;
+using Orchestrator.Diagnostics;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Providers.Streams;
@@ -213,6 +214,12 @@ internal sealed partial class ScheduleGrain
     private async Task<ScheduleExecution> StartRunAsync(ScheduleSpec spec, DateTimeOffset scheduledFor, DateTimeOffset now, string key, string? reason, bool manual)
     {
         var runId = RunIds.ForIdempotencyKey(spec.Workflow, key);
+        // The fire's span is the run's parent: a trigger through the API continues the request's trace.
+        using var span = OrchestratorTracing.Source.StartActivity($"schedule fire {Schedule.Definition.Name ?? Id}");
+        span?.SetTag(TraceTags.ScheduleId, Id);
+        span?.SetTag(TraceTags.Workflow, spec.Workflow);
+        span?.SetTag("orchestrator.schedule.scheduled_for", scheduledFor.ToString("O", CultureInfo.InvariantCulture));
+        span?.SetTag("orchestrator.schedule.manual", manual);
         try
         {
             await Factory.GetGrain<IRunGrain>(runId).StartAsync(new StartRun
@@ -222,14 +229,19 @@ internal sealed partial class ScheduleGrain
                 Input = Schedule.Definition.Input?.DeepClone(),
                 IdempotencyKey = key,
                 TriggeredBy = $"schedule:{Id}",
+                TraceParent = OrchestratorTracing.CurrentTraceParent(),
             });
             Schedule.LastRunId = runId;
+            span?.SetTag(TraceTags.RunId, runId);
+            span?.SetTag(TraceTags.Outcome, "started");
             return Record(new ScheduleExecution(runId, scheduledFor, now, ScheduleOutcome.Started) { Reason = reason, Manual = manual ? true : null });
         }
         catch (Exception e) when (e is not SiloUnavailableException
             && e is KeyNotFoundException or InvalidOperationException or ArgumentException or DefinitionInvalidException)
         {
             LogStartFailed(logger, e, Id, spec.Workflow);
+            span?.SetTag(TraceTags.Outcome, "failed");
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             return Record(new ScheduleExecution(null, scheduledFor, now, ScheduleOutcome.Failed) { Reason = e.Message, Manual = manual ? true : null });
         }
     }

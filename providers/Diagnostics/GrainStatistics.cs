@@ -24,7 +24,8 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
         var meter = meterFactory.Create(MeterName);
         _calls = meter.CreateCounter<long>("orchestrator.grain.calls", "{call}", "Grain calls completed");
         _failedCalls = meter.CreateCounter<long>("orchestrator.grain.calls.failed", "{call}", "Grain calls that threw");
-        _callDuration = meter.CreateHistogram<double>("orchestrator.grain.call.duration", "ms", "Time a grain call took in the grain");
+        _callDuration = meter.CreateHistogram("orchestrator.grain.call.duration", "s", "Time a grain call took in the grain",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _activations = meter.CreateUpDownCounter<long>("orchestrator.grain.activations", "{activation}", "Live activations");
     }
 
@@ -46,11 +47,11 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
             var grainType = context.TargetId.Type.ToString()!;
             if (!IsSystem(grainType))
             {
-                var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                Counters(grainType).Call(milliseconds, failed);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                Counters(grainType).Call(elapsed.TotalMilliseconds, failed);
                 var tag = new KeyValuePair<string, object?>("grain.type", grainType);
                 _calls.Add(1, tag);
-                _callDuration.Record(milliseconds, tag);
+                _callDuration.Record(elapsed.TotalSeconds, tag);
                 if (failed)
                 {
                     _failedCalls.Add(1, tag);

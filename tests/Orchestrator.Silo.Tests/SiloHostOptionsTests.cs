@@ -55,6 +55,48 @@ public sealed class SiloHostOptionsTests
         Assert.DoesNotContain("s3cret", problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--otlp-endpoint", "localhost:4317", "ORCHESTRATOR_OTLPENDPOINT")]
+    [InlineData("--otlp-endpoint", "ftp://collector", "ORCHESTRATOR_OTLPENDPOINT")]
+    [InlineData("--log-format", "xml", "ORCHESTRATOR_LOGFORMAT")]
+    [InlineData("--trace-loop-every", "-1", "ORCHESTRATOR_TRACELOOPEVERY")]
+    public void Validate_NamesTheTelemetryOption_WhenItsValueIsRefused(string option, string value, string variable)
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources([option, value]).Build();
+
+        var problem = Assert.Single(configuration.GetSiloHostOptions(out var malformed).Validate());
+
+        Assert.Empty(malformed);
+        Assert.Contains(option, problem, StringComparison.Ordinal);
+        Assert.Contains(variable, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TelemetryOptions_AreReadFromTheCommandLine()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddSiloHostSources(["--otlp-endpoint", "http://collector:4318", "--log-format", "json", "--trace-loop-every", "10", "--trace-grain-calls", "true"]).Build();
+
+        var options = configuration.GetSiloHostOptions(out var malformed);
+
+        Assert.Empty(malformed);
+        Assert.Empty(options.Validate());
+        Assert.Equal("http://collector:4318", options.OtlpEndpoint);
+        Assert.Equal("json", options.LogFormat);
+        Assert.Equal(10, options.TraceLoopEvery);
+        Assert.True(options.TraceGrainCalls);
+    }
+
+    [Fact]
+    public void TraceGrainCalls_IsReportedMalformed_WhenNotTrueOrFalse()
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources(["--trace-grain-calls", "yes"]).Build();
+
+        configuration.GetSiloHostOptions(out var malformed);
+
+        Assert.Contains("true or false", Assert.Single(malformed), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_RefusesAnAdvertisedAddressNobodyCanReach()
     {

@@ -46,7 +46,11 @@ internal sealed class SiloProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static SiloProcess Start(string workingDirectory, params string[] args)
+    public static SiloProcess Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a silo with <paramref name="environment"/> added to its environment.</summary>
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -77,9 +81,14 @@ internal sealed class SiloProcess : IDisposable
             start.Environment.Remove(name);
         }
 
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ORCHESTRATOR_", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ORCHESTRATOR_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start };

@@ -133,6 +133,7 @@ public sealed class TestSilo : IAsyncDisposable
             silo.AddOrchestratorStreams(options.Streams);
             silo.AddGrainStatistics();
             options.Services?.Invoke(silo.Services);
+            options.Silo?.Invoke(silo);
         });
         builder.ConfigureClient(client =>
         {
@@ -141,6 +142,8 @@ public sealed class TestSilo : IAsyncDisposable
             {
                 client.UsePostgresClustering(connectionString);
             }
+
+            options.Client?.Invoke(client);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

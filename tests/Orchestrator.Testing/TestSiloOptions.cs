@@ -29,4 +29,10 @@ public sealed record TestSiloOptions
 
     /// <summary>Extra service registrations of the silo (the engine, services grains depend on).</summary>
     public Action<IServiceCollection>? Services { get; init; }
+
+    /// <summary>Extra configuration of each silo (Orleans' activity propagation, say).</summary>
+    public Action<ISiloBuilder>? Silo { get; init; }
+
+    /// <summary>Extra configuration of the cluster client.</summary>
+    public Action<IClientBuilder>? Client { get; init; }
 }

@@ -36,6 +36,10 @@ public static class WorkerFields
     /// <summary><c>next</c>, <c>close</c>: the id of the <c>open</c> request that began the enumeration.</summary>
     public const string Stream = "stream";
 
+    /// <summary><c>run</c>: the W3C <c>traceparent</c> of the span the call belongs to (absent when untraced); the
+    /// worker makes it the parent of the node's <c>Activity.Current</c>.</summary>
+    public const string TraceParent = "traceparent";
+
     /// <summary><c>cancel</c>: the id of the request to cancel.</summary>
     public const string Target = "target";
 }

@@ -10,6 +10,7 @@ namespace Orchestrator.Loops.Producers;
 /// paused the loop runs again when the loop resumes.</summary>
 internal sealed class QueueProducer(
     ITopic<QueueMessage> stream,
+    string queue,
     string consumer,
     QueueWindow window,
     LoopCounters counters,
@@ -19,6 +20,9 @@ internal sealed class QueueProducer(
     private const string ConsumerPrefix = "loop:";
 
     private readonly QueueWindow _window = window;
+
+    /// <summary>The queue's name.</summary>
+    public string Queue { get; } = queue;
     private readonly LoopCounters _counters = counters;
     private readonly Func<CancellationToken, Task> _checkpoint = checkpoint;
 
@@ -78,7 +82,7 @@ internal sealed class QueueProducer(
                 return;
             }
 
-            var trigger = new LoopTrigger(item.Value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q{token.Sequence}"));
+            var trigger = new LoopTrigger(item.Value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q{token.Sequence}"), producer.Queue, item.TraceParent);
             while (true)
             {
                 await gate.WaitAsync(stopping);

@@ -54,9 +54,15 @@ internal sealed partial class NodeWorkerProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var worker = await ReadyAsync(node, config, cancellationToken);
+        var traceParent = Diagnostics.OrchestratorTracing.CurrentTraceParent();
         var reply = await worker.CallAsync(WorkerOps.Run, config.Name, writer =>
         {
             writer.WriteString(WorkerFields.Node, config.Name);
+            if (traceParent is not null)
+            {
+                writer.WriteString(WorkerFields.TraceParent, traceParent);
+            }
+
             writer.WritePropertyName(WorkerFields.Data);
             JsonSerializer.Serialize(writer, data, Json);
         }, CancelGrace, cancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orchestrator.Definitions;
+using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Nodes.Executors;
 
@@ -118,6 +119,12 @@ internal sealed class HttpExecutor(IHttpClientFactory clients, IOptions<NodeExec
         if (!request.Headers.Contains(IdempotencyKeyHeader))
         {
             request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, invocation.IdempotencyKey);
+        }
+
+        // The attempt's span (or its run's) is the server's parent, whether or not HttpClient's own span is recorded.
+        if (!request.Headers.Contains(OrchestratorTracing.TraceParentHeader) && invocation.OutgoingTraceParent is { } traceParent)
+        {
+            request.Headers.TryAddWithoutValidation(OrchestratorTracing.TraceParentHeader, traceParent);
         }
 
         return request;

@@ -1,7 +1,9 @@
 using Orchestrator.Providers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
+using Orchestrator.Diagnostics;
 using Orchestrator.Nodes.Queues;
 using Orchestrator.Queues;
 using Orchestrator.Providers.Streams;
@@ -35,9 +37,14 @@ internal sealed class QueuePushExecutor(IServiceProvider services, [FromKeyedSer
         }
 
         long sequence;
+        using var span = OrchestratorTracing.Source.StartActivity($"queue.push {queue}", ActivityKind.Producer);
+        span?.SetTag(TraceTags.MessagingSystem, "orchestrator");
+        span?.SetTag(TraceTags.MessagingOperation, "send");
+        span?.SetTag(TraceTags.Queue, queue);
         try
         {
-            sequence = await stream.OnNextAsync(new QueueMessage { Id = id, Value = value, ProducedAt = clock.GetUtcNow() }, cancellationToken);
+            var message = new QueueMessage { Id = id, Value = value, ProducedAt = clock.GetUtcNow(), TraceParent = invocation.OutgoingTraceParent };
+            sequence = await stream.OnNextAsync(message, cancellationToken);
         }
         catch (StreamFullException exception)
         {

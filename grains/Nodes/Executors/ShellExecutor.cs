@@ -10,6 +10,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Definitions;
+using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Nodes.Executors;
 
@@ -137,6 +138,10 @@ internal sealed partial class ShellExecutor(IOptions<NodeExecutorOptions> option
         startInfo.Environment["ORCHESTRATOR_ATTEMPT"] = invocation.Attempt.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["ORCHESTRATOR_RUN_ID"] = invocation.RunId;
         startInfo.Environment["ORCHESTRATOR_NODE"] = invocation.Node;
+        if (invocation.OutgoingTraceParent is { } traceParent)
+        {
+            startInfo.Environment[OrchestratorTracing.TraceParentVariable] = traceParent;
+        }
         return startInfo;
     }
 

@@ -27,6 +27,7 @@ internal sealed class WorkflowExecutor(IServiceProvider services) : INodeExecuto
                 Workflow = workflow,
                 Input = input?.DeepClone(),
                 Parent = new ParentLink(invocation.RunId, invocation.Node, invocation.Iteration, invocation.Attempt),
+                TraceParent = invocation.OutgoingTraceParent,
             })
             .WaitAsync(cancellationToken);
         return new NodeOutcome { SubRunId = childId };

@@ -214,6 +214,8 @@ internal static class AttemptLauncher
             Attempt = attempt,
             ItemIndex = itemIndex,
             IdempotencyKey = idempotencyKey,
+            TraceParent = run.Trace?.ToTraceParent(),
+            DecidedAt = turn.Now,
         }));
     }
 }

@@ -208,15 +208,15 @@ internal static class AttemptOutcomes
             return false;
         }
 
+        // A sub-run's end counts for the attempt that started it even before that attempt's own report (which says the
+        // sub-run started) has been applied: the two race, and the sub-run's id names the attempt.
         if (result.ItemIndex is { } index)
         {
             return node.Items is { } items && index >= 0 && index < items.Count &&
-                items[index].Status == NodeStatus.Running && items[index].Attempts == result.Attempt &&
-                (!result.SubRunFinished || items[index].SubRunId is not null);
+                items[index].Status == NodeStatus.Running && items[index].Attempts == result.Attempt;
         }
 
-        return node.Status == NodeStatus.Running && node.Attempts == result.Attempt &&
-            (!result.SubRunFinished || node.SubRunId is not null);
+        return node.Status == NodeStatus.Running && node.Attempts == result.Attempt;
     }
 
     private static void CompleteAttempt(RunTurn turn, string name, NodeRunState node, int? itemIndex, JsonNode? output)
@@ -260,6 +260,7 @@ internal static class AttemptOutcomes
             Input = input?.DeepClone(),
             RecoveryAttempts = turn.Options.ErrorRecoveryAttempts,
             RecoveryDelay = turn.Options.ErrorRecoveryDelay,
+            TraceParent = run.Trace?.ToTraceParent(),
             EscalationWebhook = turn.Options.EscalationWebhook,
         }));
     }

@@ -8,7 +8,7 @@ namespace Orchestrator.Runs.Engine;
 internal abstract record RunCommand
 {
     /// <summary>Creates the run: its state (the definition's defaults under the input), its loops and its first nodes.</summary>
-    public sealed record Start(string RunId, string Workflow, int Version, JsonNode? Input, string? IdempotencyKey, ParentLink? Parent, string? TriggeredBy = null) : RunCommand;
+    public sealed record Start(string RunId, string Workflow, int Version, JsonNode? Input, string? IdempotencyKey, ParentLink? Parent, string? TriggeredBy = null, RunTrace? Trace = null) : RunCommand;
 
     /// <summary>Attempts finished: succeeded, failed (a timeout is a failure) or cancelled. Results that arrived together
     /// come in one command, so they are applied in one turn and one write.</summary>

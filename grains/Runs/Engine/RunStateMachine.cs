@@ -144,6 +144,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         run.IdempotencyKey = command.IdempotencyKey;
         run.Parent = command.Parent;
         run.TriggeredBy = command.TriggeredBy ?? (command.Parent is { } parent ? $"run:{parent.RunId}" : RunState.DefaultTrigger);
+        run.Trace = command.Trace;
         var loopNodes = definition.Loops.Values.SelectMany(loop => loop.Chain.Select(step => step.Node)).ToHashSet(StringComparer.Ordinal);
         run.Nodes = definition.Nodes.Keys.Where(name => !loopNodes.Contains(name)).ToDictionary(name => name, _ => new NodeRunState(), StringComparer.Ordinal);
         if (definition.Timeout is { } timeout)
@@ -154,7 +155,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         }
 
         turn.Emit(RunEventTypes.RunCreated, data: new JsonObject { ["workflow"] = run.Workflow, ["version"] = run.Version, ["input"] = run.Input?.DeepClone() });
-        turn.Emit(RunEventTypes.RunStarted, data: new JsonObject { ["state"] = run.State.DeepClone() });
+        turn.Emit(RunEventTypes.RunStarted, data: new JsonObject { ["state"] = run.State.DeepClone(), ["traceId"] = run.Trace?.TraceId });
         foreach (var name in definition.Loops.Keys)
         {
             run.Loops[name] = LoopStatus.Running;

@@ -47,6 +47,7 @@ internal sealed class LocalHttpServer : IAsyncDisposable
                 ["query"] = context.Request.QueryString.Value,
                 ["idempotencyKey"] = context.Request.Headers["Idempotency-Key"].ToString(),
                 ["custom"] = context.Request.Headers["X-Custom"].ToString(),
+                ["traceparent"] = context.Request.Headers["traceparent"].ToString(),
                 ["contentType"] = context.Request.ContentType,
                 ["body"] = body,
             };

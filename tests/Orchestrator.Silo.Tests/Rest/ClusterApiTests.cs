@@ -60,10 +60,12 @@ public sealed class ClusterApiTests(RestApiHost host)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("# TYPE orchestrator_grain_calls_total counter\n", text, StringComparison.Ordinal);
-        Assert.Matches("""orchestrator_grain_calls_total\{grain_type="run"\} [1-9]""", text);
-        Assert.Contains("# TYPE orchestrator_grain_call_duration_milliseconds histogram\n", text, StringComparison.Ordinal);
-        Assert.Matches("""orchestrator_grain_call_duration_milliseconds_bucket\{grain_type="run",le="\+Inf"\} [1-9]""", text);
+        Assert.Matches("""orchestrator_grain_calls_total\{otel_scope_name="Orchestrator.Grains",grain_type="run"\} [1-9]""", text);
+        Assert.Contains("# TYPE orchestrator_grain_call_duration_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Matches("""orchestrator_grain_call_duration_seconds_bucket\{otel_scope_name="Orchestrator.Grains",grain_type="run",le="\+Inf"\} [1-9]""", text);
         Assert.Contains("# TYPE orchestrator_grain_activations gauge\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE orchestrator_run_duration_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Matches("""orchestrator_run_duration_seconds_count\{otel_scope_name="Orchestrator.Engine",(status="completed",workflow="cluster-[0-9a-f]+"|workflow="cluster-[0-9a-f]+",status="completed")\} 1""", text);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
         {
             Assert.Matches("""^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? \S+$""", line);

@@ -127,7 +127,7 @@ public sealed class LoopsApiTests(RestApiHost host)
             using (var metrics = await host.Client.GetAsync(new Uri("/metrics", UriKind.Relative)))
             {
                 var text = await metrics.Content.ReadAsStringAsync();
-                Assert.Matches($$"""orchestrator_loop_iterations_total\{(loop="tick",workflow="{{name}}"|workflow="{{name}}",loop="tick")\} [1-9]""", text);
+                Assert.Matches($$"""orchestrator_loop_iterations_total\{otel_scope_name="Orchestrator.Loops",(loop="tick",workflow="{{name}}"|workflow="{{name}}",loop="tick")\} [1-9]""", text);
             }
 
             // The colon sent as is reaches the same loop.

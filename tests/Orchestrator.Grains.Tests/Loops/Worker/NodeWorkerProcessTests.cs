@@ -21,6 +21,17 @@ public sealed class NodeWorkerProcessTests() : WorkerTests("loop-runs")
     }
 
     [Fact]
+    public async Task RunAsync_RunsTheNodeInTheCallersTrace_WhenASpanIsCurrent()
+    {
+        using var caller = new System.Diagnostics.Activity("caller").SetParentId($"00-{System.Diagnostics.ActivityTraceId.CreateRandom()}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01").Start();
+
+        var output = await Worker.RunAsync<TraceProbeNode>("trace");
+
+        Assert.Equal(caller.TraceId.ToHexString(), (string?)output!["traceId"]);
+        Assert.Equal(caller.SpanId.ToHexString(), (string?)output["parentSpanId"]);
+    }
+
+    [Fact]
     public async Task RunAsync_ReusesOneInstanceInitializedOnce_WhenTheNodeIsCalledRepeatedly()
     {
         JsonNode? output = null;

@@ -196,6 +196,11 @@ public sealed class RunStateMachineScenarioTests
             .Step(run => run.Apply(new RunCommand.SubRunEnded(SubRunId, Child(RunStatus.Completed))), ["node.completed call#1.1", "node.started use#1.1"], ["launch use#1.1"])
             .Then(run => Assert.Equal("42", run.State.Nodes["call"].Output!["state"]!["doubled"]!.ToJsonString())),
 
+        ["sub-runs: a sub-run that ends before its start was reported still completes the node, and the late report changes nothing"] = new CoreScenario(Parent)
+            .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
+            .Step(run => run.Apply(new RunCommand.SubRunEnded(SubRunId, Child(RunStatus.Completed))), ["node.completed call#1.1", "node.started use#1.1"], ["launch use#1.1"])
+            .NoChange(run => run.Finish(run.Succeeded("call") with { AwaitingSubRun = SubRunId })),
+
         ["sub-runs: cancelling the parent cancels the sub-run it waits for"] = new CoreScenario(Parent)
             .Step(run => run.Start(), ["run.created", "run.started", "node.started call#1.1"], ["launch call#1.1"])
             .Step(run => run.Finish(run.Succeeded("call") with { AwaitingSubRun = SubRunId }), [$"system call#1.1: sub-run {SubRunId} started"], [])
