@@ -14,6 +14,7 @@ using Orchestrator.Diagnostics;
 using Orchestrator.Runs.Engine;
 using Orchestrator.Testing;
 using Orchestrator.Workflows;
+using Orchestrator.Api.Security;
 
 namespace Orchestrator.Silo.Tests.Telemetry;
 
@@ -106,7 +107,12 @@ public sealed class HttpRunTraceTests
         builder.Services.AddSingleton(grains);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        // The routes declare their roles; on this loopback host authentication is off (--auth none).
+        builder.Services.AddOrchestratorSecurity();
+        builder.Services.Configure<SecurityOptions>(o => o.Disabled = true);
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapRunsApi();
         await app.StartAsync();
         return new ApiHost(app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
