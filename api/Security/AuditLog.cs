@@ -86,9 +86,11 @@ public static partial class AuditLog
     {
         var services = context.RequestServices;
         var user = context.User;
+        // Listings order by the millisecond (as the views store times), so the time shown is that millisecond too.
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var entry = new AuditEntry(
             Guid.CreateVersion7().ToString("N"),
-            services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
             user.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value,
             user.Identity?.IsAuthenticated == true ? user.Identity.Name : null,
             ApiKeyAuthenticationHandler.RoleOf(user) is { } role ? ApiRoles.Name(role) : null,
