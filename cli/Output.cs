@@ -117,6 +117,20 @@ internal sealed class Output(CliConsole console, OutputFormat format)
     /// <summary>Columns of plain output: wide enough that no table wraps.</summary>
     private const int PlainWidth = 4096;
 
+    /// <summary>One record of a stream (an event, a log line): its object on one line in the JSON formats, else
+    /// <paramref name="line"/>.</summary>
+    public void Record<T>(T value, Func<T, string> line)
+    {
+        if (format == OutputFormat.Table)
+        {
+            Line(line(value));
+        }
+        else
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(value, Compact));
+        }
+    }
+
     /// <summary>A line of plain text on standard output.</summary>
     public void Line(string text) => console.Out.WriteLine(text);
 

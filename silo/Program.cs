@@ -41,15 +41,7 @@ if (problems.Count > 0)
 
 builder.AddOrchestratorSilo(options);
 builder.Services.AddOrchestratorApi();
-builder.Services.Configure<SecurityOptions>(o =>
-{
-    o.Disabled = security.Disabled;
-    o.ListensBeyondLoopback = security.ListensBeyondLoopback;
-    o.FileKeys = security.FileKeys;
-    o.PublicMetrics = security.PublicMetrics;
-    o.RateLimit = security.RateLimit;
-    o.AllowedOrigins = security.AllowedOrigins;
-});
+builder.Services.Configure<SecurityOptions>(o => SecurityStartup.Fill(o, options, security.ListensBeyondLoopback, security.FileKeys));
 builder.Services.Configure<NodeExecutorOptions>(o =>
 {
     o.Restricted = security.ListensBeyondLoopback;

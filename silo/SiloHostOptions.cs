@@ -109,8 +109,7 @@ internal sealed class SiloHostOptions
     private static string[] Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     /// <summary><see cref="AllowedOrigins"/> split.</summary>
-    public IReadOnlyList<string> AllowedOriginList =>
-        AllowedOrigins?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    public IReadOnlyList<string> AllowedOriginList => Split(AllowedOrigins);
 
     /// <summary>Where traces, metrics and logs are exported with OTLP (<c>--otlp-endpoint</c>), over the protocol
     /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names (gRPC unless it says <c>http/protobuf</c>); when absent, OpenTelemetry's

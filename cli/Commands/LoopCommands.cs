@@ -105,16 +105,12 @@ internal static class LoopCommands
                 logLimit));
     }
 
-    private static void WriteLine(Output output, LoopLogEntry line)
-    {
-        if (output.Format != OutputFormat.Table)
-        {
-            output.Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(line, Output.Compact));
-            return;
-        }
+    private static void WriteLine(Output output, LoopLogEntry line) => output.Record(line, Describe);
 
+    private static string Describe(LoopLogEntry line)
+    {
         var where = line.Node is null ? "" : line.Iteration is { } iteration ? $"{line.Node}#{iteration} " : $"{line.Node} ";
-        output.Line(string.Create(CultureInfo.InvariantCulture, $"{Show.Time(line.At)} {line.Seq,6} {line.Level,-5} {where}{line.Message}"));
+        return string.Create(CultureInfo.InvariantCulture, $"{Show.Time(line.At)} {line.Seq,6} {line.Level,-5} {where}{line.Message}");
     }
 
     private static void ShowLoop(CliContext cli, LoopSnapshot loop) =>

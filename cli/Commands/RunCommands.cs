@@ -191,16 +191,7 @@ internal static class RunCommands
             .Table("nodes", run.Nodes.ToList(), NodeColumns));
 
     /// <summary>One event: a line of text in a table format, an object otherwise.</summary>
-    public static void WriteEvent(Output output, RunEvent runEvent)
-    {
-        if (output.Format != OutputFormat.Table)
-        {
-            output.Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(runEvent, Output.Compact));
-            return;
-        }
-
-        output.Line(RunWatch.Describe(runEvent));
-    }
+    public static void WriteEvent(Output output, RunEvent runEvent) => output.Record(runEvent, RunWatch.Describe);
 
     private static int Acted(CliContext cli, RunSnapshot run)
     {

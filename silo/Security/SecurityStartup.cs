@@ -14,15 +14,8 @@ internal static class SecurityStartup
         var problems = new List<string>();
         var fileKeys = options.ApiKeysFile is { Length: > 0 } path ? ApiKeyFile.Read(path, problems) : [];
         var beyond = ListenAddresses.BeyondLoopback(configuration);
-        var security = new SecurityOptions
-        {
-            Disabled = options.Auth == "none",
-            ListensBeyondLoopback = beyond.Count > 0,
-            FileKeys = fileKeys,
-            PublicMetrics = options.PublicMetrics,
-            RateLimit = options.RateLimit,
-            AllowedOrigins = options.AllowedOriginList,
-        };
+        var security = new SecurityOptions();
+        Fill(security, options, beyond.Count > 0, fileKeys);
         if (beyond.Count == 0 || problems.Count > 0)
         {
             return (security, problems);
@@ -44,6 +37,18 @@ internal static class SecurityStartup
         }
 
         return (security, problems);
+    }
+
+    /// <summary>Sets <paramref name="target"/> from the silo's options; the silo registers what it checked with this
+    /// too, so the two cannot differ.</summary>
+    public static void Fill(SecurityOptions target, SiloHostOptions options, bool beyondLoopback, IReadOnlyList<(ApiRole Role, string Key)> fileKeys)
+    {
+        target.Disabled = options.Auth == "none";
+        target.ListensBeyondLoopback = beyondLoopback;
+        target.FileKeys = fileKeys;
+        target.PublicMetrics = options.PublicMetrics;
+        target.RateLimit = options.RateLimit;
+        target.AllowedOrigins = options.AllowedOriginList;
     }
 
     private static async Task<int> StoredKeyCountAsync(SiloHostOptions options, CancellationToken cancellationToken)

@@ -58,8 +58,7 @@ public static partial class SecretReference
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(secrets);
-        var text = config.ToJsonString();
-        if (!text.Contains(Delimiter, StringComparison.Ordinal) && !text.Contains("\\u0001", StringComparison.Ordinal))
+        if (!HasMarker(config))
         {
             return (config, []);
         }
@@ -121,6 +120,14 @@ public static partial class SecretReference
         JsonValueKind.String => MentionPattern().IsMatch(value.GetString()!),
         JsonValueKind.Object => value.EnumerateObject().Any(p => Mentions(p.Value)),
         JsonValueKind.Array => value.EnumerateArray().Any(Mentions),
+        _ => false,
+    };
+
+    private static bool HasMarker(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Any(p => HasMarker(p.Value)),
+        JsonArray array => array.Any(HasMarker),
+        JsonValue value => value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Contains(Delimiter, StringComparison.Ordinal),
         _ => false,
     };
 

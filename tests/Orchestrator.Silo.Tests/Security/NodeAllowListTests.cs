@@ -35,13 +35,19 @@ public sealed class NodeAllowListTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_dir.Path, "keys"), $"admin {Key}\n");
     }
 
-    private (SiloProcess Silo, HttpClient Http) Start(params string[] extra)
+    private readonly List<IDisposable> _started = [];
+
+    /// <summary>A silo process bound to every interface, healthy, and a client that sends the admin key.</summary>
+    private async Task<HttpClient> StartAsync(params string[] extra)
     {
         var port = SiloProcess.FreePort();
         var silo = SiloProcess.Start(_dir.Path, ["--urls", $"http://0.0.0.0:{port}", "--storage", "memory", "--api-keys-file", Path.Combine(_dir.Path, "keys"), .. extra]);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        _started.Add(silo);
+        _started.Add(http);
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
-        return (silo, http);
+        await silo.WaitUntilHealthyAsync(http);
+        return http;
     }
 
     private static async Task<HttpResponseMessage> PutAsync(HttpClient http, string yaml) =>
@@ -57,10 +63,7 @@ public sealed class NodeAllowListTests : IAsyncLifetime
     [Fact]
     public async Task BeyondLoopback_ShellRunsOnlyAllowedPrograms_AndCallsRefuseInternalAddresses()
     {
-        var (silo, http) = Start("--shell-allow", "/bin/echo");
-        using var _ = silo;
-        using var __ = http;
-        await silo.WaitUntilHealthyAsync(http);
+        var http = await StartAsync("--shell-allow", "/bin/echo");
 
         using var refusedShell = await PutAsync(http, "name: shell-sh\nnodes:\n  a: { type: shell, command: [/bin/sh, -c, 'id'] }\n");
         using var allowedShell = await PutAsync(http, "name: shell-echo\nnodes:\n  a: { type: shell, command: [/bin/echo, hi] }\n");
@@ -85,10 +88,7 @@ public sealed class NodeAllowListTests : IAsyncLifetime
     [Fact]
     public async Task BeyondLoopback_WithoutShellAllow_ShellNodesAreRefused_AndHttpAllowOpensANamedAddress()
     {
-        var (silo, http) = Start("--http-allow", "127.0.0.1/32");
-        using var _ = silo;
-        using var __ = http;
-        await silo.WaitUntilHealthyAsync(http);
+        var http = await StartAsync("--http-allow", "127.0.0.1/32");
 
         using var refusedShell = await PutAsync(http, "name: any-shell\nnodes:\n  a: { type: shell, command: [/bin/echo, hi] }\n");
         await PutAsync(http, $"name: allowed-internal\nnodes:\n  a: {{ type: http, method: GET, url: 'http://127.0.0.1:{_internalPort}/secret' }}\n");
@@ -105,6 +105,7 @@ public sealed class NodeAllowListTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _started.ForEach(d => d.Dispose());
         if (_internal is not null)
         {
             await _internal.DisposeAsync();
