@@ -43,9 +43,8 @@ internal static class SiloHostBuilderExtensions
                 silo.AddActivityPropagation();
             }
         });
-        builder.Services.AddWorkflowEngine(
-            engine => engine.TraceLoopEvery = options.TraceLoopEvery,
-            nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
+        options.Engine.TraceLoopEvery = options.TraceLoopEvery;
+        builder.Services.AddWorkflowEngine(options.Engine, nodes => nodes.PluginDirectory = Path.GetFullPath(options.Plugins));
         return builder;
     }
 

@@ -84,6 +84,7 @@ internal static class SiloHostConfiguration
             }
         }
 
+        found.AddRange(EngineConfiguration.Read(configuration, options.Engine));
         problems = found;
         return options;
     }

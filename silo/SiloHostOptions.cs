@@ -1,5 +1,6 @@
 using System.Net;
 using Orchestrator.Providers.Postgres;
+using Orchestrator.Runs.Engine;
 
 namespace Orchestrator.Silo;
 
@@ -123,6 +124,10 @@ internal sealed class SiloHostOptions
     /// <summary>Loops trace one iteration in this many (<c>--trace-loop-every</c>), so a fast loop does not flood the
     /// collector; 0 traces none.</summary>
     public int TraceLoopEvery { get; set; } = 100;
+
+    /// <summary>The workflow engine's settings from the <c>Engine</c> configuration section (see
+    /// <see cref="EngineConfiguration"/>); read-only here, so that the option-by-option binding leaves it alone.</summary>
+    public EngineOptions Engine { get; } = new();
 
     /// <summary>Whether grain calls are traced too (<c>--trace-grain-calls true</c>): Orleans' activity propagation and
     /// its spans of application grain calls, a client and a server span per call. Off by default: the orchestrator's

@@ -14,7 +14,7 @@ public sealed record NodeDefinition
 {
     /// <summary>The names of the properties that every node type shares; any other property belongs to <see cref="Config"/>.</summary>
     public static IReadOnlySet<string> CommonProperties { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { "type", "timeout", "retry", "dependsOn", "forEach", "onFailure", "merge" };
+        new HashSet<string>(StringComparer.Ordinal) { "type", "timeout", "retry", "dependsOn", "forEach", "onFailure", "severity", "merge" };
 
     /// <summary>The node type, one of <see cref="NodeTypes"/>.</summary>
     public required string Type { get; init; }
@@ -33,6 +33,10 @@ public sealed record NodeDefinition
 
     /// <summary>What a failure of this node does to the run: <see cref="FailurePolicies.FailRun"/> or <see cref="FailurePolicies.Continue"/>.</summary>
     public string OnFailure { get; init; } = FailurePolicies.FailRun;
+
+    /// <summary>How much a failure of this node matters (one of <see cref="ErrorSeverities"/>): its error record's
+    /// automatic recovery policy is the one configured for this severity.</summary>
+    public string Severity { get; init; } = ErrorSeverities.Medium;
 
     /// <summary>Whether an object output is merged (shallowly) into the run's state.</summary>
     public bool Merge { get; init; } = true;

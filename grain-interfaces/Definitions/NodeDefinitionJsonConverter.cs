@@ -19,6 +19,7 @@ internal sealed class NodeDefinitionJsonConverter : JsonConverter<NodeDefinition
         string? timeout = null;
         string? forEach = null;
         string onFailure = FailurePolicies.FailRun;
+        string severity = ErrorSeverities.Medium;
         var merge = true;
         RetryPolicyDefinition? retry = null;
         IReadOnlyList<string> dependsOn = [];
@@ -32,6 +33,7 @@ internal sealed class NodeDefinitionJsonConverter : JsonConverter<NodeDefinition
                 case "timeout": timeout = value.GetString(); break;
                 case "forEach": forEach = value.GetString(); break;
                 case "onFailure": onFailure = value.GetString() ?? FailurePolicies.FailRun; break;
+                case "severity": severity = value.GetString() ?? ErrorSeverities.Medium; break;
                 case "merge": merge = value.ValueKind != JsonValueKind.False; break;
                 case "retry": retry = value.Deserialize<RetryPolicyDefinition>(options); break;
                 case "dependsOn": dependsOn = value.Deserialize<string[]>(options) ?? []; break;
@@ -47,6 +49,7 @@ internal sealed class NodeDefinitionJsonConverter : JsonConverter<NodeDefinition
             DependsOn = dependsOn,
             ForEach = forEach,
             OnFailure = onFailure,
+            Severity = severity,
             Merge = merge,
             Config = config,
         };
@@ -86,6 +89,11 @@ internal sealed class NodeDefinitionJsonConverter : JsonConverter<NodeDefinition
         if (value.OnFailure != FailurePolicies.FailRun)
         {
             writer.WriteString("onFailure", value.OnFailure);
+        }
+
+        if (value.Severity != ErrorSeverities.Medium)
+        {
+            writer.WriteString("severity", value.Severity);
         }
 
         if (!value.Merge)

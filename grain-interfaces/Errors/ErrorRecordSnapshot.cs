@@ -27,6 +27,10 @@ public sealed record ErrorRecordSnapshot
 
     public ErrorRecoveryStatus RecoveryStatus { get; init; }
 
+    /// <summary>The failed node's severity (<c>low</c>, <c>medium</c>, <c>high</c>, <c>critical</c>), which chose the
+    /// automatic recovery policy.</summary>
+    public string Severity { get; init; } = Definitions.ErrorSeverities.Medium;
+
     /// <summary>Recovery attempts made (automatic and manual).</summary>
     public int RecoveryAttempts { get; init; }
 

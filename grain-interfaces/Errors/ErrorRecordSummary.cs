@@ -1,6 +1,7 @@
 namespace Orchestrator.Errors;
 
-/// <summary>An error record in a listing (read from the errors view).</summary>
+/// <summary>An error record in a listing (read from the errors view). <paramref name="Severity"/> is medium for a row
+/// written before records had one.</summary>
 public sealed record ErrorRecordSummary(
     string Id,
     string RunId,
@@ -9,4 +10,5 @@ public sealed record ErrorRecordSummary(
     ErrorRecoveryStatus RecoveryStatus,
     string Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string Severity = Definitions.ErrorSeverities.Medium);

@@ -23,11 +23,20 @@ public sealed record NewErrorRecord
     /// <summary>What the node was given (rendered configuration, forEach item).</summary>
     public JsonNode? Input { get; init; }
 
+    /// <summary>The failed node's severity (one of <see cref="Definitions.ErrorSeverities"/>).</summary>
+    public string Severity { get; init; } = Definitions.ErrorSeverities.Medium;
+
     /// <summary>Automatic recovery: attempts before escalation (0: none, a person decides).</summary>
     public int RecoveryAttempts { get; init; }
 
-    /// <summary>Delay before the first automatic recovery attempt; doubles each time.</summary>
+    /// <summary>Delay before the first automatic recovery attempt.</summary>
     public TimeSpan RecoveryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Each automatic recovery attempt waits this many times longer than the one before.</summary>
+    public double RecoveryMultiplier { get; init; } = 2;
+
+    /// <summary>The longest wait between automatic recovery attempts.</summary>
+    public TimeSpan RecoveryMaxDelay { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Called with the record when it is escalated, if set.</summary>
     public string? EscalationWebhook { get; init; }

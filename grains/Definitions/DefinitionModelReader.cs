@@ -69,6 +69,7 @@ internal sealed class DefinitionModelReader(List<DefinitionProblem> problems)
             DependsOn = ReadList(obj, "dependsOn", path, (item, itemPath) => ReadString(item, itemPath)),
             ForEach = ReadExpressionText(obj, "forEach", path),
             OnFailure = ReadString(obj, "onFailure", path) ?? FailurePolicies.FailRun,
+            Severity = ReadString(obj, "severity", path) ?? ErrorSeverities.Medium,
             Merge = ReadBool(obj, "merge", path) ?? true,
             Config = config,
         };

@@ -32,6 +32,11 @@ internal static class NodeValidator
             problems.Add(ProblemPath.Member(path, "onFailure"), $"must be one of {string.Join(", ", FailurePolicies.All)}, not '{node.OnFailure}'");
         }
 
+        if (!ErrorSeverities.All.Contains(node.Severity))
+        {
+            problems.Add(ProblemPath.Member(path, "severity"), $"must be one of {string.Join(", ", ErrorSeverities.All)}, not '{node.Severity}'");
+        }
+
         var typePath = ProblemPath.Member(path, "type");
         if (node.Type.Length == 0)
         {

@@ -10,11 +10,8 @@ public sealed class EngineOptions
     /// state (<c>max_iterations</c>) says.</summary>
     public int DefaultMaxIterations { get; set; } = 25;
 
-    /// <summary>Automatic recovery attempts of an error record before it is escalated (0: a person decides).</summary>
-    public int ErrorRecoveryAttempts { get; set; }
-
-    /// <summary>Delay before the first automatic recovery attempt; doubles each time.</summary>
-    public TimeSpan ErrorRecoveryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How error records recover on their own, per severity of the failed node.</summary>
+    public RecoveryOptions Recovery { get; set; } = new();
 
     /// <summary>Loops trace one iteration in this many (0: none), so that a loop running thousands of iterations a
     /// second does not flood the trace collector.</summary>

@@ -20,6 +20,12 @@ public static class EngineServiceCollectionExtensions
     {
         var options = new EngineOptions();
         configureEngine?.Invoke(options);
+        return services.AddWorkflowEngine(options, configureNodes);
+    }
+
+    /// <summary>Adds the engine with <paramref name="options"/> as its settings (see the overload above).</summary>
+    public static IServiceCollection AddWorkflowEngine(this IServiceCollection services, EngineOptions options, Action<NodeExecutorOptions>? configureNodes = null)
+    {
         services.AddSingleton(options);
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton<AttemptRunner>();

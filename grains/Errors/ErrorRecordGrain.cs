@@ -49,8 +49,11 @@ internal sealed partial class ErrorRecordGrain(
             Error = error.Error,
             Input = error.Input?.DeepClone(),
             Status = ErrorRecoveryStatus.Unresolved,
+            Severity = error.Severity,
             MaxRecoveryAttempts = error.RecoveryAttempts,
             RecoveryDelay = error.RecoveryDelay,
+            RecoveryMultiplier = error.RecoveryMultiplier,
+            RecoveryMaxDelay = error.RecoveryMaxDelay,
             EscalationWebhook = error.EscalationWebhook,
             TraceParent = error.TraceParent,
             CreatedAt = now,
@@ -227,11 +230,19 @@ internal sealed partial class ErrorRecordGrain(
 
     private async Task ScheduleRecoveryAsync()
     {
-        var delay = Record.RecoveryDelay * Math.Pow(2, Record.RecoveryAttempts);
+        var delay = NextRecoveryDelay();
         Record.Status = ErrorRecoveryStatus.RetryScheduled;
         Record.NextRetryAt = clock.GetUtcNow() + delay;
         Record.History.Add(new ErrorAction("retry_scheduled", System, clock.GetUtcNow(), $"next attempt at {Record.NextRetryAt:O}"));
         await ArmAsync(RecoveryReminder, delay);
+    }
+
+    /// <summary>The wait before the next automatic attempt: the first delay, times the multiplier for each attempt made,
+    /// at most the longest delay.</summary>
+    private TimeSpan NextRecoveryDelay()
+    {
+        var ticks = Record.RecoveryDelay.Ticks * Math.Pow(Record.RecoveryMultiplier, Record.RecoveryAttempts);
+        return ticks >= Record.RecoveryMaxDelay.Ticks ? Record.RecoveryMaxDelay : TimeSpan.FromTicks((long)ticks);
     }
 
     private async Task EscalateCoreAsync(string by, string? reason)

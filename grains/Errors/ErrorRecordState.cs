@@ -32,11 +32,18 @@ public sealed class ErrorRecordState : IQueryViewSource
 
     public ErrorRecoveryStatus Status { get; set; }
 
+    /// <summary>The failed node's severity, which chose the recovery settings below.</summary>
+    public string Severity { get; set; } = Definitions.ErrorSeverities.Medium;
+
     public int RecoveryAttempts { get; set; }
 
     public int MaxRecoveryAttempts { get; set; }
 
     public TimeSpan RecoveryDelay { get; set; }
+
+    public double RecoveryMultiplier { get; set; } = 2;
+
+    public TimeSpan RecoveryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
     public string? EscalationWebhook { get; set; }
 
@@ -66,6 +73,7 @@ public sealed class ErrorRecordState : IQueryViewSource
         Error = Error,
         Input = Input?.DeepClone(),
         RecoveryStatus = Status,
+        Severity = Severity,
         RecoveryAttempts = RecoveryAttempts,
         MaxRecoveryAttempts = MaxRecoveryAttempts,
         NextRetryAt = NextRetryAt,
@@ -77,7 +85,7 @@ public sealed class ErrorRecordState : IQueryViewSource
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {
-        var summary = new ErrorRecordSummary(Id ?? grainId.Key.ToString(), RunId, Workflow, Node, Status, Error, CreatedAt, UpdatedAt);
+        var summary = new ErrorRecordSummary(Id ?? grainId.Key.ToString(), RunId, Workflow, Node, Status, Error, CreatedAt, UpdatedAt, Severity);
         return [new ViewRow(ErrorsView, Workflow, StatusName(Status), CreatedAt, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web))];
     }
 

@@ -325,7 +325,7 @@ internal sealed partial class LoopRunner : IAsyncDisposable
         LogNodeFailed(_setup.Logger, LoopId, step.Node, iteration, result.Error!);
         try
         {
-            await _setup.Grains.GetGrain<IErrorRecordGrain>(errorId).CreateAsync(new NewErrorRecord
+            await _setup.Grains.GetGrain<IErrorRecordGrain>(errorId).CreateAsync(_setup.Engine.Recovery.Apply(new NewErrorRecord
             {
                 RunId = _setup.RunId,
                 Workflow = _setup.Workflow,
@@ -335,11 +335,9 @@ internal sealed partial class LoopRunner : IAsyncDisposable
                 Attempts = result.Attempts,
                 Error = result.Error!,
                 Input = data?.DeepClone(),
-                RecoveryAttempts = _setup.Engine.ErrorRecoveryAttempts,
-                RecoveryDelay = _setup.Engine.ErrorRecoveryDelay,
                 EscalationWebhook = _setup.Engine.EscalationWebhook,
                 TraceParent = Diagnostics.OrchestratorTracing.CurrentTraceParent(),
-            }).WaitAsync(Stopping);
+            }, step.Definition.Severity)).WaitAsync(Stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -163,6 +163,47 @@ public sealed class SiloHostOptionsTests
         Assert.Equal(typed.Count, problems.Count);
     }
 
+    [Fact]
+    public void EngineSection_SetsRecoveryPerSeverity_FromTheCommandLineAndTheEnvironment()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:Recovery:critical:Attempts"] = "8" })
+            .AddSiloHostSources(["--Engine:Recovery:high:Attempts=5", "--Engine:Recovery:high:InitialDelay=30s", "--Engine:Recovery:HIGH:MaxDelay=00:10:00",
+                "--Engine:Recovery:low:Multiplier=1.5", "--Engine:EscalationWebhook=https://pager.example/hook"])
+            .Build();
+
+        var options = configuration.GetSiloHostOptions(out var problems);
+
+        Assert.Empty(problems);
+        var high = options.Engine.Recovery.High;
+        Assert.Equal((5, TimeSpan.FromSeconds(30), 2.0, TimeSpan.FromMinutes(10)), (high.Attempts, high.InitialDelay, high.Multiplier, high.MaxDelay));
+        Assert.Equal(8, options.Engine.Recovery.Critical.Attempts);
+        Assert.Equal(1.5, options.Engine.Recovery.Low.Multiplier);
+        Assert.Equal(0, options.Engine.Recovery.Medium.Attempts);
+        Assert.Equal("https://pager.example/hook", options.Engine.EscalationWebhook);
+    }
+
+    [Theory]
+    [InlineData("--Engine:Recovery:high:Attempts=lots", "Engine:Recovery:high:Attempts", "'lots'")]
+    [InlineData("--Engine:Recovery:high:Attempts=-1", "Engine:Recovery:high:Attempts", "'-1'")]
+    [InlineData("--Engine:Recovery:high:InitialDelay=soon", "Engine:Recovery:high:InitialDelay", "'soon'")]
+    [InlineData("--Engine:Recovery:high:Multiplier=0.5", "Engine:Recovery:high:Multiplier", "0.5")]
+    [InlineData("--Engine:Recovery:high:MaxDelay=10s", "Engine:Recovery:high:MaxDelay", "InitialDelay")]
+    [InlineData("--Engine:Recovery:urgent:Attempts=3", "Engine:Recovery:urgent", "low, medium, high, critical")]
+    [InlineData("--Engine:Recovery:high:Tries=3", "Engine:Recovery:high:Tries", "Attempts, InitialDelay, Multiplier, MaxDelay")]
+    [InlineData("--Engine:EscalationWebhook=pager", "Engine:EscalationWebhook", "'pager'")]
+    [InlineData("--Engine:Colour=blue", "Engine:Colour", "Recovery")]
+    public void EngineSection_NamesTheKey_WhenASettingIsMalformedOrUnknown(string argument, string key, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources([argument]).Build();
+
+        configuration.GetSiloHostOptions(out var problems);
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith(key, problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--shutdown-timeout", "banana")]
     [InlineData("--queue-capacity", "lots")]

@@ -249,7 +249,7 @@ internal static class AttemptOutcomes
         var run = turn.Run;
         var errorId = $"{run.RunId}.{name}.{node.Iteration}";
         turn.Emit(RunEventTypes.ErrorRecorded, name, node.Iteration, attempts, new JsonObject { ["errorId"] = errorId, ["error"] = error });
-        turn.Effect(new RunEffect.CreateErrorRecord(errorId, new NewErrorRecord
+        turn.Effect(new RunEffect.CreateErrorRecord(errorId, turn.Options.Recovery.Apply(new NewErrorRecord
         {
             RunId = run.RunId!,
             Workflow = run.Workflow,
@@ -258,11 +258,9 @@ internal static class AttemptOutcomes
             Attempts = attempts,
             Error = error,
             Input = input?.DeepClone(),
-            RecoveryAttempts = turn.Options.ErrorRecoveryAttempts,
-            RecoveryDelay = turn.Options.ErrorRecoveryDelay,
             TraceParent = run.Trace?.ToTraceParent(),
             EscalationWebhook = turn.Options.EscalationWebhook,
-        }));
+        }, turn.Definition.Nodes[name].Severity)));
     }
 
     private static void NotifyRecovery(RunTurn turn, NodeRunState node, bool succeeded, string? error)

@@ -256,6 +256,12 @@ public sealed class DefinitionValidatorTests
     }
 
     [Fact]
+    public void Validator_ReportsPath_WhenSeverityIsUnknown()
+    {
+        AssertProblem(ProblemsOf(Dag("a: { type: noop, severity: urgent }")), "nodes.a.severity", "low, medium, high, critical");
+    }
+
+    [Fact]
     public void Validator_ListsEveryProblem_WhenDefinitionHasManyAtOnce()
     {
         const string yaml = """

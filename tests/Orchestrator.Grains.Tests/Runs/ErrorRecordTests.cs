@@ -1,5 +1,6 @@
 using Orchestrator.Errors;
 using Orchestrator.Runs;
+using Orchestrator.Runs.Engine;
 using Orchestrator.Providers.Storage;
 using Orchestrator.Testing;
 
@@ -87,34 +88,71 @@ public sealed class ErrorRecordTests
     }
 
     [Fact]
-    public async Task AutomaticRecovery_Escalates_WhenItsAttemptsRunOut()
+    public async Task AutomaticRecovery_OfAHighSeverityNode_BacksOffToItsCap_AndEscalatesWhenItsAttemptsRunOut()
     {
         var clock = new FakeClock();
-        await using var host = await EngineHost.StartAsync(clock, engine: o =>
+        await using var host = await EngineHost.StartAsync(clock, engine: o => o.Recovery.High = new RecoveryPolicy
         {
-            o.ErrorRecoveryAttempts = 2;
-            o.ErrorRecoveryDelay = TimeSpan.FromMinutes(1);
+            Attempts = 3,
+            InitialDelay = TimeSpan.FromMinutes(1),
+            Multiplier = 3,
+            MaxDelay = TimeSpan.FromMinutes(5),
         });
         await host.PutAsync("""
             name: hopeless
             nodes:
-              call: { type: fail, message: "always", retry: { maxAttempts: 1 } }
+              call: { type: fail, message: "always", severity: high, retry: { maxAttempts: 1 } }
             """);
         var run = await host.WaitForEndAsync((await host.StartRunAsync("hopeless")).RunId);
         var errorId = $"{run.RunId}.call.1";
-        Assert.Equal(ErrorRecoveryStatus.RetryScheduled, (await WaitForStatusAsync(host, errorId, ErrorRecoveryStatus.RetryScheduled)).RecoveryStatus);
 
-        clock.Advance(TimeSpan.FromMinutes(1));
-        await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.RunFailed, 2);
-        await WaitForStatusAsync(host, errorId, ErrorRecoveryStatus.RetryScheduled, minimumAttempts: 1);
-        clock.Advance(TimeSpan.FromMinutes(2));
+        // 1 minute, then 3 (times the multiplier), then 5 (9 capped at the longest delay).
+        TimeSpan[] delays = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(5)];
+        for (var attempt = 0; attempt < delays.Length; attempt++)
+        {
+            var scheduled = await WaitForStatusAsync(host, errorId, ErrorRecoveryStatus.RetryScheduled, minimumAttempts: attempt);
+            Assert.Equal("high", scheduled.Severity);
+            Assert.Equal(clock.GetUtcNow() + delays[attempt], scheduled.NextRetryAt);
+            clock.Advance(delays[attempt]);
+            await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.RunFailed, attempt + 2);
+        }
+
         var escalated = await WaitForStatusAsync(host, errorId, ErrorRecoveryStatus.Escalated);
-
-        Assert.Equal(2, escalated.RecoveryAttempts);
+        Assert.Equal(3, escalated.RecoveryAttempts);
+        Assert.Null(escalated.NextRetryAt);
         Assert.Equal("system", escalated.History.Last(h => h.Action == "escalate").By);
         // The run's events come on a stream of their own: the last attempt's start may arrive after the escalation.
-        await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted, 3);
-        Assert.Equal(3, host.Events(run.RunId).Count(e => e.Type == RunEventTypes.NodeStarted));
+        await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted, 4);
+        Assert.Equal(4, host.Events(run.RunId).Count(e => e.Type == RunEventTypes.NodeStarted));
+    }
+
+    [Fact]
+    public async Task DefaultPolicies_RetryHighAndCriticalRecordsOnTheirOwn_AndLeaveLowAndMediumToAPerson()
+    {
+        var clock = new FakeClock();
+        await using var host = await EngineHost.StartAsync(clock);
+        await host.PutAsync("""
+            name: graded
+            nodes:
+              unmarked: { type: fail, message: "no severity", onFailure: continue, retry: { maxAttempts: 1 } }
+              minor:    { type: fail, message: "low", severity: low, onFailure: continue, retry: { maxAttempts: 1 } }
+              major:    { type: fail, message: "high", severity: high, onFailure: continue, retry: { maxAttempts: 1 } }
+              outage:   { type: fail, message: "critical", severity: critical, onFailure: continue, retry: { maxAttempts: 1 } }
+            """);
+        var run = await host.WaitForEndAsync((await host.StartRunAsync("graded")).RunId);
+        var now = clock.GetUtcNow();
+
+        var unmarked = await WaitForStatusAsync(host, $"{run.RunId}.unmarked.1", ErrorRecoveryStatus.Unresolved);
+        var minor = await WaitForStatusAsync(host, $"{run.RunId}.minor.1", ErrorRecoveryStatus.Unresolved);
+        var major = await WaitForStatusAsync(host, $"{run.RunId}.major.1", ErrorRecoveryStatus.RetryScheduled);
+        var outage = await WaitForStatusAsync(host, $"{run.RunId}.outage.1", ErrorRecoveryStatus.RetryScheduled);
+
+        Assert.Equal(("medium", 0, (DateTimeOffset?)null), (unmarked.Severity, unmarked.MaxRecoveryAttempts, unmarked.NextRetryAt));
+        Assert.Equal(("low", 0, (DateTimeOffset?)null), (minor.Severity, minor.MaxRecoveryAttempts, minor.NextRetryAt));
+        Assert.Equal(("high", 3, now + TimeSpan.FromMinutes(1)), (major.Severity, major.MaxRecoveryAttempts, major.NextRetryAt));
+        Assert.Equal(("critical", 5, now + TimeSpan.FromSeconds(30)), (outage.Severity, outage.MaxRecoveryAttempts, outage.NextRetryAt));
+        var listed = await host.Silo.Storage.Queries.QueryViewAsync(new ViewQuery(ErrorRecordState.ErrorsView, "graded", null, 10), CancellationToken.None);
+        Assert.Contains(listed.Rows, row => row.GrainKey == outage.Id && row.Payload.Contains("\"severity\":\"critical\"", StringComparison.Ordinal));
     }
 
     [Fact]
