@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Definitions;
 using Orchestrator.Errors;
+using Orchestrator.Providers.Cluster;
 using Orchestrator.Providers.Postgres;
 using Orchestrator.Runs;
 using Orchestrator.Schedules;
@@ -185,6 +186,10 @@ public static class OrchestratorClientHosting
             cluster.ServiceId = options.ServiceId;
         });
         client.Services.AddSerializer(serializer => serializer.AddOrchestratorContracts());
+        if (options.ClusterCertificate is { } certificate)
+        {
+            client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
+        }
     }
 
     /// <summary>The parsed gateways, or none when the client finds them in the PostgreSQL membership table.</summary>

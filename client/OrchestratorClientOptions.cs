@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Orchestrator.Client;
 
 /// <summary>How the grain client finds the cluster.</summary>
@@ -17,6 +19,11 @@ public sealed class OrchestratorClientOptions
     /// client finds the active silos' gateways in its membership table, and follows silos that join or leave. Give
     /// exactly one of the two.</summary>
     public string? PostgresConnectionString { get; set; }
+
+    /// <summary>The cluster certificate (the silos' <c>--cluster-certificate</c>, with its private key): when set, the
+    /// client speaks TLS to the gateways, presents it and accepts only gateways that present the same one. Load it with
+    /// <see cref="Providers.Cluster.ClusterTls.Load"/>.</summary>
+    public X509Certificate2? ClusterCertificate { get; set; }
 
     /// <summary>How long to keep trying to reach a gateway when connecting.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Orchestrator.Providers.Cluster;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Memory;
 using Orchestrator.Providers.Postgres;
@@ -70,12 +71,19 @@ internal static class SiloHostBuilderExtensions
                 cluster.ServiceId = options.ServiceId;
             });
             silo.UsePostgresClustering(options.PostgresStorage.ConnectionString);
-            silo.ConfigureEndpoints(options.AdvertisedIp ?? AdvertisedAddress.Default(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            // Given an address, the silo and gateway ports listen on it alone (a private one, away from users' networks).
+            silo.ConfigureEndpoints(options.AdvertisedIp ?? AdvertisedAddress.Default(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIp is null);
             silo.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
         }
         else
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+
+        if (options.ClusterCertificate is { Length: > 0 } path)
+        {
+            var certificate = ClusterTls.Load(path, options.ClusterCertificatePassword);
+            silo.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
         }
 
         silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName ?? $"{Environment.MachineName}:{Environment.ProcessId}");

@@ -33,6 +33,8 @@ internal static class SiloHostConfiguration
         ["--shell-allow"] = nameof(SiloHostOptions.ShellAllow),
         ["--http-allow"] = nameof(SiloHostOptions.HttpAllow),
         ["--secrets-dir"] = nameof(SiloHostOptions.SecretsDir),
+        ["--cluster-certificate"] = nameof(SiloHostOptions.ClusterCertificate),
+        ["--cluster-certificate-password"] = nameof(SiloHostOptions.ClusterCertificatePassword),
         ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
         ["--log-format"] = nameof(SiloHostOptions.LogFormat),
         ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),

@@ -1,4 +1,5 @@
 using System.Net;
+using Orchestrator.Providers.Cluster;
 using Orchestrator.Providers.Postgres;
 using Orchestrator.Runs.Engine;
 
@@ -111,6 +112,16 @@ internal sealed class SiloHostOptions
 
     /// <summary><see cref="AllowedOrigins"/> split.</summary>
     public IReadOnlyList<string> AllowedOriginList => Split(AllowedOrigins);
+
+    /// <summary>The certificate that turns on TLS on the silo and gateway ports (<c>--cluster-certificate</c>): a
+    /// <c>.pfx</c>/<c>.p12</c> file, or a PEM file with the certificate and its key. Every silo and grain client of the
+    /// cluster uses the same one, and each end accepts only a peer that presents it. Without it those ports carry grain
+    /// calls in the clear and belong on a private network.</summary>
+    public string? ClusterCertificate { get; set; }
+
+    /// <summary>The password of <see cref="ClusterCertificate"/>'s PKCS#12 file (best given as the environment variable
+    /// <c>ORCHESTRATOR_CLUSTERCERTIFICATEPASSWORD</c>, which other users cannot read from the process list).</summary>
+    public string? ClusterCertificatePassword { get; set; }
 
     /// <summary>Where traces, metrics and logs are exported with OTLP (<c>--otlp-endpoint</c>), over the protocol
     /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names (gRPC unless it says <c>http/protobuf</c>); when absent, OpenTelemetry's
@@ -229,6 +240,18 @@ internal sealed class SiloHostOptions
         if (TraceLoopEvery < 0)
         {
             problems.Add($"The loop trace sampling (--trace-loop-every, ORCHESTRATOR_TRACELOOPEVERY) must not be negative, not {TraceLoopEvery}.");
+        }
+
+        if (ClusterCertificate is { Length: > 0 } certificate)
+        {
+            try
+            {
+                ClusterTls.Load(certificate, ClusterCertificatePassword).Dispose();
+            }
+            catch (ClusterCertificateException e)
+            {
+                problems.Add($"The cluster certificate (--cluster-certificate, ORCHESTRATOR_CLUSTERCERTIFICATE) cannot be used: {e.Message}.");
+            }
         }
 
         if (StartupTimeout < TimeSpan.Zero)

@@ -164,6 +164,26 @@ public sealed class SiloHostOptionsTests
     }
 
     [Fact]
+    public void Validate_NamesTheOption_WhenTheClusterCertificateIsMissingOrHasNoKey()
+    {
+        using var directory = new TemporaryDirectory();
+        var keyless = Path.Combine(directory.Path, "keyless.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=keyless", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(keyless, certificate.ExportCertificatePem());
+        }
+
+        foreach (var (path, expected) in new[] { (Path.Combine(directory.Path, "absent.pfx"), "does not exist"), (keyless, "could not be read") })
+        {
+            var problem = Assert.Single(new SiloHostOptions { ClusterCertificate = path }.Validate());
+            Assert.Contains("--cluster-certificate", problem, StringComparison.Ordinal);
+            Assert.Contains(expected, problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void EngineSection_SetsRecoveryPerSeverity_FromTheCommandLineAndTheEnvironment()
     {
         var configuration = new ConfigurationBuilder()
