@@ -27,7 +27,9 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(OrchestratorClock.Key, static (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddHttpClient(HttpExecutor.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<NodeExecutorOptions>>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundGuard.CreateHandler(sp.GetRequiredService<IOptions<NodeExecutorOptions>>()))
+            // The factory's request logs name the URL, which may hold a secret; the node's events say what it called.
+            .RemoveAllLoggers();
         services.TryAddSingleton<DotnetNodeCatalog>();
         services.TryAddEnumerable(
         [

@@ -47,7 +47,8 @@ internal static class SiloTelemetry
                 tracing
                     .AddSource(OrchestratorTracing.SourceName)
                     .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrape(context))
-                    .AddHttpClientInstrumentation();
+                    .AddHttpClientInstrumentation()
+                    .AddProcessor(new SecretRedactingProcessor());
                 if (options.TraceGrainCalls)
                 {
                     tracing.AddSource(OrleansApplicationSource);

@@ -16,6 +16,7 @@ internal sealed class SecretResolvingExecutor(INodeExecutor inner, SecretStore s
         }
 
         NodeOutcome outcome;
+        using var scope = SecretScope.Enter(values);
         try
         {
             outcome = await inner.ExecuteAsync(invocation with { Config = config }, cancellationToken);

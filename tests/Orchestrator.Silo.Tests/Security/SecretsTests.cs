@@ -5,16 +5,19 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Silo.Tests.Streams;
 
 namespace Orchestrator.Silo.Tests.Security;
 
 /// <summary><c>${secret.NAME}</c> from --secrets-dir: it reaches the shell program and the HTTP server, and appears
-/// nowhere the orchestrator keeps or shows (the run, its events, error records, the definition, metrics).</summary>
+/// nowhere the orchestrator keeps or shows (the run, its events, error records, the definition, metrics, its log).</summary>
 public sealed class SecretsTests : IAsyncLifetime
 {
     private const string Value = "s3cr3t-value-7f2c";
     private readonly TemporaryDirectory _dir = new();
+    private readonly CapturedLogs _logs = new();
     private KestrelSilo _silo = null!;
     private WebApplication _server = null!;
     private int _serverPort;
@@ -35,7 +38,9 @@ public sealed class SecretsTests : IAsyncLifetime
             return Results.Json(new { authorization = _received });
         });
         await _server.StartAsync();
-        _silo = await KestrelSilo.StartAsync(new Dictionary<string, string> { ["SecretsDir"] = secrets });
+        _silo = await KestrelSilo.StartAsync(
+            new Dictionary<string, string> { ["SecretsDir"] = secrets, ["Logging:LogLevel:Default"] = "Debug" },
+            services => services.AddSingleton<ILoggerProvider>(_logs));
     }
 
     [Fact]
@@ -71,6 +76,9 @@ public sealed class SecretsTests : IAsyncLifetime
         Assert.Equal("token=***", run["nodes"]!["echo"]!["output"]!["stdout"]!.GetValue<string>().Trim());
         Assert.Contains("***", run["nodes"]!["leak"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.All(shown, page => Assert.False(page.Value.Contains(Value, StringComparison.Ordinal), $"the secret shows in {page.Key}"));
+        // The silo's own log, at every level: the failed attempt's error is logged, and the secret is not in it.
+        Assert.Contains("leak", _logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Value, _logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,6 +45,18 @@ internal sealed class LocalCollector : IAsyncDisposable
         return collector;
     }
 
+    /// <summary>Every post so far.</summary>
+    public IReadOnlyList<Export> Exports
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _exports];
+            }
+        }
+    }
+
     /// <summary>Waits (bounded) for a post that matches, and returns it.</summary>
     public async Task<Export> WaitForAsync(string what, Func<Export, bool> match)
     {

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace Orchestrator.Silo.Tests.Telemetry;
 
@@ -64,5 +67,45 @@ public sealed class OtlpExportTests
         var text = await scraped.Content.ReadAsStringAsync();
         Assert.StartsWith("application/openmetrics-text", scraped.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         Assert.Contains(text.Split('\n'), line => line.StartsWith("orchestrator_node_attempt_duration_seconds_bucket{", StringComparison.Ordinal) && line.Contains($"trace_id=\"{traceId}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASecretInAnHttpNodesUrl_IsExportedNowhere_ThoughTheCallsSpanIs()
+    {
+        const string secret = "tok-5a9e-secret";
+        await using var collector = await LocalCollector.StartAsync();
+        var serverPort = SiloProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, serverPort));
+        await using var server = builder.Build();
+        server.MapGet("/{**path}", () => Results.Ok());
+        await server.StartAsync();
+        using var workDir = new TemporaryDirectory();
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+            ["ORCHESTRATOR_SECRET_TOKEN"] = secret,
+        };
+        using var silo = SiloProcess.Start(workDir.Path, environment, "--urls", url, "--storage", "memory", "--Logging:LogLevel:Default", "Debug");
+        await silo.WaitUntilHealthyAsync(client);
+        using (var put = await client.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent($$"""
+            { "name": "secret-url", "nodes": { "call": { "type": "http", "method": "GET", "url": "http://127.0.0.1:{{serverPort}}/hooks/${secret.TOKEN}" } } }
+            """, Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        using var started = await client.PostAsJsonAsync(new Uri("/api/runs?wait=true", UriKind.Relative), new { workflow = "secret-url" });
+        Assert.Equal("completed", (string?)(await started.Content.ReadFromJsonAsync<JsonObject>())!["status"]);
+
+        // The HTTP client's span of the node's call is exported, with its URL redacted.
+        await collector.WaitForAsync("the node call's span", e => e.Path == "/v1/traces" && e.Holds(Encoding.UTF8.GetBytes($"127.0.0.1:{serverPort}/hooks/***")));
+        Assert.All(collector.Exports, export => Assert.False(export.Holds(Encoding.UTF8.GetBytes(secret)), $"the secret is in an export to {export.Path}"));
+        Assert.DoesNotContain(secret, silo.Output + silo.Error, StringComparison.Ordinal);
     }
 }
