@@ -33,6 +33,7 @@ public static class ApiEndpoints
         app.MapEventStreamsApi();
         app.MapSeedRoutesApi();
         app.MapKeysApi();
+        app.MapSessionApi();
         app.MapAuditApi();
         return app;
     }

@@ -18,6 +18,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
     public const string KeyIdClaim = "orchestrator:key";
 
+    /// <summary>Set on a request authenticated by the dashboard's session cookie rather than a key it sent itself.</summary>
+    public const string ByCookieClaim = "orchestrator:cookie";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey(Request);
@@ -31,13 +34,18 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("the API key is unknown or was revoked"));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [
-                new Claim(KeyIdClaim, identity.Id),
-                new Claim(ClaimTypes.Name, identity.Name),
-                new Claim(ClaimTypes.Role, ApiRoles.Name(identity.Role)),
-            ],
-            SchemeName));
+        List<Claim> claims =
+        [
+            new Claim(KeyIdClaim, identity.Id),
+            new Claim(ClaimTypes.Name, identity.Name),
+            new Claim(ClaimTypes.Role, ApiRoles.Name(identity.Role)),
+        ];
+        if (SentKey(Request) is null)
+        {
+            claims.Add(new Claim(ByCookieClaim, "true"));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 
@@ -47,8 +55,18 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    /// <summary>The key a request presents, if any.</summary>
+    /// <summary>The key a request presents, if any: one it sends itself, else the dashboard's session cookie.</summary>
     public static string? PresentedKey(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SentKey(request) ?? (request.Cookies[DashboardSession.CookieName] is { Length: > 0 } cookie ? cookie : null);
+    }
+
+    /// <summary>Whether the request was authenticated by the session cookie.</summary>
+    public static bool ByCookie(ClaimsPrincipal user) => user.HasClaim(c => c.Type == ByCookieClaim);
+
+    /// <summary>The key a request sends itself: a header, or a WebSocket's <c>access_token</c>.</summary>
+    private static string? SentKey(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

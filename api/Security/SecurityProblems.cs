@@ -11,6 +11,16 @@ internal sealed class SecurityProblems(FailedAuthentications failures) : IAuthor
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (authorizeResult.Succeeded && DashboardSession.RefusesForgery(context))
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden",
+                detail: $"A request signed in by the session cookie must carry the session's anti-forgery token in {DashboardSession.AntiForgeryHeader} (from GET /api/session).",
+                extensions: new Dictionary<string, object?> { [Problems.ApiProblems.FieldMember] = DashboardSession.AntiForgeryHeader }).ExecuteAsync(context);
+            return;
+        }
+
         if (authorizeResult.Succeeded)
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);
