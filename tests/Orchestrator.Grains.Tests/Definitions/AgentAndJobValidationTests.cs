@@ -27,26 +27,43 @@ public sealed class AgentAndJobValidationTests
     [InlineData("a: { type: job }", "nodes.a.idPath", "required")]
     [InlineData("a: { type: job }", "nodes.a.donePath", "required")]
     [InlineData("a: { type: job }", "nodes.a.successValues", "required")]
-    [InlineData("a: { " + Job + ", submit: { method: GET } }", "nodes.a.submit.url", "required")]
-    [InlineData("a: { " + Job + ", submit: { url: \"ftp://x\" } }", "nodes.a.submit.url", "not an absolute http")]
-    [InlineData("a: { " + Job + ", submit: { url: \"http://x\", method: FETCH } }", "nodes.a.submit.method", "must be one of")]
-    [InlineData("a: { " + Job + ", status: { url: \"http://x\", body: {} } }", "nodes.a.status.body", "unknown property")]
-    [InlineData("a: { " + Job + ", idPath: name }", "nodes.a.idPath", "must start with $")]
-    [InlineData("a: { " + Job + ", donePath: \"$.a[x]\" }", "nodes.a.donePath", "neither a list index")]
-    [InlineData("a: { " + Job + ", successValues: [] }", "nodes.a.successValues", "non-empty list")]
-    [InlineData("a: { " + Job + ", failureValues: [{ a: 1 }] }", "nodes.a.failureValues[0]", "string, number")]
-    [InlineData("a: { " + Job + ", pollEvery: soon }", "nodes.a.pollEvery", "")]
-    [InlineData("a: { " + Job + ", pollEvery: { initial: 10s, max: 1s } }", "nodes.a.pollEvery.max", "≥ initial")]
-    [InlineData("a: { " + Job + ", cancel: { method: POST } }", "nodes.a.cancel.url", "required")]
-    [InlineData("a: { " + Job + ", status: { url: \"http://x/${jobs.id}\" } }", "nodes.a.status.url", "invalid template")]
-    public void Validator_ReportsTheField_WhenAgentOrJobSettingsAreWrong(string node, string path, string message)
+    public void Validator_ReportsTheField_WhenAgentOrJobSettingsAreMissing(string node, string path, string message)
     {
         AssertProblem(ProblemsOf(Dag(node)), path, message);
     }
 
-    [Fact]
-    public void Validator_RefusesTheJobIdPlaceholder_OutsideStatusAndCancel()
+    [Theory]
+    [InlineData("submit", "{ method: GET }", "nodes.a.submit.url", "required")]
+    [InlineData("submit", "{ url: \"ftp://x\" }", "nodes.a.submit.url", "not an absolute http")]
+    [InlineData("submit", "{ url: \"http://x\", method: FETCH }", "nodes.a.submit.method", "must be one of")]
+    [InlineData("status", "{ url: \"http://x\", body: {} }", "nodes.a.status.body", "unknown property")]
+    [InlineData("status", "{ url: \"http://x/${jobs.id}\" }", "nodes.a.status.url", "invalid template")]
+    [InlineData("idPath", "name", "nodes.a.idPath", "must start with $")]
+    [InlineData("donePath", "\"$.a[x]\"", "nodes.a.donePath", "neither a list index")]
+    [InlineData("successValues", "[]", "nodes.a.successValues", "non-empty list")]
+    [InlineData("failureValues", "[{ a: 1 }]", "nodes.a.failureValues[0]", "string, number")]
+    [InlineData("pollEvery", "soon", "nodes.a.pollEvery", "")]
+    [InlineData("pollEvery", "{ initial: 10s, max: 1s }", "nodes.a.pollEvery.max", "≥ initial")]
+    [InlineData("cancel", "{ method: POST }", "nodes.a.cancel.url", "required")]
+    [InlineData("submit", "{ url: \"http://x/${job.id}\" }", "nodes.a.submit.url", "invalid template")]
+    public void Validator_ReportsTheField_WhenJobSettingsAreWrong(string setting, string value, string path, string message)
     {
-        AssertProblem(ProblemsOf(Dag("a: { " + Job + ", submit: { url: \"http://x/${job.id}\" } }")), "nodes.a.submit.url", "invalid template");
+        AssertProblem(ProblemsOf(Dag($"a: {{ {JobWith(setting, value)} }}")), path, message);
+    }
+
+    /// <summary>A valid job node's settings with <paramref name="setting"/> set to <paramref name="value"/>.</summary>
+    private static string JobWith(string setting, string value)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["type"] = "job",
+            ["submit"] = "{ url: \"http://jobs/run\" }",
+            ["idPath"] = "$.name",
+            ["status"] = "{ url: \"http://jobs/${job.id}\" }",
+            ["donePath"] = "$.state",
+            ["successValues"] = "[SUCCEEDED]",
+        };
+        settings[setting] = value;
+        return string.Join(", ", settings.Select(pair => $"{pair.Key}: {pair.Value}"));
     }
 }
