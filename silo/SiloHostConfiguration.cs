@@ -33,6 +33,7 @@ internal static class SiloHostConfiguration
         ["--shell-allow"] = nameof(SiloHostOptions.ShellAllow),
         ["--http-allow"] = nameof(SiloHostOptions.HttpAllow),
         ["--secrets-dir"] = nameof(SiloHostOptions.SecretsDir),
+        ["--agent-url"] = nameof(SiloHostOptions.AgentUrl),
         ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
         ["--log-format"] = nameof(SiloHostOptions.LogFormat),
         ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),
