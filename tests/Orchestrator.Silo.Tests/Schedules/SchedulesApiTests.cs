@@ -237,7 +237,7 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
             scheduleType = "interval",
             scheduleConfig = new { every = "1h" },
         });
-        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
         Assert.Contains("taskConfig.message", problem.GetRawText(), StringComparison.Ordinal);
     }
 
