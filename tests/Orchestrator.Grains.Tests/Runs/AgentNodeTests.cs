@@ -88,4 +88,43 @@ public sealed class AgentNodeTests : IAsyncLifetime
         Assert.Contains("answered 503", finished.Nodes["ask"].Error, StringComparison.Ordinal);
         Assert.Equal("error", finished.Nodes["ask"].Progress!["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Agent_FailsTheAttemptAndAbortsTheCall_WhenTheNodeTimesOut()
+    {
+        _agent.HangNext();
+        await _host.PutAsync($$"""
+            name: slow-agent
+            nodes:
+              ask: { type: agent, url: "{{_agent.Address}}", message: hello, timeout: 1s, retry: { maxAttempts: 1 } }
+            """);
+        var run = await _host.StartRunAsync("slow-agent");
+
+        var finished = await _host.WaitForEndAsync(run.RunId);
+
+        Assert.Equal(RunStatus.Failed, finished.Status);
+        Assert.Contains("timed out after 1s", finished.Nodes["ask"].Error, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(_agent.Calls).Timeout);
+        await _agent.Requests.WaitUntilAsync(() => _agent.Aborted == 1, "the agent call to be aborted");
+        Assert.Equal("running", finished.Nodes["ask"].Progress!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Agent_KeepsEachForEachElementsThread_InItemProgress()
+    {
+        await _host.PutAsync($$"""
+            name: many-agents
+            state: { topics: [a, b] }
+            nodes:
+              ask: { type: agent, url: "{{_agent.Address}}", message: "about ${item}", forEach: state.topics }
+            """);
+        var run = await _host.StartRunAsync("many-agents");
+
+        var finished = await _host.WaitForEndAsync(run.RunId);
+
+        Assert.Equal(RunStatus.Completed, finished.Status);
+        var items = finished.Nodes["ask"].ItemProgress!;
+        Assert.Equal([$"{run.RunId}.ask.0", $"{run.RunId}.ask.1"], items.Select(p => p!["threadId"]!.GetValue<string>()));
+        Assert.All(items, p => Assert.Equal("completed", p!["status"]!.GetValue<string>()));
+    }
 }

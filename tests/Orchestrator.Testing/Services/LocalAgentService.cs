@@ -18,6 +18,8 @@ public sealed class LocalAgentService : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, JsonObject Body)> _answers = new();
     private readonly ConcurrentQueue<AgentCall> _calls = new();
+    private int _hangs;
+    private int _aborted;
 
     private LocalAgentService(WebApplication app) => _app = app;
 
@@ -29,6 +31,12 @@ public sealed class LocalAgentService : IAsyncDisposable
     public IReadOnlyList<AgentCall> Calls => [.. _calls];
 
     public Pulse Requests { get; } = new();
+
+    /// <summary>Calls that were left hanging and that the caller then aborted.</summary>
+    public int Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>The next <paramref name="count"/> messages get no answer: they hang until the caller gives up.</summary>
+    public void HangNext(int count = 1) => Interlocked.Add(ref _hangs, count);
 
     /// <summary>Queues the answer to the next message.</summary>
     public void Answer(int status, JsonObject body) => _answers.Enqueue((status, body));
@@ -45,6 +53,23 @@ public sealed class LocalAgentService : IAsyncDisposable
             var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var message = body?["message"]?.GetValue<string>();
             service._calls.Enqueue(new AgentCall(threadId, message, body?["timeout"]?.GetValue<long>(), context.Request.Headers["Idempotency-Key"].ToString()));
+            if (Interlocked.Decrement(ref service._hangs) >= 0)
+            {
+                service.Requests.Signal();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref service._aborted);
+                    service.Requests.Signal();
+                }
+
+                return Results.Empty;
+            }
+
+            Interlocked.Increment(ref service._hangs);
             var (status, answer) = service._answers.TryDequeue(out var scripted)
                 ? scripted
                 : (200, new JsonObject { ["threadId"] = threadId, ["status"] = "completed", ["result"] = $"echo: {message}" });
