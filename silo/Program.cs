@@ -46,6 +46,7 @@ builder.Services.Configure<NodeExecutorOptions>(o =>
 {
     o.Restricted = security.ListensBeyondLoopback;
     o.SecretsDirectory = options.SecretsDir is { Length: > 0 } secrets ? Path.GetFullPath(secrets) : null;
+    o.AgentUrl = options.AgentUrl is { Length: > 0 } agent ? new Uri(agent) : null;
     foreach (var program in options.ShellAllowList)
     {
         o.ShellAllow.Add(program);

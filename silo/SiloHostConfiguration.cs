@@ -35,6 +35,7 @@ internal static class SiloHostConfiguration
         ["--secrets-dir"] = nameof(SiloHostOptions.SecretsDir),
         ["--cluster-certificate"] = nameof(SiloHostOptions.ClusterCertificate),
         ["--cluster-certificate-password"] = nameof(SiloHostOptions.ClusterCertificatePassword),
+        ["--agent-url"] = nameof(SiloHostOptions.AgentUrl),
         ["--otlp-endpoint"] = nameof(SiloHostOptions.OtlpEndpoint),
         ["--log-format"] = nameof(SiloHostOptions.LogFormat),
         ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),

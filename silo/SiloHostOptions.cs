@@ -95,6 +95,10 @@ internal sealed class SiloHostOptions
     /// loopback, comma-separated (<c>--http-allow</c>).</summary>
     public string? HttpAllow { get; set; }
 
+    /// <summary>The agent service (seed 004's conductor) that <c>agent</c> nodes, and seed schedules of
+    /// <c>taskType: conductor</c>, call when they name no <c>url</c> (<c>--agent-url</c>), e.g. <c>http://127.0.0.1:3001</c>.</summary>
+    public string? AgentUrl { get; set; }
+
     /// <summary>Folder of secret files, one per secret named after it, for <c>${secret.NAME}</c> in node settings
     /// (<c>--secrets-dir</c>); secrets may also come from <c>ORCHESTRATOR_SECRET_&lt;NAME&gt;</c>.</summary>
     public string? SecretsDir { get; set; }
@@ -215,6 +219,11 @@ internal sealed class SiloHostOptions
         foreach (var program in ShellAllowList.Where(p => !Path.IsPathFullyQualified(p)))
         {
             problems.Add($"The program '{program}' (--shell-allow, ORCHESTRATOR_SHELLALLOW) must be an absolute path, e.g. /usr/bin/git.");
+        }
+
+        if (AgentUrl is { } agent && !(Uri.TryCreate(agent, UriKind.Absolute, out var agentUri) && agentUri.Scheme is "http" or "https"))
+        {
+            problems.Add($"The agent URL (--agent-url, ORCHESTRATOR_AGENTURL) must be an http:// or https:// address, e.g. http://127.0.0.1:3001, not '{agent}'.");
         }
 
         if (RateLimit < 1)

@@ -14,6 +14,9 @@ internal static class SeedScheduleMapping
     /// <summary>The <c>taskType</c> that runs a stored workflow rather than a one-node task.</summary>
     public const string WorkflowTaskType = NodeTypes.Workflow;
 
+    /// <summary>Seed 004's conductor task: an <c>agent</c> node.</summary>
+    public const string ConductorTaskType = "conductor";
+
     public static ScheduleDefinition ToDefinition(SeedScheduleRequest request, List<ScheduleProblem> problems)
     {
         var config = request.ScheduleConfig;
@@ -50,6 +53,11 @@ internal static class SeedScheduleMapping
         {
             problems.Add(new ScheduleProblem("taskType", "a task type (a node type such as shell or http, or workflow) is required"));
             return definition;
+        }
+
+        if (request.TaskType == ConductorTaskType)
+        {
+            return definition with { Task = new ScheduleTask(NodeTypes.Agent, ConductorConfig(request.TaskConfig)) };
         }
 
         if (request.TaskType != WorkflowTaskType)
@@ -113,6 +121,31 @@ internal static class SeedScheduleMapping
             schedule.Jitter,
             schedule.CreatedAt,
             schedule.UpdatedAt);
+    }
+
+    /// <summary>A conductor task's <c>taskConfig</c> as an <c>agent</c> node's settings: <c>url</c> (absent: the silo's
+    /// <c>--agent-url</c>) and <c>message</c> as they are, <c>threadId</c> as <c>thread</c>, a <c>timeout</c> in seconds
+    /// (the seed's unit) as a duration; anything else is passed on, and validation names it.</summary>
+    private static JsonObject ConductorConfig(JsonObject? taskConfig)
+    {
+        var config = new JsonObject();
+        foreach (var (key, value) in taskConfig ?? [])
+        {
+            switch (key)
+            {
+                case "threadId":
+                    config["thread"] = value?.DeepClone();
+                    break;
+                case "timeout" when value?.GetValueKind() == JsonValueKind.Number && value.AsValue().TryGetValue<double>(out var seconds) && seconds > 0:
+                    config["timeout"] = string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(seconds)}s");
+                    break;
+                default:
+                    config[key] = value?.DeepClone();
+                    break;
+            }
+        }
+
+        return config;
     }
 
     private static JsonObject WorkflowConfig(ScheduleSnapshot schedule)

@@ -33,6 +33,12 @@ public static class NodeTypes
     /// <summary>Pushes <c>value</c> (the flowing data when absent) onto the durable queue <c>queue</c>.</summary>
     public const string QueuePush = "queue.push";
 
+    /// <summary>Sends <c>message</c> to an agent service's thread (<c>url</c>, optional <c>thread</c>) and awaits its answer.</summary>
+    public const string Agent = "agent";
+
+    /// <summary>Submits a job to a job service (<c>submit</c>), polls its <c>status</c> until done, cancels it on cancel.</summary>
+    public const string Job = "job";
+
     /// <summary>Every node type, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush];
+    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush, Agent, Job];
 }

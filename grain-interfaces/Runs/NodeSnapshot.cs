@@ -27,4 +27,12 @@ public sealed record NodeSnapshot
     /// <summary>A forEach node's elements counted by state (<c>{"completed": 3, "running": 1}</c>); null for other nodes
     /// and before the node's list is known.</summary>
     public IReadOnlyDictionary<string, int>? Items { get; init; }
+
+    /// <summary>What the node's latest attempt recorded of its progress (an <c>agent</c> node's <c>{threadId, status}</c>,
+    /// a <c>job</c> node's <c>{jobId, status}</c>); null when it recorded none.</summary>
+    public JsonObject? Progress { get; init; }
+
+    /// <summary>A forEach node's elements' progress, by element index (null for an element that recorded none); null when
+    /// no element recorded any.</summary>
+    public IReadOnlyList<JsonObject?>? ItemProgress { get; init; }
 }

@@ -18,6 +18,9 @@ public static class RunEventTypes
     public const string NodeRetryScheduled = "node.retry_scheduled";
     public const string NodeSkipped = "node.skipped";
     public const string NodeCancelled = "node.cancelled";
+
+    /// <summary>A running attempt recorded how far it got (<see cref="NodeAttemptProgress"/>).</summary>
+    public const string NodeProgress = "node.progress";
     public const string Transition = "transition";
     public const string System = "system";
     public const string Log = "log";

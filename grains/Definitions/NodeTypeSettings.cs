@@ -15,6 +15,8 @@ internal static class NodeTypeSettings
         [NodeTypes.DotNet] = Set("class", "settings"),
         [NodeTypes.Workflow] = Set("workflow", "input"),
         [NodeTypes.QueuePush] = Set("queue", "value"),
+        [NodeTypes.Agent] = Set("url", "message", "thread"),
+        [NodeTypes.Job] = Set("submit", "idPath", "status", "donePath", "successValues", "failureValues", "pollEvery", "cancel"),
     };
 
     /// <summary>The node types that accept <paramref name="setting"/>.</summary>

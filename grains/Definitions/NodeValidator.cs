@@ -6,7 +6,8 @@ namespace Orchestrator.Definitions;
 /// <summary>Checks one node: its name, its shared settings, and the settings its type requires and accepts.</summary>
 internal static class NodeValidator
 {
-    private static readonly string[] HttpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+    /// <summary>The methods an <c>http</c> node (and a <c>job</c> node's requests) may use.</summary>
+    internal static readonly string[] HttpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
     public static void Validate(string name, NodeDefinition node, ProblemCollector problems)
     {
@@ -56,6 +57,10 @@ internal static class NodeValidator
             if (!accepted.Contains(setting))
             {
                 problems.Add(settingPath, DescribeMisplaced(setting, node.Type));
+            }
+            else if (node.Type == NodeTypes.Job && Nodes.Executors.JobIdPlaceholder.Settings.Contains(setting))
+            {
+                problems.CheckTemplates(settingPath, Nodes.Executors.JobIdPlaceholder.Escape(value));
             }
             else if (!(node.Type == NodeTypes.Set && setting == "values"))
             {
@@ -149,6 +154,14 @@ internal static class NodeValidator
                 }
 
                 break;
+            case NodeTypes.Agent:
+                OptionalUrl(path, node, "url", problems);
+                RequireString(path, node, "message", "the message to send to the agent", problems);
+                OptionalString(path, node, "thread", problems);
+                break;
+            case NodeTypes.Job:
+                JobSettingsValidator.Validate(path, node, problems);
+                break;
             case NodeTypes.QueuePush:
                 var queue = RequireString(path, node, "queue", "the name of the queue to push to", problems);
                 if (queue is not null && !DefinitionNames.IsWorkflowName(queue))
@@ -159,6 +172,20 @@ internal static class NodeValidator
                 break;
         }
     }
+
+    private static void OptionalUrl(string path, NodeDefinition node, string setting, ProblemCollector problems)
+    {
+        OptionalString(path, node, setting, problems);
+        if (node.GetConfig(setting) is { ValueKind: JsonValueKind.String } value && value.GetString() is { } url
+            && !CompiledTemplate.MayContainExpressions(url) && !IsHttpUrl(url))
+        {
+            problems.Add(ProblemPath.Member(path, setting), $"'{url}' is not an absolute http or https URL");
+        }
+    }
+
+    /// <summary>True for an absolute http or https URL.</summary>
+    internal static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void ValidateSetValues(string path, NodeDefinition node, ProblemCollector problems)
     {

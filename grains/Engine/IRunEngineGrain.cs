@@ -10,6 +10,10 @@ internal interface IRunEngineGrain : IGrainWithStringKey
     /// <summary>A node attempt finished (results that arrive together are applied in one turn and one write).</summary>
     Task NodeAttemptFinishedAsync(NodeAttemptResult result);
 
+    /// <summary>A running attempt records its progress on its node; returns once it is written, true when it was stored
+    /// (false: the attempt is no longer the node's current one, or the run ended).</summary>
+    Task<bool> NodeProgressAsync(NodeAttemptProgress progress);
+
     /// <summary>A sub-run that a node of this run waits for ended.</summary>
     Task SubRunFinishedAsync(string childRunId, RunSnapshot child);
 

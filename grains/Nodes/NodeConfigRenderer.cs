@@ -5,7 +5,8 @@ using Orchestrator.Expressions;
 namespace Orchestrator.Nodes;
 
 /// <summary>Renders a node's type-specific settings for one attempt: every <c>${…}</c> template is evaluated, except in
-/// <c>set.values</c>, which are expressions the <c>set</c> executor evaluates itself and so stay as written.</summary>
+/// <c>set.values</c>, which are expressions the <c>set</c> executor evaluates itself and so stay as written, and
+/// <c>${job.id}</c> in a <c>job</c> node's <c>status</c> and <c>cancel</c>, which its executor fills in.</summary>
 internal static class NodeConfigRenderer
 {
     /// <exception cref="ExpressionException">A template failed to evaluate.</exception>
@@ -13,6 +14,16 @@ internal static class NodeConfigRenderer
     {
         ArgumentNullException.ThrowIfNull(definition);
         var renderer = new TemplateRenderer(expressions);
+        if (definition.Type == NodeTypes.Job)
+        {
+            return renderer.Render(
+                definition.Config.ToDictionary(
+                    pair => pair.Key,
+                    pair => Executors.JobIdPlaceholder.Settings.Contains(pair.Key) ? Executors.JobIdPlaceholder.Escape(pair.Value) : pair.Value,
+                    StringComparer.Ordinal),
+                context);
+        }
+
         if (definition.Type != NodeTypes.Set)
         {
             return renderer.Render(definition.Config, context);

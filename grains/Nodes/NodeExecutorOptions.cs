@@ -40,6 +40,10 @@ public sealed class NodeExecutorOptions
     /// <see cref="Restricted"/> (<c>--http-allow</c>).</summary>
     public IList<string> HttpAllow { get; } = new List<string>();
 
+    /// <summary>The agent service <c>agent</c> nodes call when they name no <c>url</c> (<c>--agent-url</c>); null: such
+    /// nodes fail.</summary>
+    public Uri? AgentUrl { get; set; }
+
     /// <summary>Folder of secret files, one per secret named after it (<c>--secrets-dir</c>); null: secrets come only
     /// from <c>ORCHESTRATOR_SECRET_&lt;NAME&gt;</c> environment variables.</summary>
     public string? SecretsDirectory { get; set; }

@@ -57,6 +57,35 @@ public sealed record NodeInvocation
     /// <summary>When the engine decided to start this attempt (for the dispatch latency); null when unknown.</summary>
     public DateTimeOffset? DecidedAt { get; init; }
 
+    /// <summary>What the latest attempt of this node (or forEach element) in this iteration recorded through
+    /// <see cref="RecordProgressAsync"/> — an earlier attempt's, or this one's before a silo restart (see
+    /// <see cref="Resumed"/>); null when none recorded any.</summary>
+    public JsonObject? Progress { get; init; }
+
+    /// <summary>True when this attempt was running when its run's silo stopped, after recording waiting progress, and is
+    /// resumed from <see cref="Progress"/> with the same attempt number and idempotency key.</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Stores progress on the node (see <see cref="RecordProgressAsync"/>); null where nothing stores it.</summary>
+    public Func<JsonObject, bool, Task<bool>>? ProgressRecorder { get; init; }
+
+    /// <summary>Cancelled when the attempt is abandoned rather than cancelled: its run's activation stops (the silo shuts
+    /// down) and the run will resume or retry the attempt when it is activated again. It is cancelled before the
+    /// attempt's own token, so an executor whose work outlives the attempt (a submitted job) can tell that it must leave
+    /// that work running.</summary>
+    public CancellationToken Abandoned { get; init; }
+
+    /// <summary>Records how far the attempt got on its node, in the run's state (written before this completes), in
+    /// <c>GET /api/runs/{id}</c> and as a <c>node.progress</c> event; the node's next attempt receives it as
+    /// <see cref="Progress"/>. With <paramref name="waiting"/> the attempt from now on only waits on work done
+    /// elsewhere: it holds no parallel-attempt slot, and after a silo restart it is resumed, not retried. Returns false
+    /// when nothing was stored: no run records progress here, or the attempt is no longer the node's current one.</summary>
+    public Task<bool> RecordProgressAsync(JsonObject data, bool waiting = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return ProgressRecorder is { } recorder ? recorder(data, waiting) : Task.FromResult(false);
+    }
+
     /// <summary>The <c>traceparent</c> to hand on to what the attempt calls: the current span's (the attempt's own, when
     /// traces are recorded), else <see cref="TraceParent"/>.</summary>
     public string? OutgoingTraceParent => Diagnostics.OrchestratorTracing.CurrentTraceParent() ?? TraceParent;

@@ -19,4 +19,7 @@ public sealed class ItemRunState
     public DateTimeOffset? NextAttemptAt { get; set; }
 
     public string? SubRunId { get; set; }
+
+    /// <summary>What the element's latest attempt recorded of its progress; null when none did.</summary>
+    public AttemptProgressState? Progress { get; set; }
 }

@@ -36,6 +36,9 @@ public sealed class NodeRunState
     /// <summary>The error record whose retry re-runs this node, while it does.</summary>
     public string? RecoveringErrorId { get; set; }
 
+    /// <summary>What the node's latest attempt recorded of its progress (agent thread, job id); null when none did.</summary>
+    public AttemptProgressState? Progress { get; set; }
+
     /// <summary>forEach nodes: one entry per element.</summary>
     public List<ItemRunState>? Items { get; set; }
 }

@@ -27,11 +27,12 @@ internal sealed class RunGrain(
     EngineOptions options,
     EngineMetrics metrics,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
-    ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain, IRunEngineGrain
+    ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain, IRunEngineGrain, IDisposable
 {
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
     private readonly RunSpans _spans = new();
+    private readonly CancellationTokenSource _abandoned = new();
     private IRunEngineGrain? _self;
     private int _reportPending;
     private RunStateMachine? _machine;
@@ -54,7 +55,9 @@ internal sealed class RunGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Attempts still running are abandoned; the run retries them when it is activated again.
+        // Attempts still running are abandoned; the run retries (or resumes) them when it is activated again. They learn
+        // it is an abandonment before their own tokens are cancelled.
+        _abandoned.Cancel();
         foreach (var source in _inFlight.Values)
         {
             source.Cancel();
@@ -64,6 +67,8 @@ internal sealed class RunGrain(
 
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
+
+    public void Dispose() => _abandoned.Dispose();
 
     public async Task<RunSnapshot> StartAsync(StartRun command)
     {
@@ -142,6 +147,12 @@ internal sealed class RunGrain(
         {
             _spans.EndAttempts(batch, transition?.Events);
         }
+    }
+
+    public async Task<bool> NodeProgressAsync(NodeAttemptProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return Run.Exists && await ApplyAsync(new RunCommand.AttemptProgressed(progress)) is not null;
     }
 
     public async Task SubRunFinishedAsync(string childRunId, RunSnapshot child)
@@ -286,7 +297,21 @@ internal sealed class RunGrain(
         _inFlight[launch.Key] = source;
         var self = _self ??= Factory.GetGrain<IRunEngineGrain>(Run.RunId!);
         var runId = Run.RunId!;
-        runner.RunAsync(launch.Invocation, source.Token).ContinueWith(
+        var key = launch.Key;
+        var invocation = launch.Invocation with
+        {
+            ProgressRecorder = (data, waiting) => self.NodeProgressAsync(new NodeAttemptProgress
+            {
+                Node = key.Node,
+                Iteration = key.Iteration,
+                Attempt = key.Attempt,
+                ItemIndex = key.ItemIndex,
+                Data = data,
+                Waiting = waiting,
+            }),
+            Abandoned = _abandoned.Token,
+        };
+        runner.RunAsync(invocation, source.Token).ContinueWith(
             async attempt =>
             {
                 var (result, span) = await attempt;

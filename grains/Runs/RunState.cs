@@ -132,6 +132,10 @@ public sealed class RunState : IQueryViewSource, IJournalSource
                 Output = pair.Value.Output?.DeepClone(),
                 Error = pair.Value.Error,
                 Items = pair.Value.Items?.CountBy(i => StatusName(i.Status)).ToDictionary(StringComparer.Ordinal),
+                Progress = pair.Value.Progress?.Data.DeepClone().AsObject(),
+                ItemProgress = pair.Value.Items is { } elements && elements.Any(i => i.Progress is not null)
+                    ? [.. elements.Select(i => i.Progress?.Data.DeepClone().AsObject())]
+                    : null,
             },
             StringComparer.Ordinal),
         Loops = new Dictionary<string, Loops.LoopStatus>(Loops, StringComparer.Ordinal),

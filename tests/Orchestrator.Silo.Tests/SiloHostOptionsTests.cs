@@ -71,6 +71,31 @@ public sealed class SiloHostOptionsTests
         Assert.Contains(variable, problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:3001")]
+    [InlineData("ftp://agent")]
+    [InlineData("agents")]
+    public void Validate_NamesTheAgentUrlOption_WhenItIsNotAnHttpAddress(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources(["--agent-url", value]).Build();
+
+        var problem = Assert.Single(configuration.GetSiloHostOptions(out var malformed).Validate());
+
+        Assert.Empty(malformed);
+        Assert.Contains("--agent-url", problem, StringComparison.Ordinal);
+        Assert.Contains("ORCHESTRATOR_AGENTURL", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AgentUrl_IsReadFromTheCommandLine()
+    {
+        var options = new ConfigurationBuilder().AddSiloHostSources(["--agent-url", "http://127.0.0.1:3001"]).Build().GetSiloHostOptions(out var malformed);
+
+        Assert.Empty(malformed);
+        Assert.Empty(options.Validate());
+        Assert.Equal("http://127.0.0.1:3001", options.AgentUrl);
+    }
+
     [Fact]
     public void TelemetryOptions_AreReadFromTheCommandLine()
     {

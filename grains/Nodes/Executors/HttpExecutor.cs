@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orchestrator.Definitions;
-using Orchestrator.Diagnostics;
 
 namespace Orchestrator.Nodes.Executors;
 
@@ -23,7 +22,6 @@ internal sealed class HttpExecutor(IHttpClientFactory clients, IOptions<NodeExec
     /// <summary>The name of the <see cref="HttpClient"/> the executor gets from <see cref="IHttpClientFactory"/>.</summary>
     public const string ClientName = "Orchestrator.Nodes.Http";
 
-    private const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int ExcerptLength = 500;
 
     public string Type => NodeTypes.Http;
@@ -89,51 +87,13 @@ internal sealed class HttpExecutor(IHttpClientFactory clients, IOptions<NodeExec
         }
     }
 
-    private static HttpRequestMessage CreateRequest(NodeInvocation invocation, string method, Uri uri)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(method), uri);
-        if (invocation.Config.TryGetPropertyValue("body", out var body) && body is not null)
-        {
-            request.Content = CreateBody(body);
-        }
-
-        if (NodeSettings.OptionalObject(invocation, "headers") is { } headers)
-        {
-            foreach (var (name, value) in headers)
-            {
-                var text = NodeSettings.ToText(value);
-                if (request.Headers.TryAddWithoutValidation(name, text))
-                {
-                    continue;
-                }
-
-                // Content headers (Content-Type, …) belong to the body; without a body they have nothing to describe.
-                if (request.Content is not null)
-                {
-                    request.Content.Headers.Remove(name);
-                    request.Content.Headers.TryAddWithoutValidation(name, text);
-                }
-            }
-        }
-
-        if (!request.Headers.Contains(IdempotencyKeyHeader))
-        {
-            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, invocation.IdempotencyKey);
-        }
-
-        // The attempt's span (or its run's) is the server's parent, whether or not HttpClient's own span is recorded.
-        if (!request.Headers.Contains(OrchestratorTracing.TraceParentHeader) && invocation.OutgoingTraceParent is { } traceParent)
-        {
-            request.Headers.TryAddWithoutValidation(OrchestratorTracing.TraceParentHeader, traceParent);
-        }
-
-        return request;
-    }
-
-    private static StringContent CreateBody(JsonNode body) =>
-        body is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            ? new StringContent(NodeSettings.ToText(value), Encoding.UTF8, "text/plain")
-            : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+    private static HttpRequestMessage CreateRequest(NodeInvocation invocation, string method, Uri uri) =>
+        OutboundCall.CreateRequest(
+            invocation,
+            method,
+            uri,
+            NodeSettings.OptionalObject(invocation, "headers"),
+            invocation.Config.TryGetPropertyValue("body", out var body) ? body : null);
 
     private static string Decode(byte[] bytes, MediaTypeHeaderValue? contentType)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Nodes.Executors;
 
-/// <summary>The connections of outbound calls (<c>http</c> nodes): on a silo reachable beyond loopback
+/// <summary>The connections of outbound calls (<c>http</c>, <c>agent</c> and <c>job</c> nodes): on a silo reachable beyond loopback
 /// (<see cref="NodeExecutorOptions.Restricted"/>), an address that is loopback, link-local (cloud metadata
 /// 169.254.169.254 among them), private, shared or unspecified is refused unless <see cref="NodeExecutorOptions.HttpAllow"/>
 /// names its host or a range holding it. Checked on the resolved addresses of every connection, so a redirect to an

@@ -7,7 +7,7 @@ using Orchestrator.Definitions;
 namespace Orchestrator.Nodes.Secrets;
 
 /// <summary><c>${secret.NAME}</c>: an expression that yields a marker naming the secret, never its value. Only the
-/// executors of nodes whose settings leave the process (<c>shell</c>, <c>http</c>) replace markers with values, just
+/// executors of nodes whose settings leave the process (<c>shell</c>, <c>http</c>, <c>agent</c>, <c>job</c>) replace markers with values, just
 /// before they run, and every value is redacted to <c>***</c> from what they give back; anywhere else a marker is inert
 /// text. Definitions that use secrets in other nodes are refused.</summary>
 public static partial class SecretReference
@@ -19,7 +19,10 @@ public static partial class SecretReference
     public const string Redacted = "***";
 
     /// <summary>Node types whose settings may use secrets.</summary>
-    public static readonly IReadOnlySet<string> NodeTypes = new HashSet<string>(StringComparer.Ordinal) { Definitions.NodeTypes.Shell, Definitions.NodeTypes.Http };
+    public static readonly IReadOnlySet<string> NodeTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Definitions.NodeTypes.Shell, Definitions.NodeTypes.Http, Definitions.NodeTypes.Agent, Definitions.NodeTypes.Job,
+    };
 
     private const char Delimiter = '\u0001';
 
@@ -46,7 +49,7 @@ public static partial class SecretReference
                 {
                     yield return new DefinitionProblem(
                         $"nodes.{name}.{setting}",
-                        $"secrets (secret.NAME) may only be used in the settings of {string.Join(" and ", NodeTypes.Order(StringComparer.Ordinal))} nodes, whose settings leave the process; a {node.Type} node would keep the value in the run");
+                        $"secrets (secret.NAME) may only be used in the settings of {string.Join(", ", NodeTypes.Order(StringComparer.Ordinal))} nodes, whose settings leave the process; a {node.Type} node would keep the value in the run");
                 }
             }
         }

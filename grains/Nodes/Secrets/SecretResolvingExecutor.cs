@@ -1,7 +1,7 @@
 namespace Orchestrator.Nodes.Secrets;
 
 /// <summary>Runs a node whose settings may hold secrets: markers are replaced by values just before
-/// <paramref name="inner"/> runs, and every value is redacted from its output, logs and failure message.</summary>
+/// <paramref name="inner"/> runs, and every value is redacted from its output, progress, logs and failure message.</summary>
 internal sealed class SecretResolvingExecutor(INodeExecutor inner, SecretStore secrets) : INodeExecutor
 {
     public string Type => inner.Type;
@@ -19,7 +19,7 @@ internal sealed class SecretResolvingExecutor(INodeExecutor inner, SecretStore s
         using var scope = SecretScope.Enter(values);
         try
         {
-            outcome = await inner.ExecuteAsync(invocation with { Config = config }, cancellationToken);
+            outcome = await inner.ExecuteAsync(invocation with { Config = config, ProgressRecorder = Redacting(invocation.ProgressRecorder, values) }, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -33,4 +33,9 @@ internal sealed class SecretResolvingExecutor(INodeExecutor inner, SecretStore s
             Logs = [.. outcome.Logs.Select(line => SecretReference.Redact(line, values))],
         };
     }
+
+    /// <summary>Progress is stored in the run like an output: values are redacted from it too.</summary>
+    private static Func<System.Text.Json.Nodes.JsonObject, bool, Task<bool>>? Redacting(
+        Func<System.Text.Json.Nodes.JsonObject, bool, Task<bool>>? recorder, IReadOnlyList<string> values) =>
+        recorder is null ? null : (data, waiting) => recorder((System.Text.Json.Nodes.JsonObject)SecretReference.Redact(data, values)!, waiting);
 }

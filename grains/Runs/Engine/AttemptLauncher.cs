@@ -82,7 +82,8 @@ internal static class AttemptLauncher
         definition.Nodes[node].Type == NodeTypes.Delay ? 0 : 1;
 
     /// <summary>Attempts under way that hold a slot of the budget: running nodes and elements, except delays (a timer is
-    /// not work) and those whose attempt is done and that wait for a sub-run.</summary>
+    /// not work), those whose attempt is done and that wait for a sub-run, and those whose attempt recorded that it only
+    /// waits on work done elsewhere (a job it polls).</summary>
     public static int AttemptsInFlight(RunState run, WorkflowDefinition definition)
     {
         var count = 0;
@@ -97,13 +98,13 @@ internal static class AttemptLauncher
             {
                 foreach (var item in items)
                 {
-                    if (item.Status == NodeStatus.Running && item.SubRunId is null)
+                    if (item.Status == NodeStatus.Running && item.SubRunId is null && item.Progress?.WaitingFor(node.Iteration, item.Attempts) != true)
                     {
                         count++;
                     }
                 }
             }
-            else if (node.SubRunId is null)
+            else if (node.SubRunId is null && node.Progress?.WaitingFor(node.Iteration, node.Attempts) != true)
             {
                 count++;
             }
@@ -178,7 +179,6 @@ internal static class AttemptLauncher
             }
         }
 
-        var context = turn.Context() with { Iteration = node.Iteration, Attempt = attempt, Item = item };
         var data = new JsonObject { ["type"] = definition.Type };
         if (itemIndex is not null)
         {
@@ -187,6 +187,38 @@ internal static class AttemptLauncher
         }
 
         turn.Emit(RunEventTypes.NodeStarted, name, node.Iteration, attempt, data);
+        Launch(turn, name, itemIndex, attempt, item, resumed: false);
+    }
+
+    /// <summary>After a restart: the attempt that was running and had recorded that it only waits (a submitted job it
+    /// polls) is launched again as the same attempt — same number, same idempotency key — from its progress. A new
+    /// attempt number would say the work was tried again, and count against the retry policy, when it was not: the job
+    /// went on running while the silo was down, and the attempt only goes back to watching it.</summary>
+    public static void Resume(RunTurn turn, string name, int? itemIndex)
+    {
+        var node = turn.Run.Nodes[name];
+        var attempt = itemIndex is { } index ? node.Items![index].Attempts : node.Attempts;
+        var data = new JsonObject
+        {
+            ["message"] = $"attempt {attempt} of node '{name}' resumed after a restart",
+            ["resumed"] = true,
+        };
+        if (itemIndex is not null)
+        {
+            data["itemIndex"] = itemIndex;
+        }
+
+        turn.Touch(name);
+        turn.Emit(RunEventTypes.System, name, node.Iteration, attempt, data);
+        Launch(turn, name, itemIndex, attempt, itemIndex is { } i ? node.Items![i].Item : null, resumed: true);
+    }
+
+    private static void Launch(RunTurn turn, string name, int? itemIndex, int attempt, JsonNode? item, bool resumed)
+    {
+        var run = turn.Run;
+        var definition = turn.Definition.Nodes[name];
+        var node = run.Nodes[name];
+        var context = turn.Context() with { Iteration = node.Iteration, Attempt = attempt, Item = item };
         JsonObject config;
         try
         {
@@ -216,6 +248,8 @@ internal static class AttemptLauncher
             IdempotencyKey = idempotencyKey,
             TraceParent = run.Trace?.ToTraceParent(),
             DecidedAt = turn.Now,
+            Progress = AttemptProgressRecording.For(itemIndex is { } element ? node.Items![element].Progress : node.Progress, node.Iteration),
+            Resumed = resumed,
         }));
     }
 }

@@ -14,6 +14,9 @@ internal abstract record RunCommand
     /// come in one command, so they are applied in one turn and one write.</summary>
     public sealed record AttemptsFinished(IReadOnlyList<NodeAttemptResult> Results) : RunCommand;
 
+    /// <summary>A running attempt recorded its progress on its node.</summary>
+    public sealed record AttemptProgressed(NodeAttemptProgress Progress) : RunCommand;
+
     /// <summary>A sub-run that a <c>workflow</c> node waits for has ended.</summary>
     public sealed record SubRunEnded(string ChildRunId, RunSnapshot Child) : RunCommand;
 

@@ -64,12 +64,14 @@ internal static class RunRecovery
     }
 
     /// <summary>After a restart: attempts that were running are retried with the next attempt number (their work may have
-    /// been done — effects are at least once); nodes waiting for a sub-run go on waiting, or take its end if it ended
+    /// been done — effects are at least once), except those that had recorded that they only wait on work done elsewhere
+    /// (a submitted job), which are resumed as they were (<see cref="AttemptLauncher.Resume"/>); nodes waiting for a sub-run go on waiting, or take its end if it ended
     /// meanwhile; due retries are released and the run's loops started or resumed.</summary>
     public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
     {
         var run = turn.Run;
         var interrupted = 0;
+        var resumed = 0;
         foreach (var (name, node) in run.Nodes)
         {
             if (node.Status != NodeStatus.Running)
@@ -81,7 +83,17 @@ internal static class RunRecovery
             {
                 for (var i = 0; i < items.Count; i++)
                 {
-                    if (items[i].Status == NodeStatus.Running && !ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns))
+                    if (items[i].Status != NodeStatus.Running || ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns))
+                    {
+                        continue;
+                    }
+
+                    if (items[i].Progress?.WaitingFor(node.Iteration, items[i].Attempts) == true)
+                    {
+                        resumed++;
+                        AttemptLauncher.Resume(turn, name, i);
+                    }
+                    else
                     {
                         interrupted++;
                         RetryNow(turn, name, node, i);
@@ -90,12 +102,20 @@ internal static class RunRecovery
             }
             else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns))
             {
-                interrupted++;
-                RetryNow(turn, name, node, null);
+                if (node.Progress?.WaitingFor(node.Iteration, node.Attempts) == true)
+                {
+                    resumed++;
+                    AttemptLauncher.Resume(turn, name, null);
+                }
+                else
+                {
+                    interrupted++;
+                    RetryNow(turn, name, node, null);
+                }
             }
         }
 
-        turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted });
+        turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted, ["resumedAttempts"] = resumed });
         if (run.Status == RunStatus.Running)
         {
             AttemptLauncher.ReleaseDueRetries(turn);

@@ -55,7 +55,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
 
         if (!run.Exists)
         {
-            return command is RunCommand.AttemptsFinished or RunCommand.SubRunEnded or RunCommand.RetriesDue or RunCommand.RunTimedOut or RunCommand.Recover
+            return command is RunCommand.AttemptsFinished or RunCommand.AttemptProgressed or RunCommand.SubRunEnded or RunCommand.RetriesDue or RunCommand.RunTimedOut or RunCommand.Recover
                 ? turn.ToTransition()
                 : throw new RunNotFoundException("The run does not exist; only a start creates it.");
         }
@@ -64,6 +64,9 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         {
             case RunCommand.AttemptsFinished finished:
                 ApplyResults(turn, finished.Results);
+                break;
+            case RunCommand.AttemptProgressed progressed:
+                AttemptProgressRecording.Apply(turn, progressed.Progress);
                 break;
             case RunCommand.SubRunEnded ended:
                 ApplyResults(turn, [SubRunResult(run, ended.ChildRunId, ended.Child)]);

@@ -105,7 +105,7 @@ public sealed class DefinitionValidatorTests
         var problem = Assert.Single(ProblemsOf(Dag("a: { type: delay, duration: 1s, url: \"http://x\" }")));
 
         Assert.Equal("nodes.a.url", problem.Path);
-        Assert.Contains("belongs to http nodes", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("belongs to http, agent nodes", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -7,7 +7,8 @@ using Orchestrator.Nodes;
 namespace Orchestrator.Grains.Tests.Nodes;
 
 /// <summary>Builds the <see cref="NodeInvocation"/> the engine would hand an executor: the node read from its JSON
-/// definition and its settings rendered against the context (all but <c>set.values</c>, as the contract says).</summary>
+/// definition and its settings rendered against the context as the engine renders them (all but <c>set.values</c>, and
+/// <c>${job.id}</c> left for the job executor).</summary>
 internal static class Invocations
 {
     public static NodeInvocation Create(
@@ -35,14 +36,7 @@ internal static class Invocations
             Attempt = attempt,
             Item = item,
         };
-        var renderer = new TemplateRenderer(cache);
-        var config = new JsonObject();
-        foreach (var (name, value) in definition.Config)
-        {
-            config[name] = definition.Type == NodeTypes.Set && name == "values"
-                ? JsonNode.Parse(value.GetRawText())
-                : renderer.Render(value, context);
-        }
+        var config = NodeConfigRenderer.Render(definition, context, cache);
 
         var key = $"{runId}/{node}/{iteration}/{attempt}" + (itemIndex is null ? "" : $"/{itemIndex}");
         return new NodeInvocation

@@ -207,6 +207,41 @@ public sealed class SchedulesApiTests(SiloApiFactory factory) : IClassFixture<Si
     }
 
     [Fact]
+    public async Task SeedRoutes_MapAConductorTaskToAnAgentNode()
+    {
+        using var client = factory.CreateClient();
+
+        var (status, created) = await client.SendJsonAsync(HttpMethod.Post, "/api/scheduler/schedules", new
+        {
+            name = "nightly review",
+            taskType = "conductor",
+            taskConfig = new { url = "http://127.0.0.1:3001", message = "review the open pull requests", threadId = "reviews", timeout = 300 },
+            scheduleType = "interval",
+            scheduleConfig = new { every = "1h" },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var id = created.GetProperty("id").GetString()!;
+        var node = (await client.GetJsonAsync($"/api/workflows/schedule.{id}")).GetProperty("definition").GetProperty("nodes").GetProperty("task");
+        Assert.Equal("agent", node.GetProperty("type").GetString());
+        Assert.Equal("http://127.0.0.1:3001", node.GetProperty("url").GetString());
+        Assert.Equal("review the open pull requests", node.GetProperty("message").GetString());
+        Assert.Equal("reviews", node.GetProperty("thread").GetString());
+        Assert.Equal("300s", node.GetProperty("timeout").GetString());
+
+        var (refused, problem) = await client.SendJsonAsync(HttpMethod.Post, "/api/scheduler/schedules", new
+        {
+            name = "no message",
+            taskType = "conductor",
+            taskConfig = new { threadId = "reviews" },
+            scheduleType = "interval",
+            scheduleConfig = new { every = "1h" },
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("taskConfig.message", problem.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SeedRoutes_RunAStoredWorkflow_WhenTheTaskTypeIsWorkflow()
     {
         using var client = factory.CreateClient();
