@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Api.Availability;
+using Orchestrator.Api.Dashboard;
 using Orchestrator.Api.Problems;
 using Orchestrator.Api.Security;
 using Orchestrator.Api.Streams;
@@ -16,6 +17,7 @@ public static class ApiApplicationBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
+        app.UseDashboardAssets();
         app.UseOriginChecks();
         app.UseAuthentication();
         app.UseAuditLog();

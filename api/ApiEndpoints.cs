@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Cluster;
 using Orchestrator.Api.Compat;
+using Orchestrator.Api.Dashboard;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Health;
 using Orchestrator.Api.Loops;
@@ -34,6 +35,7 @@ public static class ApiEndpoints
         app.MapSeedRoutesApi();
         app.MapKeysApi();
         app.MapSessionApi();
+        app.MapDashboard();
         app.MapAuditApi();
         return app;
     }

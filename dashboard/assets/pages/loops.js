@@ -1,0 +1,86 @@
+import { get, post, query } from '../api.js';
+import { h, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
+import { connection } from '../app.js';
+
+export async function loopList({ query: q }) {
+  const page = await get('/api/loops' + query({ state: q.get('state'), cursor: q.get('cursor'), limit: 100 }));
+  return [
+    h('h1', {}, 'Loops'),
+    table(page.items, [
+      ['Loop', l => link(`/loops/${encodeURIComponent(l.id)}`, l.id)],
+      ['Workflow', l => l.workflow],
+      ['State', l => badge(l.state)],
+      ['Iterations', l => l.iterations ?? ''],
+      ['Per second', l => l.iterationsPerSecond?.toFixed?.(1) ?? ''],
+      ['Errors', l => l.errors ?? ''],
+      ['Queue', l => l.queue ? link(`/queues/${encodeURIComponent(l.queue)}`, l.queue) : ''],
+    ], 'No loops.'),
+    page.cursor ? link('/loops' + query({ cursor: page.cursor }), 'More →') : null,
+  ];
+}
+
+/** A loop with its node health and its log's tail, refreshed every 2 s while the page is open. */
+export async function loopDetail({ params: [id], onLeave }) {
+  const path = `/api/loops/${encodeURIComponent(id)}`;
+  const message = notice();
+  const body = h('div');
+  const rates = [];
+  let timer;
+  const load = async () => {
+    const [loop, logs] = await Promise.all([get(path), get(`${path}/logs?limit=50`)]);
+    rates.push(loop.iterationsPerSecond || 0);
+    if (rates.length > 60) rates.shift();
+    const act = verb => async reason => { await post(`${path}/${verb}`, verb === 'stop' ? { reason: reason || undefined } : {}); await load(); };
+    fill(body, 
+      h('h1', {}, 'Loop ', h('code', {}, loop.id), ' ', badge(loop.state)),
+      h('p', {}, 'Run ', link(`/runs/${encodeURIComponent(loop.runId)}`, loop.runId), ` · ${loop.iterations} iterations · ${loop.completed} completed · ${loop.errors} errors · `,
+        h('strong', {}, `${(loop.iterationsPerSecond || 0).toFixed(1)}/s`), ' ', sparkline(rates),
+        loop.queue ? [' · queue ', link(`/queues/${encodeURIComponent(loop.queue)}`, loop.queue)] : ''),
+      h('div', { class: 'actions' },
+        action('Pause', 'Pause this loop?', act('pause'), message),
+        action('Resume', 'Resume this loop?', act('resume'), message),
+        action('Stop', 'Stop this loop for good?', act('stop'), message, { reason: true, danger: true })),
+      message,
+      section('Nodes', table(Object.entries(loop.nodes || {}), [
+        ['Node', ([name]) => name], ['Health', ([, n]) => badge(n.health)], ['Succeeded', ([, n]) => n.succeeded], ['Failed', ([, n]) => n.failed],
+        ['Last run', ([, n]) => time(n.lastRunAt)], ['Last error', ([, n]) => n.lastError || ''],
+      ])),
+      loop.lastError ? section('Last error', json(loop.lastError, loop.lastError.message)) : null,
+      section('Log (latest)', h('ol', { class: 'timeline log' }, (logs.items || []).map(line =>
+        h('li', { 'data-level': line.level }, time(line.at), ' ', line.node ? h('strong', {}, line.node) : '', ' ', line.message)))));
+  };
+  await load();
+  connection('live');
+  timer = setInterval(() => load().then(() => connection('live'), () => connection('reconnecting')), 2000);
+  onLeave(() => clearInterval(timer));
+  return body;
+}
+
+export async function queueDetail({ params: [name] }) {
+  const path = `/api/queues/${encodeURIComponent(name)}`;
+  const [queue, dead] = await Promise.all([get(path), get(`${path}/dead-letters?limit=50`).catch(() => ({ items: [] }))]);
+  return [
+    h('h1', {}, 'Queue ', h('code', {}, queue.name)),
+    h('p', {}, `depth ${queue.depth} of ${queue.capacity} · produced ${queue.produced} · consumed ${queue.consumed} · dead-lettered ${queue.deadLettered}`),
+    section('Consumers', table(queue.consumers || [], [
+      ['Consumer', c => c.consumer], ['Offset', c => c.offset], ['Lag', c => c.lag], ['Failures', c => c.failures], ['Last error', c => c.lastError || ''],
+    ], 'No consumers.')),
+    section('Dead letters', table(dead.items || dead || [], [
+      ['Consumer', d => d.consumer], ['Sequence', d => d.sequence], ['Error', d => d.error], ['Attempts', d => d.attempts], ['Payload', d => json(d.payload, 'payload')],
+    ], 'None.')),
+  ];
+}
+
+/** A small SVG line of the last values. */
+function sparkline(values) {
+  const width = 120, height = 24, max = Math.max(1, ...values);
+  const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * width},${height - (v / max) * (height - 2) - 1}`).join(' ');
+  const ns = 'http://www.w3.org/2000/svg';
+  const svgElement = document.createElementNS(ns, 'svg');
+  svgElement.setAttribute('width', width); svgElement.setAttribute('height', height); svgElement.setAttribute('class', 'sparkline');
+  svgElement.setAttribute('role', 'img'); svgElement.setAttribute('aria-label', 'iterations per second');
+  const line = document.createElementNS(ns, 'polyline');
+  line.setAttribute('points', points);
+  svgElement.append(line);
+  return svgElement;
+}

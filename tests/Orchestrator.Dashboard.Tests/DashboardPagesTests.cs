@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Orchestrator.Dashboard.Tests;
+
+/// <summary>The dashboard in a real browser against a real silo: every page shows the silo's data, runs change live,
+/// actions reach the API, and forms show the server's field-level problems.</summary>
+public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassFixture<DashboardPagesTests.Silo>
+{
+    [Fact]
+    public async Task EveryPage_ShowsTheSilosData_AtLaptopAndPhoneWidths_WithoutConsoleErrors()
+    {
+        var data = await silo.SeedAsync();
+        var pages = new (string Name, string Path, string Shows)[]
+        {
+            ("overview", "/", data.CompletedRunId),
+            ("runs", "/runs", data.CompletedRunId),
+            ("run", $"/runs/{data.CompletedRunId}", "squares"),
+            ("workflows", "/workflows", "dash-dag"),
+            ("workflow", "/workflows/dash-dag", "Start a run"),
+            ("loops", "/loops", data.LoopId),
+            ("loop", $"/loops/{data.LoopId}", "tick"),
+            ("queue", "/queues/dash-readings", "loop:"),
+            ("schedules", "/schedules", "dash-nightly"),
+            ("schedule", $"/schedules/{data.ScheduleId}", "Next fire times"),
+            ("errors", "/errors", data.ErrorId),
+            ("error", $"/errors/{data.ErrorId}", "always broken"),
+        };
+        foreach (var (width, height, size) in new[] { (1280, 860, "laptop"), (390, 844, "phone") })
+        {
+            await using var tab = await silo.OpenAsync(width, height);
+            foreach (var (name, path, shows) in pages)
+            {
+                await tab.Page.GotoAsync(path);
+                await Expect(tab.Page.Locator("main")).ToContainTextAsync(shows);
+                await Expect(tab.Page.Locator("main")).Not.ToContainTextAsync("Could not load this page");
+                await DashboardSilo.ScreenshotAsync(tab.Page, $"{name}-{size}");
+            }
+
+            Assert.True(tab.Errors.Count == 0, string.Join('\n', tab.Errors));
+        }
+    }
+
+    [Fact]
+    public async Task ARunsNodes_ChangeColourLive_AndItsTimelineGrows_WithoutAReload()
+    {
+        await silo.PutWorkflowAsync("""
+            name: dash-live
+            nodes:
+              first: { type: noop }
+              wait:  { type: delay, duration: 3s, dependsOn: [first] }
+              after: { type: set, values: { done: "true" }, dependsOn: [wait] }
+            """);
+        await using var tab = await silo.OpenAsync();
+        var runId = (await silo.PostAsync("/api/runs", new { workflow = "dash-live" }))["runId"]!.GetValue<string>();
+        await tab.Page.GotoAsync($"/runs/{runId}");
+        var marker = await tab.Page.EvaluateAsync<string>("() => (window.__sameDocument = 'kept')");
+
+        await Expect(tab.Page.Locator("[data-node='wait']")).ToHaveAttributeAsync("data-status", "running");
+        var eventsWhileRunning = await tab.Page.Locator(".timeline li").CountAsync();
+        await Expect(tab.Page.Locator("[data-node='after']")).ToHaveAttributeAsync("data-status", "completed");
+        await Expect(tab.Page.Locator(".timeline li[data-type='run.completed']")).ToHaveCountAsync(1);
+
+        Assert.True(await tab.Page.Locator(".timeline li").CountAsync() > eventsWhileRunning);
+        Assert.Equal("kept", await tab.Page.EvaluateAsync<string>("() => window.__sameDocument"));
+        Assert.Equal("kept", marker);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task CancellingARun_RetryingAnErrorRecord_AndDisablingASchedule_FromTheDashboard_ReachTheApi()
+    {
+        var data = await silo.SeedAsync();
+        await using var tab = await silo.OpenAsync();
+        var page = tab.Page;
+
+        var longRun = (await silo.PostAsync("/api/runs", new { workflow = "dash-long" }))["runId"]!.GetValue<string>();
+        await page.GotoAsync($"/runs/{longRun}");
+        await Expect(page.Locator("[data-node='wait']")).ToHaveAttributeAsync("data-status", "running");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await page.Locator("#confirm-reason").FillAsync("from the browser test");
+        await page.Locator("#confirm-ok").ClickAsync();
+        await Expect(page.Locator(".notice[role=status]")).ToContainTextAsync("Cancel: done");
+        Assert.Equal("cancelled", (string?)(await silo.GetAsync($"/api/runs/{longRun}"))["status"]);
+
+        await page.GotoAsync($"/errors/{data.ErrorId}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
+        await page.Locator("#confirm-ok").ClickAsync();
+        await Expect(page.Locator(".notice[role=status]")).ToContainTextAsync("Retry: done");
+        var record = await silo.GetAsync($"/api/errors/{data.ErrorId}");
+        Assert.Contains(record["history"]!.AsArray(), a => (string?)a!["action"] == "retry" && (string?)a["by"] == "dashboard");
+
+        await page.GotoAsync($"/schedules/{data.ScheduleId}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disable", Exact = true }).ClickAsync();
+        await page.Locator("#confirm-ok").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enable", Exact = true })).ToBeVisibleAsync();
+        Assert.False((bool)(await silo.GetAsync($"/api/schedules/{data.ScheduleId}"))["enabled"]!);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task StartingARunWithABadInput_ShowsTheServersProblemNextToTheField()
+    {
+        await silo.SeedAsync();
+        await using var tab = await silo.OpenAsync();
+        var page = tab.Page;
+        await page.GotoAsync("/workflows/dash-dag");
+
+        await page.Locator("textarea[name='input']").FillAsync("[1, 2, 3]");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a run" }).ClickAsync();
+        await page.Locator("#confirm-ok").ClickAsync();
+
+        var problem = page.Locator("textarea[name='input'] + .field-problem");
+        await Expect(problem).ToContainTextAsync("input");
+        await Expect(page.Locator("textarea[name='input']")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.EndsWith("/workflows/dash-dag", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("textarea[name='input']").FillAsync("{not json");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a run" }).ClickAsync();
+        await Expect(problem).ToContainTextAsync("Not JSON");
+    }
+
+    /// <summary>The silo of these tests, with what the pages show put in once.</summary>
+    public sealed class Silo : DashboardSilo
+    {
+        private readonly SemaphoreSlim _seeding = new(1, 1);
+        private Seeded? _seeded;
+
+        public async Task<Seeded> SeedAsync()
+        {
+            await _seeding.WaitAsync();
+            try
+            {
+                return _seeded ??= await SeedOnceAsync();
+            }
+            finally
+            {
+                _seeding.Release();
+            }
+        }
+
+        private async Task<Seeded> SeedOnceAsync()
+        {
+            await PutWorkflowAsync("""
+                name: dash-dag
+                nodes:
+                  square: { type: set, forEach: "input.numbers", values: { n: "item", square: "item * item" }, merge: false }
+                  collect: { type: set, values: { squares: "nodes.square.output" }, dependsOn: [square] }
+                """);
+            await PutWorkflowAsync("""
+                name: dash-fail
+                nodes:
+                  broken: { type: fail, message: "always broken", retry: { maxAttempts: 1 } }
+                """);
+            await PutWorkflowAsync("""
+                name: dash-long
+                nodes:
+                  wait: { type: delay, duration: 10m }
+                """);
+            await PutWorkflowAsync("""
+                name: dash-loop
+                loops:
+                  tick:
+                    producer: { type: interval, every: 100ms }
+                    chain:
+                      - { node: stamp, mode: blocking }
+                      - { node: push, mode: blocking }
+                  drain:
+                    producer: { type: queue, queue: dash-readings }
+                    chain:
+                      - { node: note, mode: blocking }
+                nodes:
+                  stamp: { type: log, message: "tick ${iteration}" }
+                  push: { type: queue.push, queue: dash-readings, value: "${iteration}" }
+                  note: { type: log, message: "got ${data}" }
+                """);
+            var completed = await PostAsync("/api/runs?wait=true", new { workflow = "dash-dag", input = new JsonObject { ["numbers"] = new JsonArray(2, 3) } });
+            Assert.Equal("completed", (string?)completed["status"]);
+            var failed = await PostAsync("/api/runs?wait=true", new { workflow = "dash-fail" });
+            Assert.Equal("failed", (string?)failed["status"]);
+            var loopRun = (await PostAsync("/api/runs", new { workflow = "dash-loop" }))["runId"]!.GetValue<string>();
+            var schedule = await PostAsync("/api/schedules", new { name = "dash-nightly", workflow = "dash-dag", cron = "0 3 * * *", input = new JsonObject { ["numbers"] = new JsonArray(1) } });
+            return new Seeded(
+                completed["runId"]!.GetValue<string>(),
+                $"{failed["runId"]!.GetValue<string>()}.broken.1",
+                $"{loopRun}:tick",
+                schedule["id"]!.GetValue<string>());
+        }
+    }
+
+    public sealed record Seeded(string CompletedRunId, string ErrorId, string LoopId, string ScheduleId);
+}
