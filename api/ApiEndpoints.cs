@@ -9,6 +9,7 @@ using Orchestrator.Api.Queues;
 using Orchestrator.Api.Runs;
 using Orchestrator.Api.Schedules;
 using Orchestrator.Api.Security;
+using Orchestrator.Api.Stats;
 using Orchestrator.Api.Streams;
 using Orchestrator.Api.Workflows;
 
@@ -35,6 +36,7 @@ public static class ApiEndpoints
         app.MapSeedRoutesApi();
         app.MapKeysApi();
         app.MapSessionApi();
+        app.MapStatsApi();
         app.MapDashboard();
         app.MapAuditApi();
         return app;

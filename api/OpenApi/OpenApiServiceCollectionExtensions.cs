@@ -24,6 +24,7 @@ public static class OpenApiServiceCollectionExtensions
         ["schedules (seed 004)"] = "Seed 004's scheduler routes: the same schedules in that document's shape.",
         ["errors (seed 004)"] = "Seed 004's error routes: the same error records in that document's shape.",
         ["keys"] = "API keys (admin): list them (never the key itself), create one (shown once), revoke one.",
+        ["stats"] = "Figures over time windows, counted from the views: runs by status, failure rate, durations.",
         ["session"] = "A browser's login: an API key kept in an HTTP-only cookie, with an anti-forgery token for actions.",
     };
 

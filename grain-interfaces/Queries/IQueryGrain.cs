@@ -20,6 +20,11 @@ public interface IQueryGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null);
 
+    /// <summary>Runs (of one workflow, when given) created since <paramref name="since"/>, counted by status over the
+    /// window and per <paramref name="bucket"/>-long slice, with their failure rate and duration percentiles.</summary>
+    [ReadOnly]
+    Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket);
+
     /// <summary>Error records, newest first, optionally of one workflow and/or in one recovery status.</summary>
     [ReadOnly]
     Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor);

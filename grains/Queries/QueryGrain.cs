@@ -33,6 +33,46 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
         return workflow is null ? page : page with { Items = [.. page.Items.Where(run => run.Workflow == workflow)] };
     }
 
+    public async Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket)
+    {
+        var counts = await queries.CountViewAsync(new ViewCountQuery(RunState.RunsView, workflow, since, bucket), CancellationToken.None);
+        var byStatus = counts.GroupBy(c => c.Key2).ToDictionary(g => g.Key, g => g.Sum(c => c.Count), StringComparer.Ordinal);
+        var slices = counts.GroupBy(c => c.BucketStart).OrderBy(g => g.Key)
+            .Select(g => new RunCountSlice(g.Key, g.ToDictionary(c => c.Key2, c => c.Count, StringComparer.Ordinal))).ToList();
+        var failed = byStatus.GetValueOrDefault(RunState.StatusName(RunStatus.Failed));
+        var finished = failed + byStatus.GetValueOrDefault(RunState.StatusName(RunStatus.Completed)) + byStatus.GetValueOrDefault(RunState.StatusName(RunStatus.Cancelled));
+
+        // Durations are in the rows' payloads: the newest finished runs of the window, a page at a time.
+        var durations = new List<double>();
+        string? cursor = null;
+        do
+        {
+            var page = await QueryAsync<RunSummary>(RunState.RunsView, workflow, null, 500, cursor);
+            foreach (var run in page.Items)
+            {
+                if (run.CreatedAt < since)
+                {
+                    break;
+                }
+
+                if (run is { StartedAt: { } started, FinishedAt: { } ended })
+                {
+                    durations.Add((ended - started).TotalSeconds);
+                }
+            }
+
+            cursor = page.Items.Count > 0 && page.Items[^1].CreatedAt >= since ? page.Cursor : null;
+        }
+        while (cursor is not null && durations.Count < RunStatistics.DurationSample);
+
+        durations.Sort();
+        return new RunStatistics(since, bucket.TotalSeconds, byStatus, slices, finished == 0 ? 0 : (double)failed / finished,
+            Percentile(durations, 0.50), Percentile(durations, 0.99), durations.Count);
+    }
+
+    private static double? Percentile(List<double> sorted, double quantile) =>
+        sorted.Count == 0 ? null : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
+
     public Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor) =>
         QueryAsync<ErrorRecordSummary>(ErrorRecordState.ErrorsView, workflow, status is { } s ? ErrorRecordState.StatusName(s) : null, limit, cursor);
 

@@ -89,6 +89,22 @@ internal sealed class MemoryStateStore : IStateStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<ViewCount>> CountViewAsync(ViewCountQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var bucket = ViewCounts.BucketMilliseconds(query.Bucket);
+        lock (_lock)
+        {
+            IReadOnlyList<ViewCount> counts = [.. _viewRowsByGrain.Values
+                .SelectMany(grainRows => grainRows)
+                .Where(entry => entry.View == query.View && (query.Key1 is null || entry.Row.Key1 == query.Key1) && entry.Row.SortAt >= query.Since)
+                .GroupBy(entry => (entry.Row.Key2, Start: entry.Row.SortAt.ToUnixTimeMilliseconds() / bucket * bucket))
+                .Select(group => new ViewCount(group.Key.Key2, DateTimeOffset.FromUnixTimeMilliseconds(group.Key.Start), group.LongCount()))];
+            return Task.FromResult(counts);
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<ViewPage> QueryViewAsync(ViewQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -78,6 +78,8 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
     private const string ViewPageTail =
         " AND (sort_at, grain_key) < (COALESCE(@after_at, 'infinity'::timestamptz), @after_key) ORDER BY sort_at DESC, grain_key DESC LIMIT @limit";
     private const string QueryView = SelectViewRows + ViewPageTail;
+    private const string CountView =
+        "SELECT key2, floor(extract(epoch FROM sort_at) * 1000 / @bucket)::bigint * @bucket, count(*) FROM view_rows WHERE view_name = @view AND sort_at >= @since";
     private const string QueryViewByKey1 = SelectViewRows + " AND key1 = @key1" + ViewPageTail;
     private const string QueryViewByKey2 = SelectViewRows + " AND key2 = @key2" + ViewPageTail;
     private const string QueryViewByKeys = SelectViewRows + " AND key1 = @key1 AND key2 = @key2" + ViewPageTail;
@@ -148,6 +150,25 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
         }
 
         return entries;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ViewCount>> CountViewAsync(ViewCountQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var command = database.Command(CountView + (query.Key1 is null ? "" : " AND key1 = @key1") + " GROUP BY 1, 2")
+            .WithText("view", query.View)
+            .WithText("key1", query.Key1)
+            .WithTime("since", query.Since)
+            .WithBigint("bucket", ViewCounts.BucketMilliseconds(query.Bucket));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new List<ViewCount>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts.Add(new ViewCount(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt64(2)));
+        }
+
+        return counts;
     }
 
     /// <inheritdoc/>

@@ -38,6 +38,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     private const string QueryView = SelectViewRows + ViewPageTail;
     private const string QueryViewByKey1 = SelectViewRows + " AND key1 = $key1" + ViewPageTail;
     private const string QueryViewByKey2 = SelectViewRows + " AND key2 = $key2" + ViewPageTail;
+    private const string CountView =
+        "SELECT key2, (sort_at / $bucket) * $bucket, count(*) FROM view_rows WHERE view = $view AND sort_at >= $since";
+    private const string CountViewGroups = " GROUP BY 1, 2";
     private const string QueryViewByKeys = SelectViewRows + " AND key1 = $key1 AND key2 = $key2" + ViewPageTail;
 
     /// <inheritdoc/>
@@ -89,6 +92,29 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             }
 
             return entries;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ViewCount>> CountViewAsync(ViewCountQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var bucket = ViewCounts.BucketMilliseconds(query.Bucket);
+        return database.ReadAsync<IReadOnlyList<ViewCount>>(connection =>
+        {
+            using var command = connection.Command(CountView + (query.Key1 is null ? "" : " AND key1 = $key1") + CountViewGroups)
+                .With("$view", query.View)
+                .With("$key1", query.Key1)
+                .With("$since", query.Since.ToUnixTimeMilliseconds())
+                .With("$bucket", bucket);
+            using var reader = command.ExecuteReader();
+            var counts = new List<ViewCount>();
+            while (reader.Read())
+            {
+                counts.Add(new ViewCount(reader.GetString(0), reader.GetUnixMilliseconds(1), reader.GetInt64(2)));
+            }
+
+            return counts;
         }, cancellationToken);
     }
 

@@ -8,4 +8,7 @@ public interface IGrainStateQueries
 
     /// <summary>Reads a page of a query view.</summary>
     Task<ViewPage> QueryViewAsync(ViewQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts a view's rows by key2 and time slice (see <see cref="ViewCountQuery"/>).</summary>
+    Task<IReadOnlyList<ViewCount>> CountViewAsync(ViewCountQuery query, CancellationToken cancellationToken);
 }

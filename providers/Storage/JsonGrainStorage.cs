@@ -82,4 +82,8 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
     /// <inheritdoc/>
     public Task<ViewPage> QueryViewAsync(ViewQuery query, CancellationToken cancellationToken) =>
         store.QueryViewAsync(query, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ViewCount>> CountViewAsync(ViewCountQuery query, CancellationToken cancellationToken) =>
+        store.CountViewAsync(query, cancellationToken);
 }

@@ -35,6 +35,14 @@ public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassF
                 await tab.Page.GotoAsync(path);
                 await Expect(tab.Page.Locator("main")).ToContainTextAsync(shows);
                 await Expect(tab.Page.Locator("main")).Not.ToContainTextAsync("Could not load this page");
+                if (name == "overview")
+                {
+                    // The charts come from /api/stats/runs: the seeded runs are bars of the last hour and day.
+                    await Expect(tab.Page.Locator(".chart")).ToHaveCountAsync(2);
+                    await Expect(tab.Page.Locator(".chart-box").First).ToContainTextAsync("completed");
+                    Assert.True(await tab.Page.Locator(".chart .bar.s-failed").CountAsync() >= 1);
+                }
+
                 await DashboardSilo.ScreenshotAsync(tab.Page, $"{name}-{size}");
             }
 

@@ -1,11 +1,13 @@
 import { get, query } from '../api.js';
 import { h, link, time, badge, table, section } from '../ui.js';
+import { runsChart } from '../chart.js';
 
 export async function overview() {
   const settle = promise => promise.catch(() => null);
-  const [runs, failed, errors, loops, queues, silos] = await Promise.all([
+  const [hour, day, runs, errors, loops, queues, silos] = await Promise.all([
+    get('/api/stats/runs?window=1h'),
+    get('/api/stats/runs?window=24h'),
     get('/api/runs?limit=20'),
-    settle(get('/api/runs' + query({ status: 'failed', limit: 10 }))),
     settle(get('/api/errors' + query({ status: 'unresolved', limit: 10 }))),
     settle(get('/api/loops?limit=20')),
     settle(get('/api/queues')),
@@ -16,11 +18,13 @@ export async function overview() {
   return [
     h('h1', {}, 'Overview'),
     h('div', { class: 'cards' },
-      card('Latest runs', runs.items.length, '/runs'),
-      card('Failed (latest)', failed?.items.length ?? '—', '/runs?status=failed'),
+      card('Runs in the last hour', total(hour), '/runs'),
+      card('Failure rate (hour)', `${(hour.failureRate * 100).toFixed(1)} %`, '/runs?status=failed'),
+      card('Run p50 / p99 (hour)', `${seconds(hour.durationP50Seconds)} / ${seconds(hour.durationP99Seconds)}`, '/runs'),
       card('Unresolved errors', errors?.items.length ?? '—', '/errors?status=unresolved'),
       card('Running loops', activeLoops.length, '/loops'),
       card('Silos', (silos?.items || []).filter(s => s.status === 'running').length, '/dashboard')),
+    h('div', { class: 'charts' }, runsChart(hour, 'Runs by status, last hour (per minute)'), runsChart(day, 'Runs by status, last 24 hours (per 24 minutes)')),
     section('Latest runs', table(runs.items, [
       ['Run', r => link(`/runs/${encodeURIComponent(r.runId)}`, r.runId)],
       ['Workflow', r => r.workflow], ['Status', r => badge(r.status)], ['Created', r => time(r.createdAt)],
@@ -38,6 +42,13 @@ export async function overview() {
       ['Silo', s => s.name], ['Status', s => badge(s.status)], ['Address', s => s.address || ''], ['Started', s => time(s.startedAt)],
     ])),
   ];
+}
+
+const total = statistics => Object.values(statistics.byStatus).reduce((a, b) => a + b, 0);
+
+function seconds(value) {
+  if (value === null || value === undefined) return '—';
+  return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(1)} s`;
 }
 
 function card(title, value, href) {

@@ -171,7 +171,7 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
                 break;
             }
 
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"the schedule did not fire on the survivor within 60 s of the stop: {sofar?.ToJsonString()}");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the schedule did not fire on the survivor within 60 s of the stop: {sofar?.ToJsonString()}\n{through.Process.Output}\n{through.Process.Error}");
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
 

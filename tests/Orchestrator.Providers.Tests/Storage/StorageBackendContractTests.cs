@@ -198,6 +198,25 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountViewAsync_CountsRowsSinceATime_ByKey2AndAlignedSlices_OptionallyOfOneKey1()
+    {
+        await SeedRunsViewAsync();
+        var slice = TimeSpan.FromMinutes(2);
+
+        var all = await Backend.Queries.CountViewAsync(new ViewCountQuery("runs", null, T0.AddMinutes(2), slice), Ct);
+        var ofA = await Backend.Queries.CountViewAsync(new ViewCountQuery("runs", "wf-a", T0, slice), Ct);
+        var none = await Backend.Queries.CountViewAsync(new ViewCountQuery("runs", null, T0.AddHours(1), slice), Ct);
+
+        Assert.Equal(
+            [("done", T0.AddMinutes(2), 1L), ("done", T0.AddMinutes(4), 1L), ("running", T0.AddMinutes(2), 1L), ("running", T0.AddMinutes(4), 1L)],
+            all.Select(c => (c.Key2, c.BucketStart, c.Count)).Order().ToList());
+        Assert.Equal(
+            [("done", T0.AddMinutes(2), 1L), ("running", T0, 1L), ("running", T0.AddMinutes(4), 1L)],
+            ofA.Select(c => (c.Key2, c.BucketStart, c.Count)).Order().ToList());
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public async Task QueryViewAsync_ReturnsNoCursor_WhenPageEndsExactlyAtLastRow()
     {
         await SeedRunsViewAsync();
