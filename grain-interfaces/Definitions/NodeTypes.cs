@@ -33,6 +33,10 @@ public static class NodeTypes
     /// <summary>Pushes <c>value</c> (the flowing data when absent) onto the durable queue <c>queue</c>.</summary>
     public const string QueuePush = "queue.push";
 
+    /// <summary>Puts a task on the worker task queue <c>queue</c> (with <c>input</c>) for a remote worker process to
+    /// claim, and awaits its completion; <c>heartbeatTimeout</c> (default 30 s) bounds the silence of a claim.</summary>
+    public const string Worker = "worker";
+
     /// <summary>Every node type, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush];
+    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush, Worker];
 }

@@ -15,6 +15,7 @@ internal static class NodeTypeSettings
         [NodeTypes.DotNet] = Set("class", "settings"),
         [NodeTypes.Workflow] = Set("workflow", "input"),
         [NodeTypes.QueuePush] = Set("queue", "value"),
+        [NodeTypes.Worker] = Set("queue", "heartbeatTimeout", "input"),
     };
 
     /// <summary>The node types that accept <paramref name="setting"/>.</summary>

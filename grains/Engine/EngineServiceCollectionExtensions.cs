@@ -26,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Diagnostics.EngineMetrics>();
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
+        Tasks.TaskServiceCollectionExtensions.AddWorkerTasks(services);
         services.AddHostedService<RunRecoveryService>();
         services.AddHostedService<ClusterRecoveryService>();
         services.AddHostedService<Loops.LoopConsumerSweep>();

@@ -19,4 +19,7 @@ public sealed class ItemRunState
     public DateTimeOffset? NextAttemptAt { get; set; }
 
     public string? SubRunId { get; set; }
+
+    /// <summary>The worker task a <c>worker</c> node waits for.</summary>
+    public string? TaskId { get; set; }
 }

@@ -217,7 +217,7 @@ internal sealed class RunGrain(
             await CarryOutAsync(effect, detached);
         }
 
-        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
+        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() || WorkerTasks.Waits(Run) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
         if (detached.Count > 0)
         {
             // Outside this turn, in order, touching no state of this grain (see RunGrainCalls).

@@ -82,7 +82,7 @@ internal static class AttemptLauncher
         definition.Nodes[node].Type == NodeTypes.Delay ? 0 : 1;
 
     /// <summary>Attempts under way that hold a slot of the budget: running nodes and elements, except delays (a timer is
-    /// not work) and those whose attempt is done and that wait for a sub-run.</summary>
+    /// not work) and those whose attempt is done and that wait for a sub-run or a worker task.</summary>
     public static int AttemptsInFlight(RunState run, WorkflowDefinition definition)
     {
         var count = 0;
@@ -97,13 +97,13 @@ internal static class AttemptLauncher
             {
                 foreach (var item in items)
                 {
-                    if (item.Status == NodeStatus.Running && item.SubRunId is null)
+                    if (item.Status == NodeStatus.Running && item.SubRunId is null && item.TaskId is null)
                     {
                         count++;
                     }
                 }
             }
-            else if (node.SubRunId is null)
+            else if (node.SubRunId is null && node.TaskId is null)
             {
                 count++;
             }

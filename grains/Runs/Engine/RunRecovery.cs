@@ -64,7 +64,7 @@ internal static class RunRecovery
     }
 
     /// <summary>After a restart: attempts that were running are retried with the next attempt number (their work may have
-    /// been done — effects are at least once); nodes waiting for a sub-run go on waiting, or take its end if it ended
+    /// been done — effects are at least once); nodes waiting for a sub-run or a worker task go on waiting, or take its end if it ended
     /// meanwhile; due retries are released and the run's loops started or resumed.</summary>
     public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
     {
@@ -81,14 +81,16 @@ internal static class RunRecovery
             {
                 for (var i = 0; i < items.Count; i++)
                 {
-                    if (items[i].Status == NodeStatus.Running && !ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns))
+                    if (items[i].Status == NodeStatus.Running && !ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns)
+                        && !WorkerTasks.GoesOnWaiting(turn, name, node, i, items[i].TaskId, items[i].Attempts))
                     {
                         interrupted++;
                         RetryNow(turn, name, node, i);
                     }
                 }
             }
-            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns))
+            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
+                && !WorkerTasks.GoesOnWaiting(turn, name, node, null, node.TaskId, node.Attempts))
             {
                 interrupted++;
                 RetryNow(turn, name, node, null);
