@@ -9,6 +9,7 @@ using Orchestrator.Api.Runs;
 using Orchestrator.Api.Schedules;
 using Orchestrator.Api.Security;
 using Orchestrator.Api.Streams;
+using Orchestrator.Api.Tasks;
 using Orchestrator.Api.Workflows;
 
 namespace Orchestrator.Api;
@@ -29,6 +30,7 @@ public static class ApiEndpoints
         app.MapSchedulesApi();
         app.MapLoopsApi();
         app.MapQueuesApi();
+        app.MapTasksApi();
         app.MapClusterApi();
         app.MapEventStreamsApi();
         app.MapSeedRoutesApi();
