@@ -114,6 +114,30 @@ public sealed class RemoteWorkerTests(WorkerSilo silo) : IClassFixture<WorkerSil
         Assert.Equal(3, detail["attempts"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task SampleWorkerService_ProcessesTheDagSamplesTasks()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root!.FullName, "Orleans.Orchestrator.sln")))
+        {
+            root = root.Parent;
+        }
+
+        using (var put = await silo.Client.PostAsync(new Uri("/api/workflows", UriKind.Relative),
+            new StringContent(await File.ReadAllTextAsync(Path.Combine(root.FullName, "samples", "dag-workers.yaml")), System.Text.Encoding.UTF8, "application/yaml")))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        using var worker = WorkerProcess.StartSample(silo.Url, "sample");
+        var runId = await silo.StartRunAsync("dag-workers", new JsonObject { ["numbers"] = new JsonArray(2, 3, 4) });
+        var run = await silo.WaitForEndAsync(runId);
+
+        Assert.True(run["status"]!.GetValue<string>() == "completed", $"{run}\n{worker.Output}");
+        Assert.Equal([4.0, 9.0, 16.0], run["nodes"]!["square"]!["output"]!.AsArray().Select(o => o!["square"]!.GetValue<double>()));
+        Assert.Equal((3, 29.0), (run["state"]!["count"]!.GetValue<int>(), run["state"]!["total"]!.GetValue<double>()));
+    }
+
     /// <summary>One <c>worker</c> node named <c>work</c> on <paramref name="queue"/>, retried 3 times 100 ms apart.</summary>
     private static JsonObject Workflow(string name, string queue, JsonObject settings)
     {

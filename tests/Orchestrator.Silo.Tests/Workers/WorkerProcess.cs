@@ -36,17 +36,24 @@ internal sealed class WorkerProcess : IDisposable
     public static WorkerProcess Start(Uri server, string directory, string name, string queue, string mode, int maxConcurrent = 4)
     {
         var log = Path.Combine(directory, $"{name}.log");
+        return Start(name, log, Assembly("tests", "Orchestrator.TestWorker"),
+            "--server", server.ToString(), "--name", name, "--queue", queue,
+            "--mode", mode, "--log", log, "--max", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Starts the sample worker service (<c>samples/worker-service</c>), which handles <c>samples/dag-workers.yaml</c>.</summary>
+    public static WorkerProcess StartSample(Uri server, string name) =>
+        Start(name, "", Assembly("samples", "worker-service", "WorkerService"), "--server", server.ToString(), "--name", name);
+
+    private static WorkerProcess Start(string name, string log, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
-            Assembly(), "--server", server.ToString(), "--name", name, "--queue", queue,
-            "--mode", mode, "--log", log, "--max", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -94,15 +101,22 @@ internal sealed class WorkerProcess : IDisposable
         return "";
     }
 
-    /// <summary>The test worker's build output, in the configuration these tests were built in.</summary>
-    private static string Assembly()
+    /// <summary>A worker's build output (<c>{folder}/{project}/bin/…/{assembly}.dll</c> under the repository), in the
+    /// configuration these tests were built in.</summary>
+    private static string Assembly(string folder, string project, string? assembly = null)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = output.Name;
         var configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!;
-        var path = Path.Combine(tests.FullName, "Orchestrator.TestWorker", "bin", configuration, framework, "Orchestrator.TestWorker.dll");
-        Assert.True(File.Exists(path), $"the test worker is not built at {path}");
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Orleans.Orchestrator.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        var path = Path.Combine(root.FullName, folder, project, "bin", configuration, framework, $"{assembly ?? project}.dll");
+        Assert.True(File.Exists(path), $"the worker is not built at {path}");
         return path;
     }
 
