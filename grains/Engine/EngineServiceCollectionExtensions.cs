@@ -26,7 +26,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Diagnostics.EngineMetrics>();
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);
-        Tasks.TaskServiceCollectionExtensions.AddWorkerTasks(services);
         services.AddHostedService<RunRecoveryService>();
         services.AddHostedService<ClusterRecoveryService>();
         services.AddHostedService<Loops.LoopConsumerSweep>();
