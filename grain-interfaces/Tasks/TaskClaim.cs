@@ -33,5 +33,8 @@ public sealed record TaskClaim
     /// <summary>How long the claim lives without a heartbeat, in milliseconds.</summary>
     public long HeartbeatTimeoutMs { get; init; }
 
+    /// <summary>When the task became ready (was queued).</summary>
+    public DateTimeOffset ReadyAt { get; init; }
+
     public DateTimeOffset ClaimedAt { get; init; }
 }

@@ -129,6 +129,7 @@ internal sealed partial class TaskQueueGrain(
             IdempotencyKey = work.IdempotencyKey,
             Input = work.Input?.DeepClone(),
             HeartbeatTimeoutMs = (long)work.HeartbeatTimeout.TotalMilliseconds,
+            ReadyAt = task.ReadyAt,
             ClaimedAt = now,
         };
     }

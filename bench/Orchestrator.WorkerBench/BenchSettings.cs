@@ -1,0 +1,5 @@
+namespace Orchestrator.WorkerBench;
+
+/// <summary>What one benchmark run measures: <see cref="Tasks"/> no-op tasks (one forEach node) claimed by
+/// <see cref="Workers"/> worker processes with <see cref="MaxConcurrent"/> tasks in hand each.</summary>
+internal sealed record BenchSettings(int Tasks, int Workers, int MaxConcurrent, Uri? Server);
