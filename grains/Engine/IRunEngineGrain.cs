@@ -10,6 +10,10 @@ internal interface IRunEngineGrain : IGrainWithStringKey
     /// <summary>A node attempt finished (results that arrive together are applied in one turn and one write).</summary>
     Task NodeAttemptFinishedAsync(NodeAttemptResult result);
 
+    /// <summary>Attempts finished elsewhere (worker tasks that a task queue reports together), applied in one turn and
+    /// one write.</summary>
+    Task NodeAttemptsFinishedAsync(IReadOnlyList<NodeAttemptResult> results);
+
     /// <summary>A sub-run that a node of this run waits for ended.</summary>
     Task SubRunFinishedAsync(string childRunId, RunSnapshot child);
 

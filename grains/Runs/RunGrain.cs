@@ -108,15 +108,21 @@ internal sealed class RunGrain(
 
     public Task LoopEndedAsync(string loop, LoopStatus status, string? reason) => ApplyRequestAsync(new RunCommand.LoopEnded(loop, status, reason));
 
-    public async Task NodeAttemptFinishedAsync(NodeAttemptResult result)
+    public Task NodeAttemptFinishedAsync(NodeAttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return NodeAttemptsFinishedAsync([result]);
+    }
+
+    public async Task NodeAttemptsFinishedAsync(IReadOnlyList<NodeAttemptResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
         // Reset before draining: a result queued after the drain then sends a report of its own (see Launch).
         Volatile.Write(ref _reportPending, 0);
-        var batch = new List<NodeAttemptResult> { result };
+        var batch = new List<NodeAttemptResult>(results);
         while (_results.TryDequeue(out var queued))
         {
-            if (!ReferenceEquals(queued, result))
+            if (!results.Any(result => ReferenceEquals(queued, result)))
             {
                 batch.Add(queued);
             }

@@ -5,17 +5,25 @@ using Orchestrator.Providers.Hosting;
 using Orchestrator.Reminders;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
+using Orleans.Concurrency;
 
 namespace Orchestrator.Tasks;
 
 /// <summary>One task queue: its tasks in order of readiness, durable in one state (pending and claimed alike), claims,
 /// heartbeats, completions, and the deadlines of claims. A task's end reaches its run as the result of the attempt that
-/// queued it (<see cref="IRunEngineGrain.NodeAttemptFinishedAsync"/>) before the task leaves the queue, so a crash in
+/// queued it (<see cref="IRunEngineGrain.NodeAttemptsFinishedAsync"/>) before the task leaves the queue, so a crash in
 /// between delivers it again (the run ignores a result it applied already) and loses nothing. Deadlines ride a grain
 /// timer while the queue is active, with a periodic reminder as the durable backstop while any task is claimed, so a
 /// claim that lapsed while the silo was down is failed when the queue is activated again (by the reminder, a worker, or
-/// a run that recovers and looks for its task).</summary>
+/// a run that recovers and asks for its task).</summary>
+/// <remarks>Reentrant, so that claims and completions of many workers share writes and deliveries: every call changes
+/// the state in memory without awaiting in between, then waits for a write that covers its change (one write at a time,
+/// carrying every change made meanwhile) and, for an end, for its run to have applied it (one call per run at a time,
+/// carrying every end of that run made meanwhile). A task being ended is marked so, so that a second end (a late
+/// completion, a lapse) is refused while the first is delivered. A failed write deactivates the queue, whose next
+/// activation reads what is stored.</remarks>
 [GrainType("task-queue")]
+[Reentrant]
 internal sealed partial class TaskQueueGrain(
     [PersistentState("taskqueue")] IPersistentState<TaskQueueState> store,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
@@ -34,9 +42,14 @@ internal sealed partial class TaskQueueGrain(
     private static readonly TimeSpan RedeliverAfter = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, QueuedTask> _byId = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset SeenAt, DateTimeOffset? HeartbeatAt)> _workers = new(StringComparer.Ordinal);
+    private RunDeliveries? _deliveries;
     private IGrainTimer? _deadlines;
     private bool _reminderRegistered;
+    private Task? _writing;
+    private long _changes;
+    private long _written;
 
     private TaskQueueState Queue => store.State;
 
@@ -49,6 +62,7 @@ internal sealed partial class TaskQueueGrain(
             _byId[task.TaskId] = task;
         }
 
+        _deliveries = new RunDeliveries(Factory);
         _reminderRegistered = await this.GetReminder(DeadlineReminder, cancellationToken) is not null;
         ArmDeadlines();
     }
@@ -67,7 +81,7 @@ internal sealed partial class TaskQueueGrain(
             Queue.Listed = true;
         }
 
-        var sequence = Queue.LastSequence + 1;
+        var sequence = ++Queue.LastSequence;
         var queued = new QueuedTask
         {
             TaskId = TaskIds.For(Name, sequence),
@@ -76,10 +90,9 @@ internal sealed partial class TaskQueueGrain(
             ReadyAt = clock.GetUtcNow(),
             Status = WorkerTaskStatus.Pending,
         };
-        Queue.LastSequence = sequence;
         Queue.Tasks.Add(queued);
-        await WriteAsync();
         _byId[queued.TaskId] = queued;
+        await SaveAsync();
 
         // Memory topics never block the publisher.
         _ = TaskReadyTopic.Get(Services).OnNextAsync(Name);
@@ -101,19 +114,8 @@ internal sealed partial class TaskQueueGrain(
         task.Worker = worker;
         task.ClaimedAt = now;
         task.LastHeartbeatAt = null;
-        try
-        {
-            await WriteAsync();
-        }
-        catch
-        {
-            task.Status = WorkerTaskStatus.Pending;
-            task.Worker = null;
-            task.ClaimedAt = null;
-            throw;
-        }
-
         ArmDeadlines();
+        await SaveAsync();
         await EnsureReminderAsync();
         var work = task.Work;
         return new TaskClaim
@@ -145,8 +147,8 @@ internal sealed partial class TaskQueueGrain(
             task.Details = details.DeepClone();
         }
 
-        await WriteAsync();
         ArmDeadlines();
+        await SaveAsync();
         return new TaskHeartbeatReply(task.CancelRequested);
     }
 
@@ -158,15 +160,14 @@ internal sealed partial class TaskQueueGrain(
 
     public async Task CancelTaskAsync(string taskId, string reason)
     {
-        if (!_byId.TryGetValue(taskId, out var task))
+        if (!_byId.TryGetValue(taskId, out var task) || _ending.Contains(taskId))
         {
             return;
         }
 
         if (task.Status == WorkerTaskStatus.Pending)
         {
-            Queue.Tasks.Remove(task);
-            _byId.Remove(taskId);
+            Remove(task);
         }
         else if (!task.CancelRequested)
         {
@@ -177,7 +178,7 @@ internal sealed partial class TaskQueueGrain(
             return;
         }
 
-        await WriteAsync();
+        await SaveAsync();
         LogCancelled(logger, taskId, reason);
     }
 
@@ -224,10 +225,10 @@ internal sealed partial class TaskQueueGrain(
         }
     }
 
-    /// <summary>The task, claimed; otherwise why not, as the exception the API answers with.</summary>
+    /// <summary>The task, claimed and not being ended; otherwise why not, as the exception the API answers with.</summary>
     private QueuedTask Claimed(string taskId)
     {
-        if (_byId.TryGetValue(taskId, out var task))
+        if (_byId.TryGetValue(taskId, out var task) && !_ending.Contains(taskId))
         {
             return task.Status == WorkerTaskStatus.Claimed
                 ? task
@@ -242,17 +243,25 @@ internal sealed partial class TaskQueueGrain(
     /// <summary>Tells the run how the task ended, then takes the task off the queue.</summary>
     private async Task EndAsync(QueuedTask task, bool succeeded, JsonNode? output, string? error)
     {
-        await DeliverAsync(task, succeeded, output, error);
-        Queue.Tasks.Remove(task);
-        _byId.Remove(task.TaskId);
-        await WriteAsync();
+        _ending.Add(task.TaskId);
+        try
+        {
+            await DeliverAsync(task, succeeded, output, error);
+        }
+        finally
+        {
+            _ending.Remove(task.TaskId);
+        }
+
+        Remove(task);
         ArmDeadlines();
+        await SaveAsync();
     }
 
     private Task DeliverAsync(QueuedTask task, bool succeeded, JsonNode? output, string? error)
     {
         var work = task.Work;
-        return Factory.GetGrain<IRunEngineGrain>(work.RunId).NodeAttemptFinishedAsync(new NodeAttemptResult
+        return _deliveries!.DeliverAsync(work.RunId, new NodeAttemptResult
         {
             Node = work.Node,
             Iteration = work.Iteration,
@@ -270,41 +279,91 @@ internal sealed partial class TaskQueueGrain(
     private async Task FailLapsedAsync()
     {
         var now = clock.GetUtcNow();
-        var lapsed = Queue.Tasks.Where(t => t.Deadline() is { } deadline && deadline <= now).ToList();
-        var ended = 0;
-        var redeliver = false;
-        foreach (var task in lapsed)
+        var lapsed = Queue.Tasks.Where(t => t.Deadline() is { } deadline && deadline <= now && !_ending.Contains(t.TaskId)).ToList();
+        if (lapsed.Count == 0)
+        {
+            ArmDeadlines();
+            return;
+        }
+
+        var ends = lapsed.Select(async task =>
         {
             var reason = task.LostReason();
+            _ending.Add(task.TaskId);
             try
             {
                 await DeliverAsync(task, succeeded: false, output: null, reason);
+                LogLost(logger, task.TaskId, reason);
+                Remove(task);
+                return true;
             }
             catch (Exception e)
             {
                 LogDeliveryFailed(logger, e, task.TaskId, task.Work.RunId);
-                redeliver = true;
+                return false;
+            }
+            finally
+            {
+                _ending.Remove(task.TaskId);
+            }
+        }).ToList();
+        var delivered = await Task.WhenAll(ends);
+        ArmDeadlines(delivered.All(d => d) ? null : RedeliverAfter);
+        await SaveAsync();
+    }
+
+    private void Remove(QueuedTask task)
+    {
+        Queue.Tasks.Remove(task);
+        _byId.Remove(task.TaskId);
+    }
+
+    /// <summary>Waits until a write that covers every change made so far is stored: one write at a time, each carrying
+    /// every change made before it started.</summary>
+    private async Task SaveAsync()
+    {
+        var mine = ++_changes;
+        while (_written < mine)
+        {
+            if (_writing is { } current)
+            {
+                await current;
                 continue;
             }
 
-            LogLost(logger, task.TaskId, reason);
-            Queue.Tasks.Remove(task);
-            _byId.Remove(task.TaskId);
-            ended++;
+            var covering = _changes;
+            _writing = WriteAsync(covering);
+            try
+            {
+                await _writing;
+            }
+            finally
+            {
+                _writing = null;
+            }
         }
+    }
 
-        if (ended > 0)
+    private async Task WriteAsync(long covering)
+    {
+        try
         {
-            await WriteAsync();
+            await store.WriteStateAsync();
+            _written = Math.Max(_written, covering);
         }
-
-        ArmDeadlines(redeliver ? RedeliverAfter : null);
+        catch (Exception e)
+        {
+            // Memory now disagrees with storage (or another activation wrote): start again from what is stored.
+            LogWriteFailed(logger, e, Name);
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>Points the timer at the earliest deadline of a claim (or <paramref name="soonest"/>, when sooner).</summary>
     private void ArmDeadlines(TimeSpan? soonest = null)
     {
-        var next = Queue.Tasks.Select(t => t.Deadline()).Where(d => d is not null).Min();
+        var next = Queue.Tasks.Where(t => !_ending.Contains(t.TaskId)).Select(t => t.Deadline()).Where(d => d is not null).Min();
         TimeSpan? due = next is { } deadline ? deadline - clock.GetUtcNow() : null;
         if (soonest is { } limit && (due is null || limit < due))
         {
@@ -322,7 +381,7 @@ internal sealed partial class TaskQueueGrain(
         {
             _deadlines = this.RegisterGrainTimer(
                 _ => FailLapsedAsync(),
-                new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+                new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
         }
         else
         {
@@ -337,14 +396,15 @@ internal sealed partial class TaskQueueGrain(
             return;
         }
 
+        _reminderRegistered = true;
         try
         {
             await this.RegisterOrUpdateReminder(DeadlineReminder, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The timer stands alone until the next claim registers it.
+            _reminderRegistered = false;
             LogReminderRefused(logger, e, Name);
         }
     }
@@ -353,26 +413,6 @@ internal sealed partial class TaskQueueGrain(
     {
         var heartbeatAt = heartbeat ? now : _workers.TryGetValue(worker, out var known) ? known.HeartbeatAt : null;
         _workers[worker] = (now, heartbeatAt);
-    }
-
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory may now disagree with storage: read what is stored.
-            await store.ReadStateAsync();
-            _byId.Clear();
-            foreach (var task in Queue.Tasks)
-            {
-                _byId[task.TaskId] = task;
-            }
-
-            throw;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} failed: {Reason}")]
@@ -386,4 +426,7 @@ internal sealed partial class TaskQueueGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The deadline reminder of task queue {Queue} was not registered; its timer stands alone")]
     private static partial void LogReminderRefused(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task queue {Queue} could not write its state; it is deactivated and reads it again")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string queue);
 }
