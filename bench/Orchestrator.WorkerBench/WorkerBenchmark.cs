@@ -51,12 +51,23 @@ internal static class WorkerBenchmark
             }
 
             var (duration, status) = await RunTasksAsync(http, settings.Tasks);
-            var latencies = workers.SelectMany(w => w.Lines).Where(line => line.StartsWith("lat ", StringComparison.Ordinal))
-                .Select(line => double.Parse(line[4..], CultureInfo.InvariantCulture)).Order().ToArray();
+            var latencies = Latencies(workers);
             Console.WriteLine($"run {status}: {settings.Tasks} tasks in {duration.TotalSeconds:0.00} s = {settings.Tasks / duration.TotalSeconds:0} tasks/s claimed and completed");
-            Console.WriteLine($"claim latency (ready → claimed) over {latencies.Length} claims: p50 {Percentile(latencies, 50):0.0} ms, " +
+            Console.WriteLine($"claim latency (ready → claimed) with all {latencies.Length} queued at once: p50 {Percentile(latencies, 50):0.0} ms, " +
                 $"p90 {Percentile(latencies, 90):0.0} ms, p99 {Percentile(latencies, 99):0.0} ms, max {Percentile(latencies, 100):0.0} ms");
-            return status == "completed" && latencies.Length == settings.Tasks ? 0 : 1;
+
+            // Claim latency without a backlog: single tasks at a steady pace well below the throughput, so that each
+            // finds workers waiting in their long poll.
+            foreach (var worker in workers)
+            {
+                worker.Lines.Clear();
+            }
+
+            var paced = await RunPacedAsync(http, settings.PacedTasks, settings.PacedRate);
+            var idle = Latencies(workers);
+            Console.WriteLine($"claim latency at {settings.PacedRate} tasks/s, one task per run ({paced} runs completed): p50 {Percentile(idle, 50):0.0} ms, " +
+                $"p90 {Percentile(idle, 90):0.0} ms, p99 {Percentile(idle, 99):0.0} ms, max {Percentile(idle, 100):0.0} ms");
+            return status == "completed" && latencies.Length == settings.Tasks && paced == settings.PacedTasks ? 0 : 1;
         }
         finally
         {
@@ -91,6 +102,30 @@ internal static class WorkerBenchmark
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Starts <paramref name="count"/> runs of one task each, <paramref name="rate"/> a second, and waits for them
+    /// all; returns how many completed.</summary>
+    private static async Task<int> RunPacedAsync(HttpClient http, int count, int rate)
+    {
+        var runs = new List<Task<(TimeSpan Duration, string Status)>>();
+        var pace = TimeSpan.FromSeconds(1.0 / rate);
+        var next = DateTime.UtcNow;
+        for (var i = 0; i < count; i++)
+        {
+            runs.Add(RunTasksAsync(http, 1));
+            next += pace;
+            if (next - DateTime.UtcNow is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait);
+            }
+        }
+
+        return (await Task.WhenAll(runs)).Count(run => run.Status == "completed");
+    }
+
+    private static double[] Latencies(IEnumerable<ChildProcess> workers) =>
+        [.. workers.SelectMany(w => w.Lines).Where(line => line.StartsWith("lat ", StringComparison.Ordinal))
+            .Select(line => double.Parse(line[4..], CultureInfo.InvariantCulture)).Order()];
 
     private static async Task PutWorkflowAsync(HttpClient http)
     {
