@@ -27,4 +27,8 @@ public sealed record NodeSnapshot
     /// <summary>A forEach node's elements counted by state (<c>{"completed": 3, "running": 1}</c>); null for other nodes
     /// and before the node's list is known.</summary>
     public IReadOnlyDictionary<string, int>? Items { get; init; }
+
+    /// <summary>A <c>worker</c> node: what its worker last reported with a heartbeat (for a forEach node, the latest
+    /// report of any element); null before any report.</summary>
+    public Tasks.WorkerTaskProgress? Task { get; init; }
 }

@@ -14,6 +14,9 @@ internal interface IRunEngineGrain : IGrainWithStringKey
     /// one write.</summary>
     Task NodeAttemptsFinishedAsync(IReadOnlyList<NodeAttemptResult> results);
 
+    /// <summary>A worker reported progress on a task of this run with a heartbeat.</summary>
+    Task TaskProgressedAsync(Tasks.WorkerTaskProgress progress);
+
     /// <summary>A sub-run that a node of this run waits for ended.</summary>
     Task SubRunFinishedAsync(string childRunId, RunSnapshot child);
 

@@ -150,6 +150,9 @@ internal sealed class RunGrain(
         }
     }
 
+    public Task TaskProgressedAsync(Tasks.WorkerTaskProgress progress) =>
+        Run.Exists ? ApplyAsync(new RunCommand.TaskProgressed(progress)) : Task.CompletedTask;
+
     public async Task SubRunFinishedAsync(string childRunId, RunSnapshot child)
     {
         ArgumentNullException.ThrowIfNull(child);

@@ -132,6 +132,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
                 Output = pair.Value.Output?.DeepClone(),
                 Error = pair.Value.Error,
                 Items = pair.Value.Items?.CountBy(i => StatusName(i.Status)).ToDictionary(StringComparer.Ordinal),
+                Task = pair.Value.TaskProgress,
             },
             StringComparer.Ordinal),
         Loops = new Dictionary<string, Loops.LoopStatus>(Loops, StringComparer.Ordinal),

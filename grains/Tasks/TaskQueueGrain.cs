@@ -149,6 +149,11 @@ internal sealed partial class TaskQueueGrain(
 
         ArmDeadlines();
         await SaveAsync();
+        if (details is not null)
+        {
+            _ = ReportProgressAsync(task, now);
+        }
+
         return new TaskHeartbeatReply(task.CancelRequested);
     }
 
@@ -273,6 +278,30 @@ internal sealed partial class TaskQueueGrain(
             AwaitingTask = task.TaskId,
             TaskFinished = true,
         });
+    }
+
+    /// <summary>Shows a heartbeat's details on the task's node; a report that does not arrive is only a missed view.</summary>
+    private async Task ReportProgressAsync(QueuedTask task, DateTimeOffset at)
+    {
+        var work = task.Work;
+        try
+        {
+            await Factory.GetGrain<IRunEngineGrain>(work.RunId).TaskProgressedAsync(new WorkerTaskProgress
+            {
+                TaskId = task.TaskId,
+                Node = work.Node,
+                Iteration = work.Iteration,
+                Attempt = work.Attempt,
+                ItemIndex = work.ItemIndex,
+                Worker = task.Worker!,
+                At = at,
+                Details = task.Details?.DeepClone(),
+            });
+        }
+        catch (Exception e)
+        {
+            LogProgressFailed(logger, e, task.TaskId, work.RunId);
+        }
     }
 
     /// <summary>Fails every claim past its deadline ("worker lost", or timed out); the run retries it by its policy.</summary>
@@ -426,6 +455,9 @@ internal sealed partial class TaskQueueGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The deadline reminder of task queue {Queue} was not registered; its timer stands alone")]
     private static partial void LogReminderRefused(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The progress of task {TaskId} did not reach run {RunId}")]
+    private static partial void LogProgressFailed(ILogger logger, Exception exception, string taskId, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task queue {Queue} could not write its state; it is deactivated and reads it again")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string queue);

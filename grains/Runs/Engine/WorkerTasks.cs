@@ -41,6 +41,26 @@ internal static class WorkerTasks
         return true;
     }
 
+    /// <summary>Keeps what a worker reported with a heartbeat on the node, when it concerns the task the attempt waits for.</summary>
+    public static void Progressed(RunTurn turn, Tasks.WorkerTaskProgress progress)
+    {
+        if (!turn.Run.Nodes.TryGetValue(progress.Node, out var node) || node.Iteration != progress.Iteration || node.Status != NodeStatus.Running)
+        {
+            return;
+        }
+
+        var taskId = progress.ItemIndex is { } index
+            ? node.Items is { } items && index >= 0 && index < items.Count && items[index].Attempts == progress.Attempt ? items[index].TaskId : null
+            : node.Attempts == progress.Attempt ? node.TaskId : null;
+        if (taskId != progress.TaskId)
+        {
+            return;
+        }
+
+        node.TaskProgress = progress;
+        turn.Touch(progress.Node);
+    }
+
     /// <summary>True while a node or element of <paramref name="run"/> waits for a worker task.</summary>
     public static bool Waits(RunState run) =>
         run.Nodes.Values.Any(node => node.Status == NodeStatus.Running

@@ -65,6 +65,7 @@ public sealed class TasksApiTests(RestApiHost host)
         var (beat, reply) = await host.PostJsonAsync($"/api/tasks/{taskId}/heartbeat", new { details = new { percent = 40 } });
         var tasks = await host.GetJsonAsync($"/api/tasks?queue={queue}");
         var workers = await host.GetJsonAsync($"/api/workers?queue={queue}");
+        var progressed = await WaitForNodeTaskAsync(runId);
         var (completed, _) = await host.PostJsonAsync($"/api/tasks/{taskId}/complete", new { output = new { width = 640 } });
         var run = await host.WaitForRunEndAsync(runId);
         var (again, _) = await host.PostJsonAsync($"/api/tasks/{taskId}/complete", new { output = new { width = 1 } });
@@ -79,6 +80,7 @@ public sealed class TasksApiTests(RestApiHost host)
         Assert.Equal("tester", worker.GetProperty("worker").GetString());
         Assert.Equal(taskId, Assert.Single(worker.GetProperty("tasks").EnumerateArray()).GetString());
         Assert.True(worker.TryGetProperty("lastHeartbeatAt", out _));
+        Assert.Equal((taskId, "tester", 40), (progressed.GetProperty("taskId").GetString(), progressed.GetProperty("worker").GetString(), progressed.GetProperty("details").GetProperty("percent").GetInt32()));
         Assert.Equal(HttpStatusCode.NoContent, completed);
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(640, run.GetProperty("nodes").GetProperty("work").GetProperty("output").GetProperty("width").GetInt32());
@@ -121,6 +123,24 @@ public sealed class TasksApiTests(RestApiHost host)
         var paths = body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
         Assert.Contains("nodes.work.queue", paths);
         Assert.Contains("nodes.work.heartbeatTimeout", paths);
+    }
+
+    /// <summary>Waits (at most 30 s) until node <c>work</c> of the run shows what its worker reported, and returns it.</summary>
+    private async Task<JsonElement> WaitForNodeTaskAsync(string runId)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var node = (await host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("nodes").GetProperty("work");
+            if (node.TryGetProperty("task", out var task))
+            {
+                return task;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"run {runId}'s node never showed its task's progress");
+        return default;
     }
 
     /// <summary>Waits (at most 30 s) until <paramref name="queue"/> holds <paramref name="pending"/> pending tasks.</summary>
