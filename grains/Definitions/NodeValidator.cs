@@ -97,7 +97,8 @@ internal static class NodeValidator
                     problems.Add(ProblemPath.Member(path, "queue"), $"'{taskQueue}' is not a queue name: {DefinitionNames.WorkflowNameRule}");
                 }
 
-                if (node.GetConfig("heartbeatTimeout") is { } heartbeat)
+                if (node.GetConfig("heartbeatTimeout") is { } heartbeat
+                    && !(heartbeat.ValueKind == JsonValueKind.String && CompiledTemplate.MayContainExpressions(heartbeat.GetString()!)))
                 {
                     problems.CheckDuration(ProblemPath.Member(path, "heartbeatTimeout"), heartbeat.ValueKind == JsonValueKind.String ? heartbeat.GetString() : "", mustBePositive: true);
                 }

@@ -22,9 +22,13 @@ internal sealed class WorkerTaskExecutor(IServiceProvider services) : INodeExecu
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var queue = NodeSettings.RequireText(invocation, "queue");
-        var heartbeatTimeout = invocation.Config["heartbeatTimeout"] is JsonValue text && text.TryGetValue<string>(out var duration)
-            ? Duration.Parse(duration)
-            : DefaultHeartbeatTimeout;
+        var heartbeatTimeout = DefaultHeartbeatTimeout;
+        if (invocation.Config["heartbeatTimeout"] is JsonValue text && text.TryGetValue<string>(out var duration)
+            && (!Duration.TryParse(duration, out heartbeatTimeout, out var error) || heartbeatTimeout <= TimeSpan.Zero))
+        {
+            throw new NodeExecutionException($"worker node '{invocation.Node}': heartbeatTimeout '{duration}' is not a positive duration{(error is null ? "" : $": {error}")}.");
+        }
+
         var grains = services.GetService<IGrainFactory>()
             ?? throw new NodeExecutionException($"worker node '{invocation.Node}': task queues need a silo, and no grain factory is registered.");
         var taskId = await grains.GetGrain<ITaskQueueEngineGrain>(queue)
