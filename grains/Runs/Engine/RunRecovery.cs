@@ -64,8 +64,9 @@ internal static class RunRecovery
     }
 
     /// <summary>After a restart: attempts that were running are retried with the next attempt number (their work may have
-    /// been done — effects are at least once); nodes waiting for a sub-run or a worker task go on waiting, or take its end if it ended
-    /// meanwhile; due retries are released and the run's loops started or resumed.</summary>
+    /// been done — effects are at least once); nodes waiting for a sub-run or a worker task go on waiting, or take the
+    /// sub-run's end if it ended meanwhile (a task's queue is asked, see <see cref="WorkerTasks"/>); due retries are
+    /// released and the run's loops started or resumed.</summary>
     public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
     {
         var run = turn.Run;
