@@ -32,11 +32,13 @@ public static class TasksApi
             .DescribesBody<ClaimTaskRequest>(required: true, JsonBody.Expected)
             .Produces(StatusCodes.Status204NoContent)
             .WithProblems([.. ProblemResponses.BodyProblems])
+            .WithMetadata(new AuditExemption("an empty long poll changes nothing", StatusCodes.Status204NoContent))
             .Operator();
         group.MapPost("/{taskId}/heartbeat", HeartbeatAsync).WithName("HeartbeatTask")
             .WithSummary("Keeps a claimed task alive; body {details?}. Answers {cancelRequested}: true when the run or node was cancelled.")
             .DescribesBody<TaskHeartbeatRequest>(required: false, JsonBody.Expected)
             .WithProblems([.. ProblemResponses.BodyProblems, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict])
+            .WithMetadata(new AuditExemption("a heartbeat only keeps a claim alive"))
             .Operator();
         group.MapPost("/{taskId}/complete", CompleteAsync).WithName("CompleteTask")
             .WithSummary("Completes a claimed task; body {output}, the node's output. 409 when the claim was taken over or the task ended.")

@@ -113,6 +113,31 @@ public sealed class TasksApiTests(RestApiHost host)
     }
 
     [Fact]
+    public async Task Audit_LeavesOutEmptyClaimsAndHeartbeats_AndKeepsClaimsThatHandOutATaskAndCompletions()
+    {
+        var name = UniqueName("tasks-audit");
+        var queue = UniqueName("audit");
+        await host.PutWorkflowAsync(OneTask(name, queue));
+        await host.PostJsonAsync($"/api/tasks/{queue}/claim", new { worker = "auditor" });
+        await host.StartRunAsync(name, new { job = "x" });
+        var (_, claim) = await host.PostJsonAsync($"/api/tasks/{queue}/claim", new { worker = "auditor", wait = "30s" });
+        var taskId = claim.GetProperty("taskId").GetString()!;
+        await host.PostJsonAsync($"/api/tasks/{taskId}/heartbeat", new { });
+        await host.PostJsonAsync($"/api/tasks/{taskId}/complete", new { output = 1 });
+
+        var audit = await host.GetJsonAsync("/api/audit?limit=500");
+        var targets = audit.GetProperty("items").EnumerateArray()
+            .Select(e => (Target: e.GetProperty("target").GetString()!, Status: e.GetProperty("status").GetInt32()))
+            .Where(e => e.Target.Contains(queue, StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains(($"/api/tasks/{queue}/claim", 200), targets);
+        Assert.Contains(($"/api/tasks/{taskId}/complete", 204), targets);
+        Assert.DoesNotContain(targets, e => e.Status == 204 && e.Target.EndsWith("/claim", StringComparison.Ordinal));
+        Assert.DoesNotContain(targets, e => e.Target.EndsWith("/heartbeat", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WorkerNode_WithoutAQueue_IsRefusedNamingTheField()
     {
         using var content = new StringContent("name: no-queue\nnodes:\n  work: { type: worker, heartbeatTimeout: soon }\n", System.Text.Encoding.UTF8, "application/yaml");
