@@ -11,6 +11,7 @@ using Orchestrator.Api.Schedules;
 using Orchestrator.Api.Security;
 using Orchestrator.Api.Stats;
 using Orchestrator.Api.Streams;
+using Orchestrator.Api.Tasks;
 using Orchestrator.Api.Workflows;
 
 namespace Orchestrator.Api;
@@ -31,6 +32,7 @@ public static class ApiEndpoints
         app.MapSchedulesApi();
         app.MapLoopsApi();
         app.MapQueuesApi();
+        app.MapTasksApi();
         app.MapClusterApi();
         app.MapEventStreamsApi();
         app.MapSeedRoutesApi();

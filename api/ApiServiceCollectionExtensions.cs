@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         services.AddEventStreams();
         services.AddSeedRoutes();
         services.AddOrchestratorSecurity();
+        services.AddSingleton<Tasks.TaskReadySignals>();
         return services;
     }
 }

@@ -23,6 +23,7 @@ public static class OpenApiServiceCollectionExtensions
         ["seed routes"] = "Seed 002's /graph routes and sockets, and seed 000's results socket, as their example clients use them.",
         ["schedules (seed 004)"] = "Seed 004's scheduler routes: the same schedules in that document's shape.",
         ["errors (seed 004)"] = "Seed 004's error routes: the same error records in that document's shape.",
+        ["tasks"] = "Remote workers: claim the tasks of worker nodes (long poll), heartbeats, completion and failure; task queues and live workers.",
         ["keys"] = "API keys (admin): list them (never the key itself), create one (shown once), revoke one.",
         ["stats"] = "Figures over time windows, counted from the views: runs by status, failure rate, durations.",
         ["session"] = "A browser's login: an API key kept in an HTTP-only cookie, with an anti-forgery token for actions.",

@@ -40,9 +40,9 @@ internal static class GrainErrors
 
     private static bool IsNotFound(Exception exception) =>
         exception is RunNotFoundException or WorkflowNotFoundException or ScheduleNotFoundException or LoopNotFoundException
-            or ErrorRecordNotFoundException;
+            or ErrorRecordNotFoundException or Orchestrator.Tasks.TaskNotFoundException;
 
     private static bool IsConflict(Exception exception) =>
         exception is RunConflictException or WorkflowRetiredException or ScheduleConflictException or LoopConflictException
-            or ErrorRecordConflictException;
+            or ErrorRecordConflictException or Orchestrator.Tasks.TaskConflictException;
 }

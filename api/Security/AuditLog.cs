@@ -47,7 +47,9 @@ public static partial class AuditLog
 
         // A request without a valid key (401) is attributed to nobody: failed authentication is limited per address
         // instead. Refused roles (403) and limits (429) are recorded with their key.
-        if (context.Response.StatusCode != StatusCodes.Status401Unauthorized)
+        // Endpoints may leave out requests that change nothing anyone asked for (see AuditExemption).
+        var exempt = context.GetEndpoint()?.Metadata.GetMetadata<AuditExemption>() is { } exemption && exemption.Covers(context.Response.StatusCode);
+        if (context.Response.StatusCode != StatusCodes.Status401Unauthorized && !exempt)
         {
             await RecordAsync(context);
         }

@@ -39,6 +39,10 @@ public static class NodeTypes
     /// <summary>Submits a job to a job service (<c>submit</c>), polls its <c>status</c> until done, cancels it on cancel.</summary>
     public const string Job = "job";
 
+    /// <summary>Puts a task on the worker task queue <c>queue</c> (with <c>input</c>) for a remote worker process to
+    /// claim, and awaits its completion; <c>heartbeatTimeout</c> (default 30 s) bounds the silence of a claim.</summary>
+    public const string Worker = "worker";
+
     /// <summary>Every node type, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush, Agent, Job];
+    public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush, Agent, Job, Worker];
 }

@@ -30,6 +30,12 @@ public sealed record NodeAttemptResult
     /// <summary>True when this reports the end of the sub-run the attempt started (not the attempt starting it).</summary>
     public bool SubRunFinished { get; init; }
 
+    /// <summary>The node put this task on a worker task queue and waits for its end.</summary>
+    public string? AwaitingTask { get; init; }
+
+    /// <summary>True when this reports the end of the worker task the attempt queued (not the attempt queuing it).</summary>
+    public bool TaskFinished { get; init; }
+
     /// <summary>Lines the node asked to log (the <c>log</c> node).</summary>
     public IReadOnlyList<string> Logs { get; init; } = [];
 }

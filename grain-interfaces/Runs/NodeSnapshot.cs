@@ -35,4 +35,7 @@ public sealed record NodeSnapshot
     /// <summary>A forEach node's elements' progress, by element index (null for an element that recorded none); null when
     /// no element recorded any.</summary>
     public IReadOnlyList<JsonObject?>? ItemProgress { get; init; }
+    /// <summary>A <c>worker</c> node: what its worker last reported with a heartbeat (for a forEach node, the latest
+    /// report of any element); null before any report.</summary>
+    public Tasks.WorkerTaskProgress? Task { get; init; }
 }

@@ -17,6 +17,7 @@ internal static class NodeTypeSettings
         [NodeTypes.QueuePush] = Set("queue", "value"),
         [NodeTypes.Agent] = Set("url", "message", "thread"),
         [NodeTypes.Job] = Set("submit", "idPath", "status", "donePath", "successValues", "failureValues", "pollEvery", "cancel"),
+        [NodeTypes.Worker] = Set("queue", "heartbeatTimeout", "input"),
     };
 
     /// <summary>The node types that accept <paramref name="setting"/>.</summary>

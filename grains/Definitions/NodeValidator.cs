@@ -100,6 +100,20 @@ internal static class NodeValidator
     {
         switch (node.Type)
         {
+            case NodeTypes.Worker:
+                var taskQueue = RequireString(path, node, "queue", "the name of the task queue workers claim from", problems);
+                if (taskQueue is not null && !DefinitionNames.IsWorkflowName(taskQueue))
+                {
+                    problems.Add(ProblemPath.Member(path, "queue"), $"'{taskQueue}' is not a queue name: {DefinitionNames.WorkflowNameRule}");
+                }
+
+                if (node.GetConfig("heartbeatTimeout") is { } heartbeat
+                    && !(heartbeat.ValueKind == JsonValueKind.String && CompiledTemplate.MayContainExpressions(heartbeat.GetString()!)))
+                {
+                    problems.CheckDuration(ProblemPath.Member(path, "heartbeatTimeout"), heartbeat.ValueKind == JsonValueKind.String ? heartbeat.GetString() : "", mustBePositive: true);
+                }
+
+                break;
             case NodeTypes.Delay:
                 var duration = RequireString(path, node, "duration", "how long to wait, e.g. 30s", problems);
                 if (duration is not null && !CompiledTemplate.MayContainExpressions(duration))

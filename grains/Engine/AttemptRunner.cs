@@ -111,6 +111,7 @@ public sealed partial class AttemptRunner(
                 Succeeded = true,
                 Output = outcome.Output,
                 AwaitingSubRun = outcome.SubRunId,
+                AwaitingTask = outcome.TaskId,
                 Logs = outcome.Logs,
             }, "succeeded");
         }

@@ -13,6 +13,12 @@ internal interface IRunEngineGrain : IGrainWithStringKey
     /// <summary>A running attempt records its progress on its node; returns once it is written, true when it was stored
     /// (false: the attempt is no longer the node's current one, or the run ended).</summary>
     Task<bool> NodeProgressAsync(NodeAttemptProgress progress);
+    /// <summary>Attempts finished elsewhere (worker tasks that a task queue reports together), applied in one turn and
+    /// one write.</summary>
+    Task NodeAttemptsFinishedAsync(IReadOnlyList<NodeAttemptResult> results);
+
+    /// <summary>A worker reported progress on a task of this run with a heartbeat.</summary>
+    Task TaskProgressedAsync(Tasks.WorkerTaskProgress progress);
 
     /// <summary>A sub-run that a node of this run waits for ended.</summary>
     Task SubRunFinishedAsync(string childRunId, RunSnapshot child);

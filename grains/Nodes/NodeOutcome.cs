@@ -14,6 +14,9 @@ public sealed record NodeOutcome
     /// <summary>Set by the <c>workflow</c> executor: the sub-run it started, whose end completes the node.</summary>
     public string? SubRunId { get; init; }
 
+    /// <summary>Set by the <c>worker</c> executor: the task it put on a task queue, whose end completes the node.</summary>
+    public string? TaskId { get; init; }
+
     /// <summary>Lines the node wants in the run's event log (the <c>log</c> node's message).</summary>
     public IReadOnlyList<string> Logs { get; init; } = [];
 

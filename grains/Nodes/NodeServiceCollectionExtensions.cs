@@ -12,7 +12,7 @@ public static class NodeServiceCollectionExtensions
 {
     /// <summary>Registers an executor for every node type (<see cref="Definitions.NodeTypes.All"/>), the
     /// <see cref="NodeExecutorRegistry"/> that finds them, the catalog of <c>dotnet</c> node classes and the HTTP client
-    /// of <c>http</c>, <c>agent</c> and <c>job</c> nodes. The <c>workflow</c> and <c>queue.push</c> executors use the silo's
+    /// of <c>http</c>, <c>agent</c> and <c>job</c> nodes. The <c>workflow</c>, <c>worker</c> and <c>queue.push</c> executors use the silo's
     /// <see cref="IGrainFactory"/> and stream providers when they run. Calling it again only applies
     /// <paramref name="configure"/>.</summary>
     public static IServiceCollection AddNodeExecutors(this IServiceCollection services, Action<NodeExecutorOptions>? configure = null)
@@ -45,6 +45,7 @@ public static class NodeServiceCollectionExtensions
             ServiceDescriptor.Singleton<INodeExecutor, QueuePushExecutor>(),
             ServiceDescriptor.Singleton<INodeExecutor, AgentExecutor>(),
             ServiceDescriptor.Singleton<INodeExecutor, JobExecutor>(),
+            ServiceDescriptor.Singleton<INodeExecutor, Tasks.WorkerTaskExecutor>(),
         ]);
         services.TryAddSingleton<Secrets.SecretStore>();
         services.TryAddSingleton(sp => new NodeExecutorRegistry(sp.GetServices<INodeExecutor>(), sp.GetRequiredService<Secrets.SecretStore>()));

@@ -22,4 +22,7 @@ public sealed class ItemRunState
 
     /// <summary>What the element's latest attempt recorded of its progress; null when none did.</summary>
     public AttemptProgressState? Progress { get; set; }
+
+    /// <summary>The worker task a <c>worker</c> node waits for.</summary>
+    public string? TaskId { get; set; }
 }

@@ -30,6 +30,12 @@ public sealed class NodeRunState
     /// <summary>The sub-run a <c>workflow</c> node waits for.</summary>
     public string? SubRunId { get; set; }
 
+    /// <summary>The worker task a <c>worker</c> node waits for.</summary>
+    public string? TaskId { get; set; }
+
+    /// <summary>What a worker last reported about the node's task (or one of its elements') with a heartbeat.</summary>
+    public Tasks.WorkerTaskProgress? TaskProgress { get; set; }
+
     /// <summary>Attempts allowed in the current iteration when a manual retry granted a fresh round (null: the policy's).</summary>
     public int? AttemptLimit { get; set; }
 

@@ -113,15 +113,21 @@ internal sealed class RunGrain(
 
     public Task LoopEndedAsync(string loop, LoopStatus status, string? reason) => ApplyRequestAsync(new RunCommand.LoopEnded(loop, status, reason));
 
-    public async Task NodeAttemptFinishedAsync(NodeAttemptResult result)
+    public Task NodeAttemptFinishedAsync(NodeAttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return NodeAttemptsFinishedAsync([result]);
+    }
+
+    public async Task NodeAttemptsFinishedAsync(IReadOnlyList<NodeAttemptResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
         // Reset before draining: a result queued after the drain then sends a report of its own (see Launch).
         Volatile.Write(ref _reportPending, 0);
-        var batch = new List<NodeAttemptResult> { result };
+        var batch = new List<NodeAttemptResult>(results);
         while (_results.TryDequeue(out var queued))
         {
-            if (!ReferenceEquals(queued, result))
+            if (!results.Any(result => ReferenceEquals(queued, result)))
             {
                 batch.Add(queued);
             }
@@ -154,6 +160,9 @@ internal sealed class RunGrain(
         ArgumentNullException.ThrowIfNull(progress);
         return Run.Exists && await ApplyAsync(new RunCommand.AttemptProgressed(progress)) is not null;
     }
+
+    public Task TaskProgressedAsync(Tasks.WorkerTaskProgress progress) =>
+        Run.Exists ? ApplyAsync(new RunCommand.TaskProgressed(progress)) : Task.CompletedTask;
 
     public async Task SubRunFinishedAsync(string childRunId, RunSnapshot child)
     {
@@ -228,7 +237,7 @@ internal sealed class RunGrain(
             await CarryOutAsync(effect, detached);
         }
 
-        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
+        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() || WorkerTasks.Waits(Run) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
         if (detached.Count > 0)
         {
             // Outside this turn, in order, touching no state of this grain (see RunGrainCalls).

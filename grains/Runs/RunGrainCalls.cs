@@ -17,6 +17,8 @@ internal static class RunGrainCalls
         RunEffect.NotifyParent parent => NotifyParent(grains, parent.ParentRunId, run.RunId!, run.ToSnapshot()),
         RunEffect.ReportRecovery recovery => () => grains.GetGrain<IErrorRecordEngineGrain>(recovery.ErrorId).RetryFinishedAsync(recovery.Succeeded, recovery.Error),
         RunEffect.CancelSubRun subRun => () => grains.GetGrain<IRunGrain>(subRun.SubRunId).CancelAsync(subRun.Reason),
+        RunEffect.CancelWorkerTask cancel => () => Tasks.WorkerTaskCalls.CancelAsync(grains, cancel.TaskId, cancel.Reason),
+        RunEffect.CheckWorkerTask check => () => Tasks.WorkerTaskCalls.CheckAsync(grains, run.RunId!, check.TaskId, check.Key),
         RunEffect.StartLoops start => () => StartLoopsAsync(grains, start.Loops),
         RunEffect.PauseLoops pause => () => Task.WhenAll(pause.LoopIds.Select(id => grains.GetGrain<ILoopGrain>(id).PauseAsync(pause.Reason))),
         RunEffect.ResumeLoops resume => () => Task.WhenAll(resume.LoopIds.Select(id => grains.GetGrain<ILoopGrain>(id).ResumeAsync())),

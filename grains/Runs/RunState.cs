@@ -136,6 +136,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource
                 ItemProgress = pair.Value.Items is { } elements && elements.Any(i => i.Progress is not null)
                     ? [.. elements.Select(i => i.Progress?.Data.DeepClone().AsObject())]
                     : null,
+                Task = pair.Value.TaskProgress,
             },
             StringComparer.Ordinal),
         Loops = new Dictionary<string, Loops.LoopStatus>(Loops, StringComparer.Ordinal),

@@ -82,8 +82,8 @@ internal static class AttemptLauncher
         definition.Nodes[node].Type == NodeTypes.Delay ? 0 : 1;
 
     /// <summary>Attempts under way that hold a slot of the budget: running nodes and elements, except delays (a timer is
-    /// not work), those whose attempt is done and that wait for a sub-run, and those whose attempt recorded that it only
-    /// waits on work done elsewhere (a job it polls).</summary>
+    /// not work), those whose attempt is done and that wait for a sub-run or a worker task, and those whose attempt
+    /// recorded that it only waits on work done elsewhere (a job it polls).</summary>
     public static int AttemptsInFlight(RunState run, WorkflowDefinition definition)
     {
         var count = 0;
@@ -98,13 +98,13 @@ internal static class AttemptLauncher
             {
                 foreach (var item in items)
                 {
-                    if (item.Status == NodeStatus.Running && item.SubRunId is null && item.Progress?.WaitingFor(node.Iteration, item.Attempts) != true)
+                    if (item.Status == NodeStatus.Running && item.SubRunId is null && item.TaskId is null && item.Progress?.WaitingFor(node.Iteration, item.Attempts) != true)
                     {
                         count++;
                     }
                 }
             }
-            else if (node.SubRunId is null && node.Progress?.WaitingFor(node.Iteration, node.Attempts) != true)
+            else if (node.SubRunId is null && node.TaskId is null && node.Progress?.WaitingFor(node.Iteration, node.Attempts) != true)
             {
                 count++;
             }

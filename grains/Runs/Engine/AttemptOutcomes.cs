@@ -48,6 +48,11 @@ internal static class AttemptOutcomes
             return true;
         }
 
+        if (WorkerTasks.RecordQueued(turn, node, result) is { } recorded)
+        {
+            return recorded;
+        }
+
         if (result.Succeeded)
         {
             CompleteAttempt(turn, result.Node, node, result.ItemIndex, result.Output);
@@ -86,6 +91,7 @@ internal static class AttemptOutcomes
         node.Iterations++;
         node.FinishedAt = turn.Now;
         node.SubRunId = null;
+        node.TaskId = null;
         node.Error = null;
         turn.Touch(name);
         JsonObject? stateUpdate = null;
@@ -128,6 +134,7 @@ internal static class AttemptOutcomes
             item.NextAttemptAt = next;
             item.Error = error;
             item.SubRunId = null;
+            item.TaskId = null;
         }
         else
         {
@@ -135,6 +142,7 @@ internal static class AttemptOutcomes
             node.NextAttemptAt = next;
             node.Error = error;
             node.SubRunId = null;
+            node.TaskId = null;
         }
 
         turn.Touch(name);
@@ -167,6 +175,7 @@ internal static class AttemptOutcomes
                 if (sibling.Status == NodeStatus.Running)
                 {
                     turn.Effect(new RunEffect.CancelAttempt(new AttemptKey(name, node.Iteration, sibling.Attempts, i)));
+                    WorkerTasks.Cancel(turn, sibling.TaskId, $"element {index} of node '{name}' failed");
                 }
 
                 if (sibling.Status is NodeStatus.Pending or NodeStatus.Retrying or NodeStatus.Running)
@@ -177,6 +186,7 @@ internal static class AttemptOutcomes
         }
 
         node.Status = NodeStatus.Failed;
+        node.TaskId = null;
         node.Error = nodeError;
         node.FinishedAt = turn.Now;
         turn.Touch(name);
@@ -231,6 +241,7 @@ internal static class AttemptOutcomes
         item.Status = NodeStatus.Completed;
         item.Output = output?.DeepClone();
         item.SubRunId = null;
+        item.TaskId = null;
         item.Error = null;
         turn.Touch(name);
         turn.Emit(RunEventTypes.NodeCompleted, name, node.Iteration, item.Attempts, new JsonObject

@@ -115,6 +115,7 @@ internal sealed class GraphScheduling : ISchedulingStrategy
         node.AttemptLimit = null;
         node.Items = null;
         node.SubRunId = null;
+        node.TaskId = null;
         node.Status = NodeStatus.Ready;
         turn.Touch(target);
         turn.Run.CurrentNode = target;

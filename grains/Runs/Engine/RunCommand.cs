@@ -20,6 +20,9 @@ internal abstract record RunCommand
     /// <summary>A sub-run that a <c>workflow</c> node waits for has ended.</summary>
     public sealed record SubRunEnded(string ChildRunId, RunSnapshot Child) : RunCommand;
 
+    /// <summary>A worker reported progress on the task of a <c>worker</c> node with a heartbeat.</summary>
+    public sealed record TaskProgressed(Tasks.WorkerTaskProgress Progress) : RunCommand;
+
     /// <summary>A retry reminder fired: retries whose time has come start (unless the run is paused).</summary>
     public sealed record RetriesDue : RunCommand;
 

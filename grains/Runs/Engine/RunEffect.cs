@@ -49,6 +49,13 @@ internal abstract record RunEffect
     /// <summary>Cancels a sub-run of this run.</summary>
     public sealed record CancelSubRun(string SubRunId, string Reason) : RunEffect;
 
+    /// <summary>Cancels the worker task <see cref="TaskId"/>: a pending one leaves its queue, a claimed one's worker learns it.</summary>
+    public sealed record CancelWorkerTask(string TaskId, string Reason) : RunEffect;
+
+    /// <summary>After a restart: asks the queue of the worker task an attempt waits for whether it still holds it (which also
+    /// arms its deadlines); a task it no longer holds is reported lost to the run.</summary>
+    public sealed record CheckWorkerTask(string TaskId, AttemptKey Key) : RunEffect;
+
     /// <summary>Starts the run's loops (or finds them started, which activates and so resumes them).</summary>
     public sealed record StartLoops(IReadOnlyList<StartLoop> Loops) : RunEffect;
 

@@ -65,8 +65,9 @@ internal static class RunRecovery
 
     /// <summary>After a restart: attempts that were running are retried with the next attempt number (their work may have
     /// been done — effects are at least once), except those that had recorded that they only wait on work done elsewhere
-    /// (a submitted job), which are resumed as they were (<see cref="AttemptLauncher.Resume"/>); nodes waiting for a sub-run go on waiting, or take its end if it ended
-    /// meanwhile; due retries are released and the run's loops started or resumed.</summary>
+    /// (a submitted job), which are resumed as they were (<see cref="AttemptLauncher.Resume"/>); nodes waiting for a
+    /// sub-run or a worker task go on waiting, or take the sub-run's end if it ended meanwhile (a task's queue is asked,
+    /// see <see cref="WorkerTasks"/>); due retries are released and the run's loops started or resumed.</summary>
     public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
     {
         var run = turn.Run;
@@ -83,7 +84,8 @@ internal static class RunRecovery
             {
                 for (var i = 0; i < items.Count; i++)
                 {
-                    if (items[i].Status != NodeStatus.Running || ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns))
+                    if (items[i].Status != NodeStatus.Running || ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns)
+                        || WorkerTasks.GoesOnWaiting(turn, name, node, i, items[i].TaskId, items[i].Attempts))
                     {
                         continue;
                     }
@@ -100,7 +102,8 @@ internal static class RunRecovery
                     }
                 }
             }
-            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns))
+            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
+                && !WorkerTasks.GoesOnWaiting(turn, name, node, null, node.TaskId, node.Attempts))
             {
                 if (node.Progress?.WaitingFor(node.Iteration, node.Attempts) == true)
                 {

@@ -56,6 +56,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         if (!run.Exists)
         {
             return command is RunCommand.AttemptsFinished or RunCommand.AttemptProgressed or RunCommand.SubRunEnded or RunCommand.RetriesDue or RunCommand.RunTimedOut or RunCommand.Recover
+                    or RunCommand.TaskProgressed
                 ? turn.ToTransition()
                 : throw new RunNotFoundException("The run does not exist; only a start creates it.");
         }
@@ -70,6 +71,9 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
                 break;
             case RunCommand.SubRunEnded ended:
                 ApplyResults(turn, [SubRunResult(run, ended.ChildRunId, ended.Child)]);
+                break;
+            case RunCommand.TaskProgressed progressed when !run.Status.IsFinished():
+                WorkerTasks.Progressed(turn, progressed.Progress);
                 break;
             case RunCommand.RetriesDue when run.Status == RunStatus.Running:
                 if (AttemptLauncher.ReleaseDueRetries(turn))

@@ -167,6 +167,7 @@ internal sealed class RunTurn
                 }
 
                 CancelSubRun(item.SubRunId, subRunReason);
+                WorkerTasks.Cancel(this, item.TaskId, subRunReason);
             }
 
             if (node.Status is NodeStatus.Running or NodeStatus.Retrying)
@@ -176,6 +177,7 @@ internal sealed class RunTurn
                 node.FinishedAt = Now;
                 Touch(name);
                 CancelSubRun(node.SubRunId, subRunReason);
+                WorkerTasks.Cancel(this, node.TaskId, subRunReason);
             }
             else if (status != RunStatus.Completed && node.Status is NodeStatus.Pending or NodeStatus.Ready)
             {

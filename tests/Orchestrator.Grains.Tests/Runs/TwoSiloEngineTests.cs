@@ -129,6 +129,40 @@ public sealed class TwoSiloEngineTests(TwoSiloCluster cluster) : IClassFixture<T
     }
 
     /// <summary>Grains of this type were called on both silos.</summary>
+    [Fact]
+    public async Task WorkerTasks_OfRunsOnEitherSilo_AreClaimedAndCompletedThroughTheirQueue()
+    {
+        await Host.PutAsync("""
+            name: two-silo-worker
+            nodes:
+              work: { type: worker, queue: two-silo-tasks, input: "${input.n}" }
+            """);
+        var started = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Host.StartRunAsync("two-silo-worker", new JsonObject { ["n"] = i })));
+        var queue = Host.Grains.GetGrain<Orchestrator.Tasks.ITaskQueueGrain>("two-silo-tasks");
+
+        var claims = new List<Orchestrator.Tasks.TaskClaim>();
+        for (var i = 0; claims.Count < started.Length; i++)
+        {
+            Assert.True(i < 1500, $"only {claims.Count} of {started.Length} tasks were queued");
+            if (await queue.TryClaimAsync("tester") is { } claim)
+            {
+                claims.Add(claim);
+            }
+            else
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        await Task.WhenAll(claims.Select(claim => queue.CompleteAsync(claim.TaskId, new JsonObject { ["doubled"] = claim.Input!.GetValue<int>() * 2 })));
+        var runs = await Task.WhenAll(started.Select(run => Host.WaitForEndAsync(run.RunId)));
+
+        Assert.All(runs, run => Assert.Equal(RunStatus.Completed, run.Status));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => i * 2), runs.Select(run => run.State["doubled"]!.GetValue<int>()));
+        Assert.Empty((await queue.GetAsync()).Tasks);
+        AssertBothSilosRan("run");
+    }
+
     private void AssertBothSilosRan(string grainType) =>
         Assert.All(Host.Silo.SiloServices, services =>
             Assert.Contains(services.GetRequiredService<IGrainStatistics>().GetByGrainType(), s => s.GrainType == grainType && s.Calls > 0));
