@@ -63,6 +63,7 @@ export async function runDetail({ params: [id], onLeave }) {
         ['Attempts', ([, n]) => n.attempts],
         ['Next attempt', ([, n]) => n.nextAttemptAt ? time(n.nextAttemptAt) : ''],
         ['Elements', ([, n]) => n.items ? Object.entries(n.items).map(([k, v]) => `${v} ${k}`).join(', ') : ''],
+        ['Progress', ([, n]) => n.progress || n.task ? json(n.progress ?? n.task, n.progress?.status ?? n.task?.details?.status ?? 'progress') : ''],
         ['Output / error', ([name, n]) => n.error ? h('span', { class: 'bad' }, n.error) : (n.output !== undefined ? json(n.output, 'output') : '')],
         ['', ([name, n]) => n.status === 'failed' ? errorRetry(run, name, n, message) : ''],
       ])),
