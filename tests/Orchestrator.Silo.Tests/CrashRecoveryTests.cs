@@ -62,7 +62,8 @@ public sealed class CrashRecoveryTests
         Assert.Equal(["1", "2"], (await File.ReadAllLinesAsync(attemptsLog)).Select(l => l.Trim()));
     }
 
-    private static async Task<JsonObject> WaitForStatusAsync(HttpClient client, string runId, string status, SiloProcess silo)
+    /// <summary>Polls the run until it has <paramref name="status"/> (30 s at most); fails with the silo's output.</summary>
+    internal static async Task<JsonObject> WaitForStatusAsync(HttpClient client, string runId, string status, SiloProcess silo)
     {
         JsonObject? run = null;
         for (var i = 0; i < 600; i++)

@@ -58,7 +58,7 @@ public sealed class JobCrashRecoveryTests
         await second.WaitUntilHealthyAsync(client);
         await jobs.Requests.WaitUntilAsync(() => jobs.Polls("job-1") > pollsBeforeRestart, "polling to resume after the restart", TimeSpan.FromSeconds(60));
         jobs.SetState("job-1", "SUCCEEDED");
-        var run = await WaitForStatusAsync(client, runId, "completed", second);
+        var run = await CrashRecoveryTests.WaitForStatusAsync(client, runId, "completed", second);
 
         Assert.Equal(1, jobs.Submitted);
         Assert.Empty(jobs.Cancelled);
@@ -69,23 +69,5 @@ public sealed class JobCrashRecoveryTests
         var recovered = Assert.Single(events, e => e!["type"]!.GetValue<string>() == "run.recovered")!;
         Assert.Equal(1, recovered["data"]!["resumedAttempts"]!.GetValue<int>());
         Assert.Equal(0, recovered["data"]!["interruptedAttempts"]!.GetValue<int>());
-    }
-
-    private static async Task<JsonObject> WaitForStatusAsync(HttpClient client, string runId, string status, SiloProcess silo)
-    {
-        JsonObject? run = null;
-        for (var i = 0; i < 600; i++)
-        {
-            run = await client.GetFromJsonAsync<JsonObject>(new Uri($"/api/runs/{runId}", UriKind.Relative));
-            if (run?["status"]?.GetValue<string>() == status)
-            {
-                return run;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"run {runId} never reached {status}: {run?.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}\n{silo.Output}");
-        return null!;
     }
 }
