@@ -35,6 +35,17 @@ public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassF
                 await tab.Page.GotoAsync(path);
                 await Expect(tab.Page.Locator("main")).ToContainTextAsync(shows);
                 await Expect(tab.Page.Locator("main")).Not.ToContainTextAsync("Could not load this page");
+                if (name == "workflow")
+                {
+                    // The definition shown as YAML reads back as the same workflow.
+                    var yaml = await tab.Page.Locator("pre.yaml").InnerTextAsync();
+                    using var validated = await silo.Http.PostAsync(new Uri("/api/workflows/validate", UriKind.Relative),
+                        new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
+                    var answer = await validated.Content.ReadAsStringAsync();
+                    Assert.True(validated.IsSuccessStatusCode, answer);
+                    Assert.Contains("\"name\":\"dash-dag\"", answer, StringComparison.Ordinal);
+                }
+
                 if (name == "overview")
                 {
                     // The charts come from /api/stats/runs: the seeded runs are bars of the last hour and day.

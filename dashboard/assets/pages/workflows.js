@@ -1,6 +1,7 @@
 import { get, post, query, ApiError } from '../api.js';
 import { h, link, time, badge, json, table, section, notice, showFieldProblem, confirm } from '../ui.js';
 import { diagram } from '../diagram.js';
+import { toYaml } from '../yaml.js';
 import { navigate } from '../app.js';
 
 export async function workflowList({ query: q }) {
@@ -50,6 +51,8 @@ export async function workflowDetail({ params: [name], query: q }) {
       ' · ', link(`/runs?workflow=${encodeURIComponent(name)}`, 'its runs')),
     h('div', { class: 'scroll diagram-box' }, diagram(workflow.definition).element),
     section('Start a run', form),
-    section('Definition', json(workflow.definition, 'definition (JSON)', true)),
+    section('Definition',
+      h('details', { class: 'json', open: true }, h('summary', {}, 'definition (YAML)'), h('pre', { class: 'yaml' }, toYaml(workflow.definition))),
+      json(workflow.definition, 'definition (JSON)')),
   ];
 }
