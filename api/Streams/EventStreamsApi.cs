@@ -14,6 +14,7 @@ public static class EventStreamsApi
         // Map (not MapGet): HTTP/2 WebSockets arrive as CONNECT. The GET on the same route (the JSON event log) is
         // told apart by WebSocketMatcherPolicy.
         app.Map(RunEventsSocketEndpoint.Route, RunEventsSocketEndpoint.HandleAsync).AsWebSocket().WithTags("runs").Viewer();
+        app.MapSnapshotFeeds();
         return app;
     }
 

@@ -88,6 +88,21 @@ public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassF
     }
 
     [Fact]
+    public async Task ALoopsPage_CountsItsIterationsAndShowsItsLog_LiveFromItsFeed()
+    {
+        var data = await silo.SeedAsync();
+        await using var tab = await silo.OpenAsync();
+        await tab.Page.GotoAsync($"/loops/{data.LoopId}");
+        var iterations = tab.Page.Locator(".iterations");
+        var first = await iterations.InnerTextAsync();
+
+        await Expect(iterations).Not.ToHaveTextAsync(first);
+        await Expect(tab.Page.Locator(".log li").First).ToContainTextAsync("stamp");
+        await Expect(tab.Page.Locator("#connection")).ToHaveTextAsync("live");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task CancellingARun_RetryingAnErrorRecord_AndDisablingASchedule_FromTheDashboard_ReachTheApi()
     {
         var data = await silo.SeedAsync();

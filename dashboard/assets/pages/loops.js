@@ -1,4 +1,4 @@
-import { get, post, query } from '../api.js';
+import { get, post, query, follow } from '../api.js';
 import { h, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
 import { connection } from '../app.js';
 
@@ -19,52 +19,74 @@ export async function loopList({ query: q }) {
   ];
 }
 
-/** A loop with its node health and its log's tail, refreshed every 2 s while the page is open. */
+/** A loop with its node health and its log's tail, live over the loop's feed. */
 export async function loopDetail({ params: [id], onLeave }) {
   const path = `/api/loops/${encodeURIComponent(id)}`;
   const message = notice();
-  const body = h('div');
+  const summary = h('div');
+  const nodes = h('div');
+  const log = h('ol', { class: 'timeline log', 'aria-label': 'loop log' });
   const rates = [];
-  let timer;
-  const load = async () => {
-    const [loop, logs] = await Promise.all([get(path), get(`${path}/logs?limit=50`)]);
+  const act = verb => async reason => { draw(await post(`${path}/${verb}`, verb === 'stop' ? { reason: reason || undefined } : {})); };
+  const draw = loop => {
     rates.push(loop.iterationsPerSecond || 0);
     if (rates.length > 60) rates.shift();
-    const act = verb => async reason => { await post(`${path}/${verb}`, verb === 'stop' ? { reason: reason || undefined } : {}); await load(); };
-    fill(body, 
+    fill(summary,
       h('h1', {}, 'Loop ', h('code', {}, loop.id), ' ', badge(loop.state)),
-      h('p', {}, 'Run ', link(`/runs/${encodeURIComponent(loop.runId)}`, loop.runId), ` · ${loop.iterations} iterations · ${loop.completed} completed · ${loop.errors} errors · `,
+      h('p', {}, 'Run ', link(`/runs/${encodeURIComponent(loop.runId)}`, loop.runId), ' · ',
+        h('span', { class: 'iterations' }, `${loop.iterations} iterations`), ` · ${loop.completed} completed · ${loop.errors} errors · `,
         h('strong', {}, `${(loop.iterationsPerSecond || 0).toFixed(1)}/s`), ' ', sparkline(rates),
-        loop.queue ? [' · queue ', link(`/queues/${encodeURIComponent(loop.queue)}`, loop.queue)] : ''),
-      h('div', { class: 'actions' },
-        action('Pause', 'Pause this loop?', act('pause'), message),
-        action('Resume', 'Resume this loop?', act('resume'), message),
-        action('Stop', 'Stop this loop for good?', act('stop'), message, { reason: true, danger: true })),
-      message,
+        loop.queue ? [' · queue ', link(`/queues/${encodeURIComponent(loop.queue)}`, loop.queue)] : ''));
+    fill(nodes,
       section('Nodes', table(Object.entries(loop.nodes || {}), [
         ['Node', ([name]) => name], ['Health', ([, n]) => badge(n.health)], ['Succeeded', ([, n]) => n.succeeded], ['Failed', ([, n]) => n.failed],
         ['Last run', ([, n]) => time(n.lastRunAt)], ['Last error', ([, n]) => n.lastError || ''],
       ])),
-      loop.lastError ? section('Last error', json(loop.lastError, loop.lastError.message)) : null,
-      section('Log (latest)', h('ol', { class: 'timeline log' }, (logs.items || []).map(line =>
-        h('li', { 'data-level': line.level }, time(line.at), ' ', line.node ? h('strong', {}, line.node) : '', ' ', line.message)))));
+      loop.lastError ? section('Last error', json(loop.lastError, loop.lastError.message)) : null);
   };
-  await load();
-  connection('live');
-  timer = setInterval(() => load().then(() => connection('live'), () => connection('reconnecting')), 2000);
-  onLeave(() => clearInterval(timer));
-  return body;
+  draw(await get(path));
+  const feed = follow(() => `${path}/feed`, update => {
+    if (update.type === 'loop') draw(update.loop);
+    if (update.type === 'log') {
+      const line = update.line;
+      if (log.querySelector(`[data-seq="${line.seq}"]`)) return;
+      log.append(h('li', { 'data-level': line.level, 'data-seq': line.seq }, time(line.at), ' ', line.node ? h('strong', {}, line.node) : '', ' ', line.message));
+      while (log.children.length > 200) log.firstElementChild.remove();
+    }
+  }, connection);
+  onLeave(() => feed.close());
+  return [
+    summary,
+    h('div', { class: 'actions' },
+      action('Pause', 'Pause this loop?', act('pause'), message),
+      action('Resume', 'Resume this loop?', act('resume'), message),
+      action('Stop', 'Stop this loop for good?', act('stop'), message, { reason: true, danger: true })),
+    message,
+    nodes,
+    section('Log (live)', log),
+  ];
 }
 
-export async function queueDetail({ params: [name] }) {
+export async function queueDetail({ params: [name], onLeave }) {
   const path = `/api/queues/${encodeURIComponent(name)}`;
   const [queue, dead] = await Promise.all([get(path), get(`${path}/dead-letters?limit=50`).catch(() => ({ items: [] }))]);
+  const live = h('div');
+  const depths = [];
+  const draw = q => {
+    depths.push(q.depth);
+    if (depths.length > 60) depths.shift();
+    fill(live,
+      h('p', {}, h('span', { class: 'produced' }, `depth ${q.depth} of ${q.capacity} · produced ${q.produced}`), ` · consumed ${q.consumed} · dead-lettered ${q.deadLettered} `, sparkline(depths, 'depth')),
+      section('Consumers', table(q.consumers || [], [
+        ['Consumer', c => c.consumer], ['Offset', c => c.offset], ['Lag', c => c.lag], ['Failures', c => c.failures], ['Last error', c => c.lastError || ''],
+      ], 'No consumers.')));
+  };
+  draw(queue);
+  const feed = follow(() => `${path}/feed`, update => { if (update.type === 'queue') draw(update.queue); }, connection);
+  onLeave(() => feed.close());
   return [
     h('h1', {}, 'Queue ', h('code', {}, queue.name)),
-    h('p', {}, `depth ${queue.depth} of ${queue.capacity} · produced ${queue.produced} · consumed ${queue.consumed} · dead-lettered ${queue.deadLettered}`),
-    section('Consumers', table(queue.consumers || [], [
-      ['Consumer', c => c.consumer], ['Offset', c => c.offset], ['Lag', c => c.lag], ['Failures', c => c.failures], ['Last error', c => c.lastError || ''],
-    ], 'No consumers.')),
+    live,
     section('Dead letters', table(dead.items || dead || [], [
       ['Consumer', d => d.consumer], ['Sequence', d => d.sequence], ['Error', d => d.error], ['Attempts', d => d.attempts], ['Payload', d => json(d.payload, 'payload')],
     ], 'None.')),
@@ -72,13 +94,13 @@ export async function queueDetail({ params: [name] }) {
 }
 
 /** A small SVG line of the last values. */
-function sparkline(values) {
+function sparkline(values, label = 'iterations per second') {
   const width = 120, height = 24, max = Math.max(1, ...values);
   const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * width},${height - (v / max) * (height - 2) - 1}`).join(' ');
   const ns = 'http://www.w3.org/2000/svg';
   const svgElement = document.createElementNS(ns, 'svg');
   svgElement.setAttribute('width', width); svgElement.setAttribute('height', height); svgElement.setAttribute('class', 'sparkline');
-  svgElement.setAttribute('role', 'img'); svgElement.setAttribute('aria-label', 'iterations per second');
+  svgElement.setAttribute('role', 'img'); svgElement.setAttribute('aria-label', label);
   const line = document.createElementNS(ns, 'polyline');
   line.setAttribute('points', points);
   svgElement.append(line);

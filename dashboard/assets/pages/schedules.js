@@ -1,4 +1,5 @@
-import { get, post, query } from '../api.js';
+import { get, post, query, follow } from '../api.js';
+import { connection } from '../app.js';
 import { h, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
 
 export async function scheduleList({ query: q }) {
@@ -19,14 +20,15 @@ export async function scheduleList({ query: q }) {
   ];
 }
 
-export async function scheduleDetail({ params: [id] }) {
+/** A schedule, its next fire times and executions, live over the schedule's feed. */
+export async function scheduleDetail({ params: [id], onLeave }) {
+  const path = `/api/schedules/${encodeURIComponent(id)}`;
   const message = notice();
   const body = h('div');
-  const load = async () => {
-    const path = `/api/schedules/${encodeURIComponent(id)}`;
-    const [schedule, executions, preview] = await Promise.all([get(path), get(`${path}/executions?limit=50`), get(`${path}/preview?count=5`).catch(() => null)]);
-    const act = verb => async () => { await post(`${path}/${verb}`); await load(); };
-    fill(body, 
+  let preview = [];
+  const draw = (schedule, executions) => {
+    const act = verb => async () => { await post(`${path}/${verb}`); await refresh(); };
+    fill(body,
       h('h1', {}, 'Schedule ', h('code', {}, schedule.name || schedule.id), ' ', schedule.enabled ? badge('enabled') : badge('disabled')),
       h('p', {}, 'Workflow ', link(`/workflows/${encodeURIComponent(schedule.workflow)}`, schedule.workflow), ' · next fire ', time(schedule.nextFireAt)),
       h('div', { class: 'actions' },
@@ -45,6 +47,17 @@ export async function scheduleDetail({ params: [id] }) {
       ], 'Not fired yet.')),
       section('Definition', json(schedule, 'schedule')));
   };
-  await load();
+  const refresh = async () => {
+    const [schedule, executions, next] = await Promise.all([get(path), get(`${path}/executions?limit=50`), get(`${path}/preview?count=5`).catch(() => [])]);
+    preview = next;
+    draw(schedule, executions);
+  };
+  await refresh();
+  const feed = follow(() => `${path}/feed`, async update => {
+    if (update.type !== 'schedule') return;
+    preview = await get(`${path}/preview?count=5`).catch(() => preview);
+    draw(update.schedule, update.executions);
+  }, connection);
+  onLeave(() => feed.close());
   return body;
 }
