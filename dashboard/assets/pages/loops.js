@@ -1,5 +1,5 @@
 import { get, post, query, follow } from '../api.js';
-import { h, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
+import { h, svg, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
 import { connection } from '../app.js';
 
 export async function loopList({ query: q }) {
@@ -97,12 +97,5 @@ export async function queueDetail({ params: [name], onLeave }) {
 function sparkline(values, label = 'iterations per second') {
   const width = 120, height = 24, max = Math.max(1, ...values);
   const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * width},${height - (v / max) * (height - 2) - 1}`).join(' ');
-  const ns = 'http://www.w3.org/2000/svg';
-  const svgElement = document.createElementNS(ns, 'svg');
-  svgElement.setAttribute('width', width); svgElement.setAttribute('height', height); svgElement.setAttribute('class', 'sparkline');
-  svgElement.setAttribute('role', 'img'); svgElement.setAttribute('aria-label', label);
-  const line = document.createElementNS(ns, 'polyline');
-  line.setAttribute('points', points);
-  svgElement.append(line);
-  return svgElement;
+  return svg('svg', { width, height, class: 'sparkline', role: 'img', 'aria-label': label }, svg('polyline', { points }));
 }

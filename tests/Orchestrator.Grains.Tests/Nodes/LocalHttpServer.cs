@@ -1,11 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Orchestrator.Testing.Services;
 
 namespace Orchestrator.Grains.Tests.Nodes;
 
@@ -32,10 +28,7 @@ internal sealed class LocalHttpServer : IAsyncDisposable
 
     public static async Task<LocalHttpServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LocalWebApp.Create();
         LocalHttpServer? server = null;
         app.Map("/echo", async context =>
         {
@@ -89,9 +82,7 @@ internal sealed class LocalHttpServer : IAsyncDisposable
                 server.SlowRequestAborted.TrySetResult();
             }
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new LocalHttpServer(app, new Uri(address));
+        server = new LocalHttpServer(app, await LocalWebApp.StartAsync(app));
         return server;
     }
 

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Orchestrator.Testing.Services;
 
 namespace Orchestrator.Silo.Tests.Telemetry;
 
@@ -74,12 +74,9 @@ public sealed class OtlpExportTests
     {
         const string secret = "tok-5a9e-secret";
         await using var collector = await LocalCollector.StartAsync();
-        var serverPort = SiloProcess.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, serverPort));
-        await using var server = builder.Build();
+        await using var server = LocalWebApp.Create();
         server.MapGet("/{**path}", () => Results.Ok());
-        await server.StartAsync();
+        var serverPort = (await LocalWebApp.StartAsync(server)).Port;
         using var workDir = new TemporaryDirectory();
         var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.Testing.Services;
 
@@ -43,10 +38,7 @@ public sealed class LocalAgentService : IAsyncDisposable
 
     public static async Task<LocalAgentService> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LocalWebApp.Create();
         var service = new LocalAgentService(app);
         app.MapPost("/api/threads/{threadId}/messages", async (string threadId, HttpContext context) =>
         {
@@ -76,8 +68,7 @@ public sealed class LocalAgentService : IAsyncDisposable
             service.Requests.Signal();
             return Results.Json(answer, statusCode: status);
         });
-        await app.StartAsync();
-        service.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        service.Address = await LocalWebApp.StartAsync(app);
         return service;
     }
 

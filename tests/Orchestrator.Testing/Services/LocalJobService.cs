@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.Testing.Services;
 
@@ -55,10 +50,7 @@ public sealed class LocalJobService : IAsyncDisposable
 
     public static async Task<LocalJobService> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LocalWebApp.Create();
         var service = new LocalJobService(app);
         app.MapPost("/jobs", (HttpContext context) =>
         {
@@ -91,8 +83,7 @@ public sealed class LocalJobService : IAsyncDisposable
             service.Requests.Signal();
             return Results.Json(new JsonObject { ["name"] = id, ["state"] = "CANCELLED" });
         });
-        await app.StartAsync();
-        service.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        service.Address = await LocalWebApp.StartAsync(app);
         return service;
     }
 
