@@ -9,7 +9,8 @@ namespace Orchestrator.Reminders;
 /// backstop, which fires <see cref="BackstopDelay"/> later (after a crash or a deactivation, say). Orleans' reminders are
 /// periodic, so the backstop is registered with <see cref="RepeatPeriod"/> and removed once the grain has handled a tick,
 /// unless the handling armed it again; a tick that fell due while its silo was down fires within a period of the
-/// restart. Handlers must be idempotent: the timer and the backstop may both deliver.</summary>
+/// restart. A handling that fails keeps its reminder, delivered again after a back-off. Handlers must be idempotent: the
+/// timer and the backstop may both deliver, and a failed handling is repeated.</summary>
 internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemindable
 {
     /// <summary>How often a one-shot reminder fires again until its grain has handled it; the silo's minimum reminder
@@ -19,7 +20,11 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     /// <summary>How long after its due time the durable reminder fires, so that it rarely repeats what the timer did.</summary>
     public static readonly TimeSpan BackstopDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest wait before a reminder whose handling keeps failing is delivered again.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private TimeProvider? _clock;
 
     private ILogger? _logger;
@@ -29,7 +34,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     private TimeProvider Clock => _clock ??= Services.GetRequiredKeyedService<TimeProvider>(OrchestratorClock.Key);
 
     /// <summary>Handles a tick of the reminder named <paramref name="reminderName"/>; it is removed afterwards unless the
-    /// handling armed it again.</summary>
+    /// handling armed it again, and delivered again after a back-off when the handling throws.</summary>
     protected abstract Task OnReminderAsync(string reminderName);
 
     /// <inheritdoc/>
@@ -46,14 +51,33 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         {
             await OnReminderAsync(reminderName);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A failed handling (a grain it called was on a silo that just died, say) keeps the reminder: it is armed
+            // again after a back-off, unless the handling had already armed it for later.
             if (!_armed.TryGetValue(reminderName, out armed) || armed.DueAt <= tickAt)
             {
-                await DisarmAsync(reminderName);
+                var failures = _failures.GetValueOrDefault(reminderName) + 1;
+                _failures[reminderName] = failures;
+                var retryIn = RetryDelay(failures);
+                LogHandlingFailed(Logger, e, reminderName, this.GetGrainId(), failures, retryIn);
+                await ArmAsync(reminderName, retryIn);
             }
+
+            return;
+        }
+
+        _failures.Remove(reminderName);
+        if (!_armed.TryGetValue(reminderName, out armed) || armed.DueAt <= tickAt)
+        {
+            await DisarmAsync(reminderName);
         }
     }
+
+    /// <summary>How long after its <paramref name="failures"/>th failed handling in a row a reminder is delivered again:
+    /// doubling from <see cref="BackstopDelay"/> up to <see cref="MaxRetryDelay"/>.</summary>
+    internal static TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, BackstopDelay.Ticks << Math.Min(failures - 1, 16)));
 
     /// <inheritdoc/>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -133,6 +157,9 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
             armed.Timer.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling reminder {Reminder} of {Grain} failed ({Failures} in a row); it is delivered again in {RetryIn}")]
+    private static partial void LogHandlingFailed(ILogger logger, Exception exception, string reminder, GrainId grain, int failures, TimeSpan retryIn);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} was not registered; its timer stands alone")]
     private static partial void LogBackstopRefused(ILogger logger, Exception exception, string reminder, GrainId grain);

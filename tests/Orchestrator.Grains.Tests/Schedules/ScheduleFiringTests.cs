@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Queries;
+using Orchestrator.Reminders;
 using Orchestrator.Runs;
 using Orchestrator.Testing;
 using Orchestrator.Schedules;
@@ -287,5 +289,51 @@ public sealed class ScheduleFiringTests
 
         await host.Schedule("a").DisableAsync();
         Assert.Equal(["c"], (await query.ListSchedulesAsync(null, true, 10, null)).Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task FireWhoseHandlingFailed_IsCarriedOutOnTheRetry_AndTheScheduleCarriesOn()
+    {
+        // The first look-up of a run fails as a call to a silo that has just died does.
+        var faults = new RunLookupFaults(failures: 1);
+        await using var host = await ScheduleHost.StartAsync(
+            new FakeClock(T0), services: services => services.AddSingleton<IIncomingGrainCallFilter>(faults));
+        await host.PutQuickAsync();
+        await host.CreateAsync("flaky", new ScheduleDefinition { Workflow = "quick", Every = "10m" });
+
+        host.AdvanceTo(T0.AddMinutes(10));
+        await faults.Failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(host.Announced("flaky"));
+
+        host.AdvanceTo(T0.AddMinutes(10) + OneShotReminderGrain.RetryDelay(1));
+        var retried = Assert.Single(await host.WaitForExecutionsAsync("flaky", 1));
+        Assert.Equal(ScheduleOutcome.Started, retried.Outcome);
+        Assert.Equal(T0.AddMinutes(10), retried.ScheduledFor);
+
+        host.AdvanceTo(T0.AddMinutes(20));
+        var next = (await host.WaitForExecutionsAsync("flaky", 2))[^1];
+        Assert.Equal(ScheduleOutcome.Started, next.Outcome);
+        Assert.Equal(T0.AddMinutes(20), next.ScheduledFor);
+        Assert.Equal(2, (await host.RunsOfAsync("quick")).Count);
+    }
+
+    /// <summary>Fails the next <c>failures</c> calls of <see cref="IRunGrain.GetAsync"/>.</summary>
+    private sealed class RunLookupFaults(int failures) : IIncomingGrainCallFilter
+    {
+        private int _left = failures;
+
+        public TaskCompletionSource Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod.DeclaringType == typeof(IRunGrain) && context.MethodName == nameof(IRunGrain.GetAsync)
+                && Interlocked.Decrement(ref _left) >= 0)
+            {
+                Failed.TrySetResult();
+                throw new TimeoutException("injected: the run's silo did not answer");
+            }
+
+            return context.Invoke();
+        }
     }
 }

@@ -32,8 +32,10 @@ internal sealed class ScheduleHost : IAsyncDisposable
 
     public IGrainFactory Grains => Silo.GrainFactory;
 
-    public static async Task<ScheduleHost> StartAsync(FakeClock clock, string? sqlitePath = null, ScheduleOptions? schedules = null)
+    public static async Task<ScheduleHost> StartAsync(
+        FakeClock clock, string? sqlitePath = null, ScheduleOptions? schedules = null, Action<IServiceCollection>? services = null)
     {
+        var more = services;
         var options = new TestSiloOptions
         {
             Clock = clock,
@@ -42,6 +44,7 @@ internal sealed class ScheduleHost : IAsyncDisposable
             {
                 services.AddSingleton(schedules ?? new ScheduleOptions());
                 services.AddWorkflowEngine();
+                more?.Invoke(services);
             },
         };
         var host = new ScheduleHost(await TestSilo.StartAsync(options), clock);
