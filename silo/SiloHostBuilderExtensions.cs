@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Orchestrator.Providers.Cluster;
+using Orchestrator.Providers.Faults;
 using Orchestrator.Providers.Hosting;
 using Orchestrator.Providers.Memory;
 using Orchestrator.Providers.Postgres;
@@ -17,7 +18,7 @@ using Orleans.Serialization;
 namespace Orchestrator.Silo;
 
 /// <summary>Composes the Orleans silo, our providers, the engine and the web host from <see cref="SiloHostOptions"/>.</summary>
-internal static class SiloHostBuilderExtensions
+internal static partial class SiloHostBuilderExtensions
 {
     /// <summary>Added to the silo's shutdown bound for the host, so that the web server's drain and the silo's own
     /// bounded shutdown both fit.</summary>
@@ -97,8 +98,19 @@ internal static class SiloHostBuilderExtensions
         return silo;
     }
 
-    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services) =>
-        CreateBackend(options, services.GetRequiredService<TimeProvider>(), services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+    private static IStorageBackend CreateBackend(SiloHostOptions options, IServiceProvider services)
+    {
+        var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var backend = CreateBackend(options, services.GetRequiredService<TimeProvider>(), loggers);
+        if (options.StorageFaults is not { } faults)
+        {
+            return backend;
+        }
+
+        var logger = loggers.CreateLogger<FaultInjectingBackend>();
+        LogFaultsInjected(logger, faults);
+        return new FaultInjectingBackend(backend, new StorageFaults(faults), logger);
+    }
 
     /// <summary>The storage backend <paramref name="options"/> name (also opened by <c>keys create</c> and the start-up
     /// checks before the silo runs).</summary>
@@ -116,4 +128,7 @@ internal static class SiloHostBuilderExtensions
 
         return new MemoryStorageBackend();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage faults are injected on purpose ({Faults}): this silo is for drills and tests, not for work that matters")]
+    private static partial void LogFaultsInjected(ILogger logger, StorageFaultOptions faults);
 }

@@ -40,6 +40,7 @@ internal static class SiloHostConfiguration
         ["--log-format"] = nameof(SiloHostOptions.LogFormat),
         ["--trace-loop-every"] = nameof(SiloHostOptions.TraceLoopEvery),
         ["--trace-grain-calls"] = nameof(SiloHostOptions.TraceGrainCalls),
+        ["--inject-storage-faults"] = nameof(SiloHostOptions.InjectStorageFaults),
     };
 
     // Request-by-request logs of ASP.NET Core stay out of the console unless a configuration source asks for them.

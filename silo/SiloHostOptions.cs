@@ -1,5 +1,6 @@
 using System.Net;
 using Orchestrator.Providers.Cluster;
+using Orchestrator.Providers.Faults;
 using Orchestrator.Providers.Postgres;
 using Orchestrator.Runs.Engine;
 
@@ -102,6 +103,13 @@ internal sealed class SiloHostOptions
     /// <summary>Folder of secret files, one per secret named after it, for <c>${secret.NAME}</c> in node settings
     /// (<c>--secrets-dir</c>); secrets may also come from <c>ORCHESTRATOR_SECRET_&lt;NAME&gt;</c>.</summary>
     public string? SecretsDir { get; set; }
+
+    /// <summary>Storage faults injected on purpose, for drills and fault tests (<c>--inject-storage-faults</c>, see
+    /// <see cref="StorageFaultOptions.Syntax"/>); none unless given.</summary>
+    public string? InjectStorageFaults { get; set; }
+
+    /// <summary><see cref="InjectStorageFaults"/> parsed, or null when none are asked for (checked by <see cref="Validate"/>).</summary>
+    public StorageFaultOptions? StorageFaults => string.IsNullOrWhiteSpace(InjectStorageFaults) ? null : StorageFaultOptions.Parse(InjectStorageFaults);
 
     /// <summary>Requests per second each API key may make, with a burst of as many (<c>--rate-limit</c>).</summary>
     public int RateLimit { get; set; } = 5_000;
@@ -229,6 +237,18 @@ internal sealed class SiloHostOptions
         if (RateLimit < 1)
         {
             problems.Add($"The rate limit (--rate-limit, ORCHESTRATOR_RATELIMIT) must be at least 1 request a second, not {RateLimit}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(InjectStorageFaults))
+        {
+            try
+            {
+                StorageFaultOptions.Parse(InjectStorageFaults);
+            }
+            catch (FormatException e)
+            {
+                problems.Add($"The storage faults (--inject-storage-faults, ORCHESTRATOR_INJECTSTORAGEFAULTS) are not understood: {e.Message}.");
+            }
         }
 
         if (Auth is not ("keys" or "none"))

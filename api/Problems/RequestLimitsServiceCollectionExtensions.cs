@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Api.Problems;
 
@@ -30,6 +31,14 @@ public static class RequestLimitsServiceCollectionExtensions
                 if (field is not null)
                 {
                     context.ProblemDetails.Extensions.TryAdd(ApiProblems.FieldMember, field);
+                }
+
+                if (context.Exception is { } exception && StorageFailures.IsUnavailable(exception))
+                {
+                    context.ProblemDetails.Title = "Storage unavailable";
+                    context.ProblemDetails.Detail = "The silo's storage did not answer. Try again shortly; a request that may have " +
+                        "been carried out before the failure (a run start) is safe to repeat with the same idempotency key.";
+                    context.HttpContext.Response.Headers.RetryAfter = "1";
                 }
             };
         });

@@ -101,16 +101,34 @@ public static partial class AuditLog
             context.Request.Path.Value ?? "",
             context.Connection.RemoteIpAddress?.ToString(),
             context.Response.StatusCode);
-        try
+        var storage = services.GetRequiredService<IStorageBackend>().Grains;
+        var row = new GrainState<AuditState>(new AuditState { Entry = entry });
+        for (var tries = 1; ; tries++)
         {
-            var storage = services.GetRequiredService<IStorageBackend>().Grains;
-            await storage.WriteStateAsync(StateName, GrainId.Create("audit", entry.Id), new GrainState<AuditState>(new AuditState { Entry = entry }));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogNotRecorded(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditLog)), entry.Method, entry.Target, entry.Status, e);
+            try
+            {
+                // A row is written once under a new id: trying again after a storage failure cannot store it twice.
+                await storage.WriteStateAsync(StateName, GrainId.Create("audit", entry.Id), row);
+                return;
+            }
+            catch (Orleans.Storage.InconsistentStateException) when (tries > 1)
+            {
+                // The row exists: the try whose answer was lost had stored it.
+                return;
+            }
+            catch (Exception e) when (tries < AuditTries && StorageFailures.IsUnavailable(e))
+            {
+                // Stored or not, the next try settles it.
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogNotRecorded(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditLog)), entry.Method, entry.Target, entry.Status, e);
+                return;
+            }
         }
     }
+
+    private const int AuditTries = 3;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit row of {Method} {Target} ({Status}) could not be stored")]
     private static partial void LogNotRecorded(ILogger logger, string method, string target, int status, Exception exception);

@@ -29,6 +29,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<RunWakeUps>();
         services.AddSingleton<Diagnostics.EngineMetrics>();
         services.AddHttpClient();
         services.AddNodeExecutors(configureNodes);

@@ -64,7 +64,8 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
                 await ArmAsync(reminderName, retryIn);
             }
 
-            return;
+            // Still the caller's failure: Orleans deactivates a grain whose ETag no longer matches storage.
+            throw;
         }
 
         _failures.Remove(reminderName);

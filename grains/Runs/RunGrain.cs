@@ -26,6 +26,7 @@ internal sealed class RunGrain(
     AttemptRunner runner,
     EngineOptions options,
     EngineMetrics metrics,
+    RunWakeUps wakeUps,
     [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
     ILogger<RunGrain> logger) : OneShotReminderGrain, IRunGrain, IRunEngineGrain, IDisposable
 {
@@ -217,9 +218,11 @@ internal sealed class RunGrain(
         }
         catch
         {
-            // The state in memory may now disagree with storage: forget this turn's work and read what is stored.
+            // The state in memory may now disagree with storage, and the write may even have landed (its answer lost)
+            // with the turn's effects not carried out. This activation gives way to a fresh one, woken soon, which reads
+            // what is stored and recovers from there as after a crash.
             Run.DiscardPendingJournal();
-            await store.ReadStateAsync();
+            GiveWay();
             throw;
         }
 
@@ -246,6 +249,18 @@ internal sealed class RunGrain(
         }
 
         return transition;
+    }
+
+    /// <summary>Ends this activation after a failed write: its attempts are abandoned as in a deactivation (their results
+    /// go to the next activation, which has retried them), and the run is woken again.</summary>
+    private void GiveWay()
+    {
+        while (_results.TryDequeue(out _))
+        {
+        }
+
+        this.DeactivateOnIdle();
+        wakeUps.Schedule(this.GetPrimaryKeyString());
     }
 
     /// <summary>The run's end is written: its span and its duration.</summary>

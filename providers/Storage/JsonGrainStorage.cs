@@ -4,9 +4,17 @@ using Orleans.Storage;
 namespace Orchestrator.Providers.Storage;
 
 /// <summary>Orleans' grain storage over one of our state stores: states as JSON, and a state's pending journal entries
-/// (<see cref="IJournalSource"/>) and view rows (<see cref="IQueryViewSource"/>) written in the same transaction.</summary>
+/// (<see cref="IJournalSource"/>) and view rows (<see cref="IQueryViewSource"/>) written in the same transaction. A write
+/// or clear whose answer was lost (the store failed other than by refusing the ETag) is looked up again: when the record
+/// shows it landed, the grain carries on with the stored ETag instead of an error and a stale ETag.</summary>
 internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions json) : IGrainStorage, IGrainStateQueries
 {
+    /// <summary>The store underneath.</summary>
+    internal IStateStore Store => store;
+
+    /// <summary>How states are written as JSON.</summary>
+    internal JsonSerializerOptions Json => json;
+
     /// <inheritdoc/>
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
@@ -16,7 +24,16 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var grain = StateKey.From(grainId);
-        var stored = await store.ReadAsync(grain, stateName, cancellationToken).ConfigureAwait(false);
+        StoredState? stored;
+        try
+        {
+            stored = await store.ReadAsync(grain, stateName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StorageFailures.AsUnavailable(e, $"reading {stateName} of {grain}") is { } unavailable && unavailable != e)
+        {
+            throw unavailable;
+        }
+
         if (stored is null)
         {
             grainState.State = Activator.CreateInstance<T>();
@@ -53,7 +70,27 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         var journalSource = state as IJournalSource;
         var journal = journalSource?.PendingJournal is { Count: > 0 } pending ? pending.ToArray() : null;
         var write = new StateWrite(StateKey.From(grainId), stateName, payload, grainState.ETag, views, journal);
-        grainState.ETag = await store.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            grainState.ETag = await store.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (InconsistentStateException or OperationCanceledException))
+        {
+            // Landed when the record now holds this payload under another ETag than the one the write expected.
+            var stored = await LookAgainAsync(write.Grain, stateName, e).ConfigureAwait(false);
+            if (stored is null || stored.Etag == write.ExpectedEtag || stored.Payload != payload)
+            {
+                if (StorageFailures.AsUnavailable(e, $"writing {stateName} of {write.Grain}") is { } unavailable && unavailable != e)
+                {
+                    throw unavailable;
+                }
+
+                throw;
+            }
+
+            grainState.ETag = stored.Etag;
+        }
+
         grainState.RecordExists = true;
         if (journal is not null)
         {
@@ -69,10 +106,42 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        await store.ClearAsync(StateKey.From(grainId), stateName, grainState.ETag, cancellationToken).ConfigureAwait(false);
+        var grain = StateKey.From(grainId);
+        try
+        {
+            await store.ClearAsync(grain, stateName, grainState.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (InconsistentStateException or OperationCanceledException))
+        {
+            // Landed when the record is gone.
+            if (grainState.ETag is null || await LookAgainAsync(grain, stateName, e).ConfigureAwait(false) is not null)
+            {
+                if (StorageFailures.AsUnavailable(e, $"clearing {stateName} of {grain}") is { } unavailable && unavailable != e)
+                {
+                    throw unavailable;
+                }
+
+                throw;
+            }
+        }
+
         grainState.State = Activator.CreateInstance<T>();
         grainState.ETag = null;
         grainState.RecordExists = false;
+    }
+
+    /// <summary>Reads the record after a change failed with <paramref name="failure"/>; a failed read rethrows that
+    /// failure, the outcome staying unknown.</summary>
+    private async Task<StoredState?> LookAgainAsync(StateKey grain, string stateName, Exception failure)
+    {
+        try
+        {
+            return await store.ReadAsync(grain, stateName, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageFailures.AsUnavailable(failure, $"writing {stateName} of {grain} (whether it was stored is not known)") ?? failure;
+        }
     }
 
     /// <inheritdoc/>

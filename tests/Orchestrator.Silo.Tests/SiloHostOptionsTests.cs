@@ -72,6 +72,32 @@ public sealed class SiloHostOptionsTests
     }
 
     [Theory]
+    [InlineData("fail-before=5", "fail-before: '5' is not a fraction")]
+    [InlineData("sometimes", "'sometimes' is not name=value")]
+    public void Validate_NamesTheFaultOptionAndThePartAtFault_WhenStorageFaultsAreMalformed(string value, string part)
+    {
+        var configuration = new ConfigurationBuilder().AddSiloHostSources(["--inject-storage-faults", value]).Build();
+
+        var problem = Assert.Single(configuration.GetSiloHostOptions(out var malformed).Validate());
+
+        Assert.Empty(malformed);
+        Assert.Contains("--inject-storage-faults", problem, StringComparison.Ordinal);
+        Assert.Contains("ORCHESTRATOR_INJECTSTORAGEFAULTS", problem, StringComparison.Ordinal);
+        Assert.Contains(part, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StorageFaults_AreNoneUnlessAskedFor()
+    {
+        Assert.Null(new ConfigurationBuilder().AddSiloHostSources([]).Build().GetSiloHostOptions(out _).StorageFaults);
+        var asked = new ConfigurationBuilder().AddSiloHostSources(["--inject-storage-faults", "fail-after=0.25,delay=50ms"]).Build()
+            .GetSiloHostOptions(out _).StorageFaults;
+        Assert.Equal(0.25, asked!.FailAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), asked.Delay);
+        Assert.Equal(0, asked.FailBefore);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1:3001")]
     [InlineData("ftp://agent")]
     [InlineData("agents")]

@@ -33,6 +33,14 @@ internal sealed class ClusterSilo : IDisposable
         return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args));
     }
 
+    /// <summary>Starts a silo named <paramref name="name"/> on its own SQLite file, on free ports.</summary>
+    public static ClusterSilo StartSqlite(string workDirectory, string name, params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        string[] args = ["--silo-name", name, "--urls", url, "--data-dir", Path.Combine(workDirectory, name), .. extra];
+        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args));
+    }
+
     public Task WaitUntilHealthyAsync() => Process.WaitUntilHealthyAsync(Http);
 
     /// <summary>Stores a new workflow (JSON) through this silo.</summary>

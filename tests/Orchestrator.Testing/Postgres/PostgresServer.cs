@@ -140,14 +140,25 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    private string ServerOptions => string.Join(' ',
+        $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
+        $"-k {_directory}",
+        "-c listen_addresses=127.0.0.1",
+        "-c fsync=on",
+        "-c max_connections=300");
+
+    /// <summary>Restarts the server as an operator would (<c>pg_ctl restart -m fast</c>): open connections are closed,
+    /// in-flight transactions rolled back, committed data kept. Returns once it accepts connections again.</summary>
+    public async Task RestartAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await PostgresTool.RunAsync(_installation.Program("pg_ctl"),
+            ["restart", "-D", DataDirectory, "-l", LogFile, "-m", "fast", "-w", "-t", "60", "-o", ServerOptions], ToolTimeout);
+    }
+
     private async Task StartServerAsync()
     {
-        var options = string.Join(' ',
-            $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
-            $"-k {_directory}",
-            "-c listen_addresses=127.0.0.1",
-            "-c fsync=on",
-            "-c max_connections=300");
+        var options = ServerOptions;
         try
         {
             await PostgresTool.RunAsync(_installation.Program("pg_ctl"),

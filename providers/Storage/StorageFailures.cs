@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Orchestrator.Providers.Faults;
+using Orchestrator.Providers.Postgres;
+
+namespace Orchestrator.Providers.Storage;
+
+/// <summary>Tells a storage that failed to answer (a database restarting or unreachable (not an error in a statement), a disk full or read-only, an
+/// injected fault) from other errors, through the wrappers Orleans puts around them.</summary>
+public static class StorageFailures
+{
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: the file, not the request.
+    private static readonly int[] SqliteUnavailable = [5, 6, 8, 10, 13, 14];
+
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) says the storage did not answer, so the same
+    /// request may succeed later.</summary>
+    public static bool IsUnavailable(Exception exception) => Find(exception) is not null;
+
+    /// <summary><paramref name="exception"/> as a <see cref="StorageUnavailableException"/> when it says the storage did
+    /// not answer (saying what was being done, and the driver's message), else null.</summary>
+    public static StorageUnavailableException? AsUnavailable(Exception exception, string operation) => Find(exception) switch
+    {
+        null => null,
+        StorageUnavailableException unavailable => unavailable,
+        // The driver's exception stays behind: other silos cannot read its type.
+        var cause => new StorageUnavailableException($"The storage did not answer while {operation}: {cause.GetType().Name}: {cause.Message}"),
+    };
+
+    /// <summary>The exception in <paramref name="exception"/>'s chain that says the storage did not answer, or null.</summary>
+    public static Exception? Find(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 16; depth++)
+        {
+            switch (exception)
+            {
+                case StorageUnavailableException or InjectedStorageFaultException or PostgresUnavailableException:
+                case NpgsqlException npgsql when npgsql.IsTransient || npgsql is not PostgresException:
+                case SqliteException sqlite when SqliteUnavailable.Contains(sqlite.SqliteErrorCode & 0xFF):
+                    return exception;
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    exception = aggregate.InnerExceptions[0];
+                    continue;
+            }
+
+            exception = exception.InnerException;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Orchestrator.Cluster.Tests.Processes;
+using Orchestrator.Testing.Services;
+
+namespace Orchestrator.Cluster.Tests.Faults;
+
+/// <summary>A steady load on silos whose storage fails on purpose, and the checks that nothing was lost or left stuck:
+/// runs of a DAG with a retried node started every <see cref="StartEvery"/> (a start that failed is repeated with its
+/// idempotency key), a pipeline of two loops joined by a queue whose producer and consumer report each value to a local
+/// HTTP recorder, and a 1 s schedule.</summary>
+internal sealed partial class StorageFaultLoad : IAsyncDisposable
+{
+    /// <summary>What the silos are started with: the fractions the issue names.</summary>
+    public const string Faults = "fail-before=0.005,fail-after=0.005,delayed=0.01,delay=200ms";
+
+    private const string Queue = "fault-readings";
+    private static readonly TimeSpan StartEvery = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+    private readonly WebApplication _recorder;
+    private readonly ConcurrentQueue<long> _pushed = new();
+    private readonly ConcurrentQueue<long> _seen = new();
+    private readonly List<string> _runs = [];
+    private string? _pipeline;
+    private string? _schedule;
+    private int _failedStarts;
+
+    private StorageFaultLoad(WebApplication recorder, Uri url)
+    {
+        _recorder = recorder;
+        RecorderUrl = url;
+    }
+
+    /// <summary>Where the pipeline's nodes report the values they pushed and saw.</summary>
+    public Uri RecorderUrl { get; }
+
+    public static async Task<StorageFaultLoad> StartRecorderAsync()
+    {
+        var app = LocalWebApp.Create();
+        StorageFaultLoad? load = null;
+        app.MapPost("/{list}", async (string list, HttpRequest request) =>
+        {
+            var value = ValueOf(await JsonNode.ParseAsync(request.Body));
+            (list == "seen" ? load!._seen : load!._pushed).Enqueue(value);
+            return Results.Ok();
+        });
+        var url = await LocalWebApp.StartAsync(app);
+        load = new StorageFaultLoad(app, url);
+        return load;
+    }
+
+    /// <summary>Stores the workflows through <paramref name="silo"/> and starts the pipeline and the schedule.</summary>
+    public async Task DefineAsync(ClusterSilo silo)
+    {
+        await PutAsync(silo, """
+            {"name": "faulty", "nodes": {
+              "a": {"type": "set", "values": {"n": "1"}},
+              "b": {"type": "fail", "times": 1, "dependsOn": ["a"], "retry": {"maxAttempts": 4, "initialDelay": "100ms"}},
+              "c": {"type": "set", "values": {"k": "state.n + 2"}, "dependsOn": ["a"]},
+              "d": {"type": "set", "values": {"done": "state.k + 1"}, "dependsOn": ["b", "c"]}}}
+            """);
+        var retry = """{"maxAttempts": 20, "initialDelay": "50ms", "maxDelay": "1s"}""";
+        await PutAsync(silo, $$$"""
+            {"name": "fault-pipeline",
+             "loops": {
+               "source": {"producer": {"type": "interval", "every": "100ms"}, "chain": [{"node": "push"}, {"node": "note"}]},
+               "sink": {"producer": {"type": "queue", "queue": "{{{Queue}}}"}, "chain": [{"node": "seen"}]}},
+             "nodes": {
+               "push": {"type": "queue.push", "queue": "{{{Queue}}}", "value": "${iteration}", "retry": {{{retry}}}},
+               "note": {"type": "http", "method": "POST", "url": "{{{RecorderUrl}}}pushed", "body": {"v": "${iteration}"}, "retry": {{{retry}}}},
+               "seen": {"type": "http", "method": "POST", "url": "{{{RecorderUrl}}}seen", "body": {"v": "${data}"}, "retry": {{{retry}}} } } }
+            """);
+        await PutAsync(silo, """{"name": "fault-tick", "nodes": {"only": {"type": "noop"}}}""");
+        _pipeline = await RepeatAsync(() => silo.StartRunAsync("fault-pipeline"));
+        _schedule = (await RepeatAsync(() => silo.PostAsync("/api/schedules", new { workflow = "fault-tick", every = "1s", overlap = "allow" })))["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Starts runs every <see cref="StartEvery"/> for <paramref name="duration"/>, round robin over the silos
+    /// <paramref name="through"/> returns (it may change as silos come and go).</summary>
+    public async Task LoadAsync(Func<IReadOnlyList<ClusterSilo>> through, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            var key = Guid.NewGuid().ToString("N");
+            string? runId = null;
+            for (var tries = 0; runId is null && tries < 100; tries++)
+            {
+                var silos = through();
+                var silo = silos[(_runs.Count + tries) % silos.Count];
+                try
+                {
+                    using var start = await silo.Http.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow = "faulty", idempotencyKey = key });
+                    if (start.IsSuccessStatusCode)
+                    {
+                        runId = (await start.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
+                        continue;
+                    }
+
+                    // Only a storage that did not answer may refuse a start.
+                    Assert.True((int)start.StatusCode == 503, $"POST /api/runs: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync()}\n{Failures(silo)}");
+                    Assert.True(start.Headers.RetryAfter is not null, "a 503 without Retry-After");
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException)
+                {
+                }
+
+                _failedStarts++;
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+
+            _runs.Add(runId ?? throw new InvalidOperationException("A run could not be started through any silo in 100 tries."));
+            await Task.Delay(StartEvery);
+        }
+    }
+
+    /// <summary>Every check, through <paramref name="silo"/>, once the load has stopped; a line of figures.</summary>
+    public async Task<string> CheckAsync(ClusterSilo silo)
+    {
+        var runs = await CheckRunsAsync(silo);
+        var pipeline = await CheckPipelineAsync(silo);
+        var schedule = await CheckScheduleAsync(silo);
+        return $"{_runs.Count} runs acknowledged ({_failedStarts} starts answered 503 or no answer and were repeated), {runs}; {pipeline}; {schedule}";
+    }
+
+    /// <summary>The counters a silo logs when it stops: calls, failed before, failed after, delayed.</summary>
+    public static (long Calls, long Before, long After, long Delayed) InjectedFaults(string output)
+    {
+        var match = InjectedLine().Match(output);
+        Assert.True(match.Success, $"the silo did not log the faults it injected:\n{output[^Math.Min(output.Length, 4000)..]}");
+        return (Number(match, 1), Number(match, 2), Number(match, 3), Number(match, 4));
+
+        static long Number(Match match, int group) => long.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync() => await _recorder.DisposeAsync();
+
+    /// <summary>Every acknowledged run completes with its state within <see cref="Settle"/>, each node completed once,
+    /// and no run of the load is left running.</summary>
+    private async Task<string> CheckRunsAsync(ClusterSilo silo)
+    {
+        var finished = new HashSet<string>();
+        var deadline = Stopwatch.StartNew();
+        while (finished.Count < _runs.Count && deadline.Elapsed < Settle)
+        {
+            foreach (var runId in _runs.Where(id => !finished.Contains(id)).ToList())
+            {
+                var run = await TryGetAsync(silo, $"/api/runs/{runId}") as JsonObject;
+                var status = run?["status"]?.GetValue<string>();
+                Assert.True(status is null or "pending" or "running" or "completed", $"{runId}: {run?.ToJsonString()}");
+                if (status == "completed")
+                {
+                    Assert.True(run!["state"]!["done"]!.GetValue<double>() == 4, run.ToJsonString());
+                    finished.Add(runId);
+                }
+            }
+
+            if (finished.Count < _runs.Count)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
+
+        var stuck = _runs.Where(id => !finished.Contains(id)).ToList();
+        Assert.True(stuck.Count == 0, $"{stuck.Count} of {_runs.Count} runs did not complete within {Settle.TotalSeconds} s of the load's end: " +
+            string.Join("\n", await Task.WhenAll(stuck.Take(3).Select(async id => (await TryGetAsync(silo, $"/api/runs/{id}"))?.ToJsonString()))));
+
+        var twice = 0;
+        foreach (var runId in _runs)
+        {
+            var events = (await RepeatAsync(async () => (await TryGetAsync(silo, $"/api/runs/{runId}/events?limit=1000")) as JsonArray
+                ?? throw new HttpRequestException("no events"))).Select(e => e!.AsObject()).ToList();
+            var completedNodes = events.Where(e => e["type"]!.GetValue<string>() == "node.completed").Select(e => e["node"]!.GetValue<string>()).ToList();
+            twice += completedNodes.Count - completedNodes.Distinct().Count();
+            Assert.True(completedNodes.Order().SequenceEqual(["a", "b", "c", "d"]), $"{runId}: nodes completed {string.Join(", ", completedNodes)}");
+        }
+
+        var running = (await RepeatAsync(async () => await TryGetAsync(silo, "/api/runs?workflow=faulty&status=running&limit=10") as JsonObject
+            ?? throw new HttpRequestException("no list")))["items"]!.AsArray();
+        Assert.True(running.Count == 0, $"runs listed as running after every run completed: {running.ToJsonString()}");
+        return $"all completed, no node completed twice ({twice})";
+    }
+
+    /// <summary>With the producer paused and the consumer caught up: every value the producer pushed was seen, first
+    /// sightings in the order pushed, repeats only of values seen before (a redelivered message), none dead-lettered.</summary>
+    private async Task<string> CheckPipelineAsync(ClusterSilo silo)
+    {
+        await RepeatAsync(() => silo.PostAsync($"/api/loops/{_pipeline}:source/pause", new { }));
+        var deadline = Stopwatch.StartNew();
+        JsonObject? queue = null;
+        long? previousProduced = null;
+        while (deadline.Elapsed < Settle)
+        {
+            queue = await TryGetAsync(silo, $"/api/queues/{Queue}") as JsonObject;
+            var produced = queue?["produced"]?.GetValue<long>();
+            if (queue?["consumers"]?.AsArray() is [{ } only] && produced > 0 && produced == previousProduced && only["lag"]!.GetValue<long>() == 0)
+            {
+                break;
+            }
+
+            previousProduced = produced;
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.True(queue is not null, $"GET /api/queues/{Queue} never answered");
+        var consumer = Assert.Single(queue!["consumers"]!.AsArray());
+        Assert.True(consumer!["lag"]!.GetValue<long>() == 0, queue.ToJsonString());
+        Assert.Equal(0, queue["deadLettered"]!.GetValue<long>());
+
+        // The sink's last deliveries may still be reporting: wait until every pushed value was seen.
+        var pushed = _pushed.ToHashSet();
+        var sightings = Stopwatch.StartNew();
+        while (!pushed.IsSubsetOf(_seen) && sightings.Elapsed < Settle)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        var seen = _seen.ToList();
+        var missing = pushed.Except(seen).Order().ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} pushed values never seen by the consumer: {string.Join(", ", missing.Take(20))}");
+        var first = new List<long>();
+        var known = new HashSet<long>();
+        foreach (var value in seen.Where(known.Add))
+        {
+            first.Add(value);
+        }
+
+        var outOfOrder = first.Zip(first.Skip(1)).Where(pair => pair.Second <= pair.First).ToList();
+        Assert.True(outOfOrder.Count == 0, $"values first seen out of order: {string.Join(", ", outOfOrder.Take(10))}");
+        Assert.True(pushed.Count > 100, $"only {pushed.Count} values pushed");
+        return $"pipeline: {pushed.Count} values pushed, all seen in order, {seen.Count - first.Count} seen again";
+    }
+
+    /// <summary>Each due time of the schedule, from its first fire to its last, is accounted for once: a run of its own,
+    /// or counted in a recorded misfire skip.</summary>
+    private async Task<string> CheckScheduleAsync(ClusterSilo silo)
+    {
+        await RepeatAsync(() => silo.PostAsync($"/api/schedules/{_schedule}/disable", new { }));
+        var executions = (await RepeatAsync(async () => await TryGetAsync(silo, $"/api/schedules/{_schedule}/executions?limit=500") as JsonArray
+            ?? throw new HttpRequestException("no executions"))).Select(e => e!.AsObject()).ToList();
+        var started = executions.Where(e => e["outcome"]!.GetValue<string>() == "started").ToList();
+        var skipped = executions.Where(e => e["outcome"]!.GetValue<string>() == "skipped_misfire").ToList();
+        Assert.True(executions.All(e => e["outcome"]!.GetValue<string>() is "started" or "skipped_misfire" or "skipped_disabled"), Json(executions));
+        Assert.True(started.Count > 30, Json(executions));
+        var byDue = started.GroupBy(e => e["scheduledFor"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.True(byDue.All(due => due.Select(e => e["runId"]!.GetValue<string>()).Distinct().Count() == 1),
+            $"a due time fired more than one run: {Json(executions)}");
+        var dueTimes = byDue.Select(g => g.Key).Order().ToList();
+        var span = (long)Math.Round((dueTimes[^1] - dueTimes[0]).TotalSeconds) + 1;
+        var accounted = dueTimes.Count + skipped.Sum(e => e["occurrences"]?.GetValue<long>() ?? 1);
+        Assert.True(accounted == span, $"{span} due times from {dueTimes[0]:O} to {dueTimes[^1]:O}, {dueTimes.Count} fired and {accounted - dueTimes.Count} skipped: {Json(executions)}");
+        var runs = (await RepeatAsync(async () => await TryGetAsync(silo, $"/api/runs?triggeredBy=schedule:{_schedule}&limit=500") as JsonObject
+            ?? throw new HttpRequestException("no runs")))["items"]!.AsArray();
+        Assert.Equal(dueTimes.Count, runs.Count);
+        return $"schedule: {dueTimes.Count} due times fired once each, {accounted - dueTimes.Count} skipped as misfires";
+    }
+
+    /// <summary>Stores a workflow, repeating while the storage refuses (the same definition again is a no-op).</summary>
+    private static Task<string> PutAsync(ClusterSilo silo, string json) => RepeatAsync(async () =>
+    {
+        using var put = await silo.Http.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await put.Content.ReadAsStringAsync();
+        return put.IsSuccessStatusCode ? body : throw new HttpRequestException($"{(int)put.StatusCode}: {body}");
+    });
+
+    /// <summary>The errors a silo logged, last ones first.</summary>
+    private static string Failures(ClusterSilo silo) =>
+        string.Join('\n', (silo.Process.Output + silo.Process.Error).Split('\n').Where(line => line.Contains(" fail: ", StringComparison.Ordinal)).Reverse().Take(5));
+
+    private static string Json(IEnumerable<JsonObject> items) => new JsonArray([.. items.Select(i => i.DeepClone())]).ToJsonString();
+
+    /// <summary>Repeats <paramref name="call"/> while the storage (or the silo) refuses it, up to 30 s.</summary>
+    private static async Task<T> RepeatAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (deadline.Elapsed < Settle && e is HttpRequestException or TaskCanceledException or Xunit.Sdk.XunitException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
+    }
+
+    private static async Task<JsonNode?> TryGetAsync(ClusterSilo silo, string path)
+    {
+        try
+        {
+            using var response = await silo.Http.GetAsync(new Uri(path, UriKind.Relative));
+            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static long ValueOf(JsonNode? body) => body?["v"] switch
+    {
+        JsonValue value when value.TryGetValue<long>(out var number) => number,
+        JsonValue value when value.TryGetValue<double>(out var real) => (long)real,
+        JsonValue value => long.Parse(value.GetValue<string>(), CultureInfo.InvariantCulture),
+        var other => throw new InvalidOperationException($"no value in {body?.ToJsonString()}: {other}"),
+    };
+
+    [GeneratedRegex(@"Storage faults injected: (\d+) calls, (\d+) failed before the store, (\d+) failed after it, (\d+) delayed")]
+    private static partial Regex InjectedLine();
+}
