@@ -10,6 +10,7 @@ internal sealed partial class SiloHealthCheck(
     SiloAvailability availability,
     SiloLifecycle lifecycle,
     IStorageBackend storage,
+    StorageWrites writes,
     ILocalSiloDetails siloDetails,
     TimeProvider clock,
     ILogger<SiloHealthCheck> logger)
@@ -21,17 +22,29 @@ internal sealed partial class SiloHealthCheck(
     {
         var status = availability.Status;
         var storageHealth = await PingStorageAsync(cancellationToken);
+        if (storageHealth.Status == StorageHealth.Ok && writes.Failing() is { } failing)
+        {
+            storageHealth = new StorageHealth(storage.Name, StorageHealth.WritesFailing, failing);
+        }
+
+        var failed = FailedComponent();
         var reason = (status, storageHealth.Status) switch
         {
             (SiloPhase.Starting, _) => "The silo is starting.",
             (SiloPhase.Stopping, _) => "The silo is stopping.",
             (SiloPhase.Stopped, _) => "The silo has stopped.",
+            _ when failed is not null => failed,
+            (_, StorageHealth.WritesFailing) => $"Storage '{storage.Name}' refuses writes: {storageHealth.Error}",
             (_, not StorageHealth.Ok) => $"Storage '{storage.Name}' does not answer: {storageHealth.Error}",
-            _ => FailedComponent(),
+            _ => null,
         };
+
+        // A storage that does not answer (a database restarting, a disk full) degrades the silo until it answers again;
+        // a start-up step that failed does not mend itself.
         var overall = (status, reason) switch
         {
             (SiloPhase.Running, null) => HealthReport.Healthy,
+            (SiloPhase.Running, _) when failed is null => HealthReport.Degraded,
             (SiloPhase.Running, _) => "unhealthy",
             _ => NameOf(status),
         };

@@ -47,10 +47,11 @@ public static class SiloBuilderExtensions
             sp.GetRequiredService<IStorageBackend>(), owned, sp.GetRequiredService<SiloLifecycle>(), sp.GetRequiredService<ILocalSiloDetails>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StorageBackendLifecycle>>()));
         services.TryAddSingleton<StateConflictMetrics>();
-        services.AddSingleton(sp => new ConflictCountingGrainStorage(
-            sp.GetRequiredService<IStorageBackend>().Grains, sp.GetRequiredService<StateConflictMetrics>()));
-        services.AddGrainStorage(OrchestratorStorage.ProviderName, (sp, _) => sp.GetRequiredService<ConflictCountingGrainStorage>());
-        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<ConflictCountingGrainStorage>());
+        services.TryAddSingleton<StorageWrites>();
+        services.AddSingleton(sp => new ObservedGrainStorage(
+            sp.GetRequiredService<IStorageBackend>().Grains, sp.GetRequiredService<StateConflictMetrics>(), sp.GetRequiredService<StorageWrites>()));
+        services.AddGrainStorage(OrchestratorStorage.ProviderName, (sp, _) => sp.GetRequiredService<ObservedGrainStorage>());
+        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<ObservedGrainStorage>());
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queries);
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queues);
         silo.AddReminders();

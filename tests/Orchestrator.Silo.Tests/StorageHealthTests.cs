@@ -25,7 +25,7 @@ public sealed class StorageHealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = body.RootElement;
-        Assert.Equal("unhealthy", root.GetProperty("status").GetString());
+        Assert.Equal("degraded", root.GetProperty("status").GetString());
         Assert.Contains("sqlite", root.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("running", root.GetProperty("silo").GetProperty("status").GetString());
         var storage = root.GetProperty("storage");

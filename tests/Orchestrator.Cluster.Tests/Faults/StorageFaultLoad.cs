@@ -132,6 +132,56 @@ internal sealed partial class StorageFaultLoad : IAsyncDisposable
         return $"{_runs.Count} runs acknowledged ({_failedStarts} starts answered 503 or no answer and were repeated), {runs}; {pipeline}; {schedule}";
     }
 
+    /// <summary>With the storage down: the silo reports itself degraded (503) within 20 s, and a start is refused with
+    /// 503 in bounded time rather than hanging. A line of figures.</summary>
+    public static async Task<string> CheckDegradedAsync(ClusterSilo silo)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonObject? health = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            using var response = await silo.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
+            health = JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
+            if ((int)response.StatusCode == 503 && health?["status"]?.GetValue<string>() == "degraded")
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.True(health?["status"]?.GetValue<string>() == "degraded", $"health while PostgreSQL is down: {health?.ToJsonString()}");
+        var degradedAfter = clock.ElapsedMilliseconds;
+        var start = Stopwatch.StartNew();
+        using var refused = await silo.Http.PostAsJsonAsync(new Uri("/api/runs", UriKind.Relative), new { workflow = "faulty", idempotencyKey = Guid.NewGuid().ToString("N") });
+        Assert.True((int)refused.StatusCode == 503, $"a start while PostgreSQL is down: {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+        return $"stopped: degraded after {degradedAfter} ms ({health!["reason"]}), a start refused with 503 in {start.ElapsedMilliseconds} ms";
+    }
+
+    /// <summary>Waits (up to 30 s) until every silo reports itself healthy again; how long it took.</summary>
+    public static async Task<string> WaitUntilHealthyAgainAsync(IReadOnlyList<ClusterSilo> silos)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var silo in silos)
+        {
+            string? status = null;
+            while (clock.Elapsed < Settle)
+            {
+                status = (await TryGetAsync(silo, "/api/health"))?["status"]?.GetValue<string>();
+                if (status == "healthy")
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+
+            Assert.True(status == "healthy", $"{silo.Name} is {status ?? "silent"} {Settle.TotalSeconds} s after PostgreSQL came back");
+        }
+
+        return $"healthy again after {clock.ElapsedMilliseconds} ms";
+    }
+
     /// <summary>The counters a silo logs when it stops: calls, failed before, failed after, delayed.</summary>
     public static (long Calls, long Before, long After, long Delayed) InjectedFaults(string output)
     {

@@ -53,8 +53,8 @@ public sealed class PostgresDuplicateActivationTests(PostgresFixture postgres) :
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref measured, value));
         listener.Start();
 
-        var silo1 = new ConflictCountingGrainStorage((await OpenAsync()).Grains, metrics);
-        var silo2 = new ConflictCountingGrainStorage((await OpenAsync()).Grains, metrics);
+        var silo1 = new ObservedGrainStorage((await OpenAsync()).Grains, metrics);
+        var silo2 = new ObservedGrainStorage((await OpenAsync()).Grains, metrics);
         var grain = GrainId.Create("run", "duplicated");
         var created = new GrainState<ContractState>(new ContractState { Payload = "created" });
         await silo1.WriteStateAsync("state", grain, created);

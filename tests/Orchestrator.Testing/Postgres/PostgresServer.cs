@@ -156,6 +156,21 @@ public sealed class PostgresServer : IAsyncDisposable
             ["restart", "-D", DataDirectory, "-l", LogFile, "-m", "fast", "-w", "-t", "60", "-o", ServerOptions], ToolTimeout);
     }
 
+    /// <summary>Stops the server as an operator would (<c>pg_ctl stop -m fast</c>); <see cref="StartAgainAsync"/> brings
+    /// it back with its data.</summary>
+    public async Task StopAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await PostgresTool.RunAsync(_installation.Program("pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], ToolTimeout);
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port.</summary>
+    public Task StartAgainAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return StartServerAsync();
+    }
+
     private async Task StartServerAsync()
     {
         var options = ServerOptions;
