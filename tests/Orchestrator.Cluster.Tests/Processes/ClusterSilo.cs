@@ -7,11 +7,16 @@ namespace Orchestrator.Cluster.Tests.Processes;
 /// <summary>A silo process on PostgreSQL storage and membership, with an HTTP client for its API.</summary>
 internal sealed class ClusterSilo : IDisposable
 {
-    private ClusterSilo(string name, string url, SiloProcess process)
+    private readonly string _workDirectory;
+    private readonly string[] _args;
+
+    private ClusterSilo(string name, string url, SiloProcess process, string workDirectory, string[] args)
     {
         Name = name;
         Url = url;
         Process = process;
+        _workDirectory = workDirectory;
+        _args = args;
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -30,15 +35,19 @@ internal sealed class ClusterSilo : IDisposable
         var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         var dataDir = Path.Combine(workDirectory, name);
         string[] args = ["--storage", "postgres", "--postgres", connectionString, "--cluster-id", clusterId, "--silo-name", name, "--urls", url, "--data-dir", dataDir, .. extra];
-        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args));
+        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args), workDirectory, args);
     }
+
+    /// <summary>Starts the same silo again, a new process with the same arguments (ports and URL included: the new
+    /// generation of a silo on the same address retires the old one from the cluster's membership).</summary>
+    public ClusterSilo StartAgain() => new(Name, Url, SiloProcess.Start(_workDirectory, _args), _workDirectory, _args);
 
     /// <summary>Starts a silo named <paramref name="name"/> on its own SQLite file, on free ports.</summary>
     public static ClusterSilo StartSqlite(string workDirectory, string name, params string[] extra)
     {
         var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         string[] args = ["--silo-name", name, "--urls", url, "--data-dir", Path.Combine(workDirectory, name), .. extra];
-        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args));
+        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args), workDirectory, args);
     }
 
     public Task WaitUntilHealthyAsync() => Process.WaitUntilHealthyAsync(Http);
