@@ -1,4 +1,5 @@
 using Orchestrator.Errors;
+using Orchestrator.History;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orleans.Concurrency;
@@ -24,6 +25,19 @@ public interface IQueryGrain : IGrainWithStringKey
     /// window and per <paramref name="bucket"/>-long slice, with their failure rate and duration percentiles.</summary>
     [ReadOnly]
     Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket);
+
+    /// <summary>Node durations and attempts of the runs (of one workflow, when given) that finished since
+    /// <paramref name="since"/>, read from the view finished runs write: percentiles per node only for one workflow.</summary>
+    [ReadOnly]
+    Task<NodeStatistics> NodeStatisticsAsync(string? workflow, DateTimeOffset since);
+
+    /// <summary>The samples of a queue's history taken at or after <paramref name="since"/>, oldest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<QueueSample>> QueueHistoryAsync(string queue, DateTimeOffset since);
+
+    /// <summary>The samples of a loop's history taken at or after <paramref name="since"/>, oldest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<LoopSample>> LoopHistoryAsync(string loopId, DateTimeOffset since);
 
     /// <summary>Error records, newest first, optionally of one workflow and/or in one recovery status.</summary>
     [ReadOnly]
