@@ -7,8 +7,8 @@ namespace Orchestrator.LoadBench;
 /// the overview and a run's page, making the calls the dashboard's pages make (dashboard/assets/pages/overview.js and
 /// runs.js). The overview reads its eight routes at once, again every 10 s. The run page reads the run and its workflow
 /// version, follows the run's event socket, and reads the run again 150 ms after events arrive (one read per burst);
-/// when the run ends, the tab stays on it for <see cref="Dwell"/>, then goes to the runs page and opens the newest run,
-/// as someone watching the work would.
+/// when the run has ended (its socket stays open, as the page's does), the tab stays on it for <see cref="Dwell"/>, then
+/// goes to the runs page and opens the newest run, as someone watching the work would.
 /// With several silos, dashboards are spread over them.</summary>
 internal sealed class DashboardTraffic : IAsyncDisposable
 {
@@ -134,7 +134,9 @@ internal sealed class DashboardTraffic : IAsyncDisposable
 
         Task? refresh = null;
         var buffer = new byte[64 * 1024];
-        while (socket.State == WebSocketState.Open)
+        using var message = new MemoryStream();
+        var ended = false;
+        while (!ended && socket.State == WebSocketState.Open)
         {
             WebSocketReceiveResult received;
             try
@@ -152,13 +154,18 @@ internal sealed class DashboardTraffic : IAsyncDisposable
                 break;
             }
 
-            if (received.EndOfMessage)
+            message.Write(buffer, 0, received.Count);
+            if (!received.EndOfMessage)
             {
-                Interlocked.Increment(ref _events);
-                if (refresh is null || refresh.IsCompleted)
-                {
-                    refresh = RefreshAsync(address, runPath, token);
-                }
+                continue;
+            }
+
+            Interlocked.Increment(ref _events);
+            ended = EndsRun(message.GetBuffer().AsSpan(0, (int)message.Length));
+            message.SetLength(0);
+            if (refresh is null || refresh.IsCompleted)
+            {
+                refresh = RefreshAsync(address, runPath, token);
             }
         }
 
@@ -166,6 +173,27 @@ internal sealed class DashboardTraffic : IAsyncDisposable
         {
             await refresh;
         }
+    }
+
+    /// <summary>True for the event that ends a run (the page then shows it finished; the viewer moves on).</summary>
+    private static bool EndsRun(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                return reader.ValueTextEquals("run.completed"u8) || reader.ValueTextEquals("run.failed"u8) || reader.ValueTextEquals("run.cancelled"u8);
+            }
+
+            if (reader.CurrentDepth >= 1 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        return false;
     }
 
     private async Task RefreshAsync(Uri address, string runPath, CancellationToken token)
