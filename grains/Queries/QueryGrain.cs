@@ -24,6 +24,8 @@ internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
 
+    private readonly StatisticsCache _statistics = new(clock);
+
     public async Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null)
     {
         var statusKey = status is { } s ? RunState.StatusName(s) : null;
@@ -36,7 +38,10 @@ internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(
         return workflow is null ? page : page with { Items = [.. page.Items.Where(run => run.Workflow == workflow)] };
     }
 
-    public async Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket)
+    public Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket) =>
+        _statistics.GetAsync(FormattableString.Invariant($"{workflow}|{bucket.Ticks}"), since, () => ComputeRunStatisticsAsync(workflow, since, bucket));
+
+    private async Task<RunStatistics> ComputeRunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket)
     {
         var counts = await queries.CountViewAsync(new ViewCountQuery(RunState.RunsView, workflow, since, bucket), CancellationToken.None);
         var byStatus = counts.GroupBy(c => c.Key2).ToDictionary(g => g.Key, g => g.Sum(c => c.Count), StringComparer.Ordinal);
@@ -73,7 +78,10 @@ internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(
             RunTimingStatistics.Percentile(durations, 0.50), RunTimingStatistics.Percentile(durations, 0.99), durations.Count);
     }
 
-    public async Task<NodeStatistics> NodeStatisticsAsync(string? workflow, DateTimeOffset since)
+    public Task<NodeStatistics> NodeStatisticsAsync(string? workflow, DateTimeOffset since) =>
+        _statistics.GetAsync(workflow ?? "", since, () => ComputeNodeStatisticsAsync(workflow, since));
+
+    private async Task<NodeStatistics> ComputeNodeStatisticsAsync(string? workflow, DateTimeOffset since)
     {
         var statistics = new RunTimingStatistics(perNode: workflow is not null);
         var coveredSince = since;
