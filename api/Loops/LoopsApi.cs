@@ -10,6 +10,8 @@ using Orchestrator.Providers.Streams;
 using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Api.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Api.Loops;
 
@@ -42,6 +44,10 @@ public static class LoopsApi
             .Operator();
         group.MapGet("/{id}/logs", GetLogsAsync).WithName("GetLoopLogs")
             .WithSummary("The loop's log, oldest first, optionally of one ?node=: with ?after=seq the lines after it (paging forward), without it the latest; at most ?limit= lines (default 100, at most 1000).")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
+        group.MapGet("/{id}/history", GetHistoryAsync).WithName("GetLoopHistory")
+            .WithSummary("The loop's state, iterations, iterations per second and errors, sampled every 10 s cluster-wide while it runs or is paused, kept 24 h: the samples of the last ?window= (default 1h, at most 24h), oldest first.")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .Viewer();
         return app;
@@ -114,6 +120,22 @@ public static class LoopsApi
 
         var query = new LoopLogQuery { Node = string.IsNullOrEmpty(node) ? null : node, AfterSeq = from, Limit = maxCount };
         return await CallAsync(id, grains, async loop => new LoopLogList(await loop.GetLogsAsync(query)));
+    }
+
+    private static async Task<Results<Ok<LoopHistory>, ProblemHttpResult>> GetHistoryAsync(
+        string id, string? window, IGrainFactory grains, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock)
+    {
+        if (TimeWindows.TrySince(window, TimeWindows.LongestHistory, clock, out var since, out _) is { } badWindow)
+        {
+            return badWindow;
+        }
+
+        // The loop's grain says whether it exists; the samples are read from storage.
+        return await CallAsync(id, grains, async loop =>
+        {
+            await loop.GetAsync();
+            return new LoopHistory(id, since, await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).LoopHistoryAsync(id, since));
+        });
     }
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> CallAsync<T>(

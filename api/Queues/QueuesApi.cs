@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Problems;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Hosting;
+using Orchestrator.Queries;
 using Orchestrator.Queues;
 using Orchestrator.Api.Security;
 
@@ -23,6 +26,10 @@ public static class QueuesApi
             .Viewer();
         group.MapGet("/{name}/dead-letters", GetDeadLettersAsync).WithName("GetQueueDeadLetters")
             .WithSummary("Messages a consumer gave up on, oldest first; at most ?limit= (default 100, at most 1000).")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
+        group.MapGet("/{name}/history", GetHistoryAsync).WithName("GetQueueHistory")
+            .WithSummary("The queue's depth, lag (its slowest consumer's), produced, consumed and dead-lettered, sampled every 10 s cluster-wide and kept 24 h: the samples of the last ?window= (default 1h, at most 24h), oldest first.")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .Viewer();
         return app;
@@ -65,6 +72,30 @@ public static class QueuesApi
         {
             return ApiProblems.BadRequest("name", e.Message);
         }
+    }
+
+    private static async Task<Results<Ok<QueueHistory>, ProblemHttpResult>> GetHistoryAsync(
+        string name, string? window, IQueueDirectory queues, IGrainFactory grains, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (TimeWindows.TrySince(window, TimeWindows.LongestHistory, clock, out var since, out _) is { } badWindow)
+        {
+            return badWindow;
+        }
+
+        try
+        {
+            if (await queues.GetAsync(name, cancellationToken) is null)
+            {
+                return NotFound(name);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            return ApiProblems.BadRequest("name", e.Message);
+        }
+
+        return TypedResults.Ok(new QueueHistory(name, since, await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).QueueHistoryAsync(name, since)));
     }
 
     private static ProblemHttpResult NotFound(string name) =>

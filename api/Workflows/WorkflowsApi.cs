@@ -12,6 +12,8 @@ using Orleans;
 using Orleans.Runtime;
 using Orchestrator.Workflows;
 using Orchestrator.Api.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Api.Workflows;
 
@@ -40,6 +42,10 @@ public static class WorkflowsApi
             .WithProblems(StatusCodes.Status400BadRequest)
             .Viewer();
         group.MapGet("/{name}", GetAsync).WithName("GetWorkflow").WithSummary("A version of a workflow (the latest unless ?version=n).")
+            .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Viewer();
+        group.MapGet("/{name}/stats", GetStatisticsAsync).WithName("GetWorkflowStatistics")
+            .WithSummary("The workflow's runs that finished in the last ?window= (default 1h, at most 7d): per node p50/p90/p99 duration, count, attempts and failures; run duration p50/p99; tasks per second.")
             .WithProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .Viewer();
         group.MapDelete("/{name}", RetireAsync).WithName("RetireWorkflow").WithSummary("Retires a workflow: no new runs start; its versions and runs stay readable.")
@@ -119,6 +125,22 @@ public static class WorkflowsApi
         {
             return ApiProblems.NotFound(e.Message, version is null ? "name" : "version");
         }
+    }
+
+    private static async Task<Results<Ok<NodeStatistics>, ProblemHttpResult>> GetStatisticsAsync(
+        string name, string? window, IGrainFactory grains, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock)
+    {
+        if (TimeWindows.TrySince(window, TimeWindows.LongestStatistics, clock, out var since, out _) is { } badWindow)
+        {
+            return badWindow;
+        }
+
+        if (await grains.GetGrain<IWorkflowGrain>(name).GetInfoAsync() is null)
+        {
+            return ApiProblems.NotFound($"Workflow '{name}' does not exist.", "name");
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IQueryGrain>(IQueryGrain.Key).NodeStatisticsAsync(name, since));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RetireAsync(string name, IGrainFactory grains)

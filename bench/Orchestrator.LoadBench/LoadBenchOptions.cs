@@ -33,6 +33,10 @@ internal sealed class LoadBenchOptions
           --timeout-s N                    give up on a scenario after N seconds (default 600)
           --pause-s N                      idle seconds before each scenario, so the silo settles (default 2)
           --no-warmup                      skip the unreported warm-up (50 runs x 20 tasks per silo)
+          --dashboards N                   also run every scenario with N open dashboards simulated (each: the overview,
+                                           read every 10 s, and a run's page following the newest run over its event
+                                           socket), taking turns with the same scenario without them, and print tasks/s
+                                           of both and the difference
         """;
 
     public List<Target> Targets { get; } = [];
@@ -52,6 +56,9 @@ internal sealed class LoadBenchOptions
     public TimeSpan Pause { get; private set; } = TimeSpan.FromSeconds(2);
 
     public bool Warmup { get; private set; } = true;
+
+    /// <summary>Dashboards simulated in the runs measured with them; 0: no such runs.</summary>
+    public int Dashboards { get; private set; }
 
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static LoadBenchOptions Parse(string[] args)
@@ -101,6 +108,9 @@ internal sealed class LoadBenchOptions
                     options.Pause = TimeSpan.FromSeconds(int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var pause)
                         ? pause
                         : throw new ArgumentException($"{name} must be 0 or more"));
+                    break;
+                case "--dashboards":
+                    options.Dashboards = PositiveInt(name, Value());
                     break;
                 case "--no-warmup":
                     options.Warmup = false;

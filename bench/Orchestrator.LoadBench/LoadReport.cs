@@ -126,6 +126,46 @@ internal static class LoadReport
         }
     }
 
+    /// <summary>Per target and scenario: tasks/s without and with the simulated dashboards (medians over the rounds), the
+    /// difference, and each round's pair.</summary>
+    public static void PrintDashboardComparison(List<Scenario> scenarios, List<Column> columns)
+    {
+        foreach (var label in columns.Select(c => c.Label).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var scenario in scenarios)
+            {
+                List<(int Round, double Rate)> Rates(bool withDashboards) =>
+                [
+                    .. columns.Where(c => c.Label == label && c.Dashboards > 0 == withDashboards && c.Error is null)
+                        .Select(c => (c.Round, Result: c.Results.GetValueOrDefault(scenario.Number)))
+                        .Where(x => x.Result is { Error: null, Completed: > 0 })
+                        .Select(x => (x.Round, x.Result!.TasksPerSecond)),
+                ];
+                var without = Rates(false);
+                var with = Rates(true);
+                if (without.Count == 0 || with.Count == 0)
+                {
+                    continue;
+                }
+
+                var dashboards = columns.First(c => c.Label == label && c.Dashboards > 0).Dashboards;
+                var (plain, loaded) = (Median(without.Select(x => x.Rate)), Median(with.Select(x => x.Rate)));
+                var rounds = string.Join(", ", without.Join(with, x => x.Round, y => y.Round, (x, y) => $"#{x.Round} {x.Rate:N0} → {y.Rate:N0} ({Change(x.Rate, y.Rate)})"));
+                Console.WriteLine($"{label}, {scenario.Number}) {scenario.Title}: tasks/s without dashboards {plain:N0}, with {dashboards} dashboards {loaded:N0} "
+                    + $"(medians of {without.Count} and {with.Count} rounds): {Change(plain, loaded)}; by round: {rounds}");
+            }
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Change(double from, double to) =>
+        from <= 0 ? "?" : ((to - from) / from * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " %";
+
     private static long Mib(long bytes) => bytes / (1024 * 1024);
 
     private static string Seconds(TimeSpan? time) => time is { } t ? Math.Max(0, t.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture) : "?";
@@ -145,6 +185,9 @@ internal sealed class Column(string name, string label, int round)
     public Dictionary<int, ScenarioResult> Results { get; } = [];
 
     public long? PeakMemory { get; set; }
+
+    /// <summary>Dashboards simulated while this column's scenarios ran (0: none).</summary>
+    public int Dashboards { get; init; }
 
     /// <summary>How many silos the target has (its addresses).</summary>
     public int Silos { get; init; } = 1;

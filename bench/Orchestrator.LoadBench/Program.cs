@@ -4,7 +4,9 @@ namespace Orchestrator.LoadBench;
 
 /// <summary>Load benchmark over the HTTP API of one or more running silos: many concurrent runs of small DAGs of
 /// <c>noop</c> tasks, and one run fanning out to 10,000 tasks. Silos are measured one after the other (never at once,
-/// so that they do not share the cores), taking turns scenario by scenario, and the figures are printed side by side.</summary>
+/// so that they do not share the cores), taking turns scenario by scenario, and the figures are printed side by side.
+/// With <c>--dashboards N</c> every scenario also runs with N dashboards' traffic simulated (<see cref="DashboardTraffic"/>),
+/// taking turns with the run without it, and the difference in tasks/s is printed.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -52,36 +54,63 @@ internal static class Program
                     continue;
                 }
 
-                var column = new Column(options.Rounds == 1 ? label : $"{label} #{round}", label, round) { Silos = client.Target.BaseAddresses.Count };
-                columns.Add(column);
+                // With --dashboards, each scenario runs without and with them, in turn; the order flips every round.
+                int[] variants = options.Dashboards == 0 ? [0] : round % 2 == 1 ? [0, options.Dashboards] : [options.Dashboards, 0];
+                var variantColumns = variants.Select(dashboards =>
+                {
+                    var name = dashboards == 0 ? label : $"{label} +{dashboards} dashboards";
+                    return new Column(options.Rounds == 1 ? name : $"{name} #{round}", label, round)
+                    {
+                        Silos = client.Target.BaseAddresses.Count,
+                        Dashboards = dashboards,
+                    };
+                }).ToList();
+                columns.AddRange(variantColumns);
                 using (var healthTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
                 {
                     if (await client.CheckHealthAsync(healthTimeout.Token) is { } unhealthy)
                     {
                         Console.WriteLine($"[{label}] skipped: {unhealthy}");
-                        column.Error = unhealthy;
+                        variantColumns.ForEach(column => column.Error = unhealthy);
                         unreachable.Add(label);
                         continue;
                     }
                 }
 
                 var silos = SiloProcesses.Find(client.Target);
-                Console.WriteLine($"[{column.Name}] {client.Target.Describe()} healthy, {LoadReport.Describe(silos, client.Target)}");
+                Console.WriteLine($"[{label} #{round}] {client.Target.Describe()} healthy, {LoadReport.Describe(silos, client.Target)}");
                 if (options.Warmup && round == 1)
                 {
-                    await ScenarioRunner.WarmUpAsync(client, column.Name, $"loadbench-{tag}-warmup", options);
+                    await ScenarioRunner.WarmUpAsync(client, label, $"loadbench-{tag}-warmup", options);
                 }
 
-                active.Add((client, column, silos));
+                active.AddRange(variantColumns.Select(column => (client, column, silos)));
             }
 
             foreach (var scenario in scenarios)
             {
                 foreach (var (client, column, silos) in active)
                 {
-                    var result = await ScenarioRunner.RunAsync(client, scenario, $"loadbench-{tag}-s{scenario.Number}-r{round}", options, silos);
+                    var workflow = $"loadbench-{tag}-s{scenario.Number}-r{round}" + (column.Dashboards > 0 ? "-d" : "");
+                    ScenarioResult result;
+                    var traffic = "";
+                    if (column.Dashboards > 0)
+                    {
+                        var dashboards = DashboardTraffic.Start(http, client.Target, column.Dashboards);
+                        await using (dashboards)
+                        {
+                            result = await ScenarioRunner.RunAsync(client, scenario, workflow, options, silos);
+                        }
+
+                        traffic = $"; dashboards: {dashboards}";
+                    }
+                    else
+                    {
+                        result = await ScenarioRunner.RunAsync(client, scenario, workflow, options, silos);
+                    }
+
                     column.Results[scenario.Number] = result;
-                    Console.WriteLine($"[{column.Name}] {scenario.Number}) {scenario.Title}: {LoadReport.OneLine(result)}");
+                    Console.WriteLine($"[{column.Name}] {scenario.Number}) {scenario.Title}: {LoadReport.OneLine(result)}{traffic}");
                 }
             }
 
@@ -92,7 +121,13 @@ internal static class Program
         }
 
         Console.WriteLine();
-        LoadReport.PrintTable(scenarios, [.. columns.OrderBy(c => options.Targets.FindIndex(t => t.Label == c.Label)).ThenBy(c => c.Round)]);
+        LoadReport.PrintTable(scenarios, [.. columns.OrderBy(c => options.Targets.FindIndex(t => t.Label == c.Label)).ThenBy(c => c.Dashboards).ThenBy(c => c.Round)]);
+        if (options.Dashboards > 0)
+        {
+            Console.WriteLine();
+            LoadReport.PrintDashboardComparison(scenarios, columns);
+        }
+
         return LoadReport.AnyProblem(columns) ? 1 : 0;
     }
 }

@@ -53,6 +53,12 @@ export function duration(from, to) {
   return `${Math.floor(ms / 3600000)} h ${Math.round((ms % 3600000) / 60000)} m`;
 }
 
+/** A number of seconds, briefly: 250 ms, 1.5 s; a dash when unknown. */
+export function seconds(value) {
+  if (value === null || value === undefined) return '—';
+  return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(1)} s`;
+}
+
 export const badge = status => h('span', { class: `badge s-${String(status).replace(/[^a-z_]/gi, '')}` }, status);
 
 /** A value as collapsible JSON. */

@@ -1,4 +1,5 @@
 using Orchestrator.Errors;
+using Orchestrator.History;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orleans.Concurrency;
@@ -21,9 +22,24 @@ public interface IQueryGrain : IGrainWithStringKey
     Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null);
 
     /// <summary>Runs (of one workflow, when given) created since <paramref name="since"/>, counted by status over the
-    /// window and per <paramref name="bucket"/>-long slice, with their failure rate and duration percentiles.</summary>
+    /// window and per <paramref name="bucket"/>-long slice, with their failure rate and duration percentiles. A result may
+    /// be up to a 120th of the window old (5 s to 60 s): it counts every row of the window.</summary>
     [ReadOnly]
     Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket);
+
+    /// <summary>Node durations and attempts of the runs (of one workflow, when given) that finished since
+    /// <paramref name="since"/>, read from the view finished runs write: percentiles per node only for one workflow. A
+    /// result may be up to a 120th of the window old (5 s to 60 s).</summary>
+    [ReadOnly]
+    Task<NodeStatistics> NodeStatisticsAsync(string? workflow, DateTimeOffset since);
+
+    /// <summary>The samples of a queue's history taken at or after <paramref name="since"/>, oldest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<QueueSample>> QueueHistoryAsync(string queue, DateTimeOffset since);
+
+    /// <summary>The samples of a loop's history taken at or after <paramref name="since"/>, oldest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<LoopSample>> LoopHistoryAsync(string loopId, DateTimeOffset since);
 
     /// <summary>Error records, newest first, optionally of one workflow and/or in one recovery status.</summary>
     [ReadOnly]

@@ -17,6 +17,9 @@ public sealed class EngineOptions
     /// second does not flood the trace collector.</summary>
     public int TraceLoopEvery { get; set; } = 100;
 
+    /// <summary>How queue and loop histories are sampled and kept.</summary>
+    public HistoryOptions History { get; set; } = new();
+
     /// <summary>Called with an error record when it is escalated, if set.</summary>
     public string? EscalationWebhook { get; set; }
 }

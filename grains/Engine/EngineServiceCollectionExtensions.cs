@@ -11,7 +11,7 @@ namespace Orchestrator.Runs.Engine;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>Adds node executors, the attempt runner, the definition cache, schedules, and run and schedule recovery
-    /// on start (then the sweep of queue consumers whose loops ended). Call after <c>AddSilo</c> so recovery starts after
+    /// on start (then the sweep of queue consumers whose loops ended), and the sampling of queue and loop histories. Call after <c>AddSilo</c> so recovery starts after
     /// the silo.</summary>
     public static IServiceCollection AddWorkflowEngine(
         this IServiceCollection services,
@@ -36,6 +36,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<RunRecoveryService>();
         services.AddHostedService<ClusterRecoveryService>();
         services.AddHostedService<Loops.LoopConsumerSweep>();
+        services.AddHostedService<History.HistorySampling>();
         services.AddSchedules();
         services.AddQueues();
         services.AddSingleton<Loops.LoopRunnerFactory>();

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Errors;
+using Orchestrator.History;
+using Orchestrator.Providers.Hosting;
 using Orchestrator.Loops;
 using Orchestrator.Runs;
 using Orchestrator.Runs.Engine;
@@ -16,10 +19,12 @@ namespace Orchestrator.Queries;
 
 /// <summary>Reads listings from the query views; its calls interleave.</summary>
 [GrainType("query")]
-internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain, IQueryGrain
+internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IQueryGrain
 {
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
+
+    private readonly StatisticsCache _statistics = new(clock);
 
     public async Task<Page<RunSummary>> ListRunsAsync(string? workflow, RunStatus? status, int limit, string? cursor, string? triggeredBy = null)
     {
@@ -33,7 +38,10 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
         return workflow is null ? page : page with { Items = [.. page.Items.Where(run => run.Workflow == workflow)] };
     }
 
-    public async Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket)
+    public Task<RunStatistics> RunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket) =>
+        _statistics.GetAsync(FormattableString.Invariant($"{workflow}|{bucket.Ticks}"), since, () => ComputeRunStatisticsAsync(workflow, since, bucket));
+
+    private async Task<RunStatistics> ComputeRunStatisticsAsync(string? workflow, DateTimeOffset since, TimeSpan bucket)
     {
         var counts = await queries.CountViewAsync(new ViewCountQuery(RunState.RunsView, workflow, since, bucket), CancellationToken.None);
         var byStatus = counts.GroupBy(c => c.Key2).ToDictionary(g => g.Key, g => g.Sum(c => c.Count), StringComparer.Ordinal);
@@ -67,11 +75,70 @@ internal sealed class QueryGrain(IGrainStateQueries queries) : OrchestratorGrain
 
         durations.Sort();
         return new RunStatistics(since, bucket.TotalSeconds, byStatus, slices, finished == 0 ? 0 : (double)failed / finished,
-            Percentile(durations, 0.50), Percentile(durations, 0.99), durations.Count);
+            RunTimingStatistics.Percentile(durations, 0.50), RunTimingStatistics.Percentile(durations, 0.99), durations.Count);
     }
 
-    private static double? Percentile(List<double> sorted, double quantile) =>
-        sorted.Count == 0 ? null : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
+    public Task<NodeStatistics> NodeStatisticsAsync(string? workflow, DateTimeOffset since) =>
+        _statistics.GetAsync(workflow ?? "", since, () => ComputeNodeStatisticsAsync(workflow, since));
+
+    private async Task<NodeStatistics> ComputeNodeStatisticsAsync(string? workflow, DateTimeOffset since)
+    {
+        var statistics = new RunTimingStatistics(perNode: workflow is not null);
+        var coveredSince = since;
+        ViewCursor? cursor = null;
+        var more = true;
+        while (more)
+        {
+            var page = await queries.QueryViewAsync(new ViewQuery(RunState.RunTimingsView, workflow, null, MaxLimit, cursor), CancellationToken.None);
+            foreach (var row in page.Rows)
+            {
+                if (row.SortAt < since)
+                {
+                    more = false;
+                    break;
+                }
+
+                statistics.Add(JsonSerializer.Deserialize<RunTiming>(row.Payload, JsonSerializerOptions.Web)!);
+                if (statistics.Count == NodeStatistics.Sample)
+                {
+                    // The newest runs only: the figures cover the stretch since the oldest of them finished.
+                    coveredSince = row.SortAt;
+                    more = false;
+                    break;
+                }
+            }
+
+            cursor = page.Next;
+            more &= cursor is not null;
+        }
+
+        return statistics.Result(since, coveredSince, clock.GetUtcNow());
+    }
+
+    public Task<IReadOnlyList<QueueSample>> QueueHistoryAsync(string queue, DateTimeOffset since) =>
+        ReadHistoryAsync<QueueSample>(HistorySeries.Queue(queue), since);
+
+    public Task<IReadOnlyList<LoopSample>> LoopHistoryAsync(string loopId, DateTimeOffset since) =>
+        ReadHistoryAsync<LoopSample>(HistorySeries.Loop(loopId), since);
+
+    private async Task<IReadOnlyList<T>> ReadHistoryAsync<T>(string series, DateTimeOffset since)
+    {
+        const int PageSize = 2000;
+        var grain = HistorySeries.GrainOf(series);
+        var samples = new List<T>();
+        var after = HistorySeries.Sequence(since) - 1;
+        while (true)
+        {
+            var entries = await queries.ReadJournalAsync(grain, after, PageSize, CancellationToken.None);
+            samples.AddRange(entries.Select(entry => JsonSerializer.Deserialize<T>(entry.Payload, JsonSerializerOptions.Web)!));
+            if (entries.Count < PageSize)
+            {
+                return samples;
+            }
+
+            after = entries[^1].Sequence;
+        }
+    }
 
     public Task<Page<ErrorRecordSummary>> ListErrorsAsync(string? workflow, ErrorRecoveryStatus? status, int limit, string? cursor) =>
         QueryAsync<ErrorRecordSummary>(ErrorRecordState.ErrorsView, workflow, status is { } s ? ErrorRecordState.StatusName(s) : null, limit, cursor);

@@ -15,6 +15,11 @@ public sealed class RunState : IQueryViewSource, IJournalSource
     /// <summary>The view of runs by what started them (key 1) and status (key 2).</summary>
     public const string RunsByTriggerView = "runs-by-trigger";
 
+    /// <summary>The view of finished runs by workflow (key 1) and status (key 2), newest finish first: their run and node
+    /// durations (<see cref="RunTiming"/>). A run writes its row when it finishes; while it runs again (a retried
+    /// node) the row of its last finish stays.</summary>
+    public const string RunTimingsView = "run-timings";
+
     /// <summary>What started a run that does not say (it was started through the API).</summary>
     public const string DefaultTrigger = "api";
 
@@ -90,11 +95,14 @@ public sealed class RunState : IQueryViewSource, IJournalSource
         var summary = new RunSummary(RunId ?? grainId.Key.ToString(), Workflow, Version, Status, CreatedAt, StartedAt, FinishedAt, Error, TriggeredBy);
         var payload = JsonSerializer.Serialize(summary, JsonSerializerOptions.Web);
         var status = StatusName(Status);
-        return
+        ViewRow[] rows =
         [
             new ViewRow(RunsView, Workflow, status, CreatedAt, payload),
             new ViewRow(RunsByTriggerView, TriggeredBy ?? DefaultTrigger, status, CreatedAt, payload),
         ];
+        return Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled && FinishedAt is { } finished
+            ? [.. rows, new ViewRow(RunTimingsView, Workflow, status, finished, JsonSerializer.Serialize(RunTiming.Of(this), JsonSerializerOptions.Web))]
+            : rows;
     }
 
     /// <summary>True while a node or a forEach element waits for a sub-run.</summary>

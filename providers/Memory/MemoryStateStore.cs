@@ -52,6 +52,11 @@ internal sealed class MemoryStateStore : IStateStore
                 journal.AddRange(entries);
             }
 
+            if (write.JournalKeepsFrom is { } keepsFrom && _journals.TryGetValue(write.Grain, out var trimmed))
+            {
+                trimmed.RemoveAll(entry => entry.Sequence < keepsFrom);
+            }
+
             return Task.FromResult(etag);
         }
     }

@@ -45,7 +45,10 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
             INSERT INTO grain_journal (grain_type, grain_key, seq, payload)
             SELECT @type, @key, j.seq, j.payload
             FROM unnest(@journal_seqs, @journal_payloads) AS j (seq, payload)
-            WHERE EXISTS (SELECT 1 FROM written))
+            WHERE EXISTS (SELECT 1 FROM written)),
+        trimmed AS (
+            DELETE FROM grain_journal
+            WHERE grain_type = @type AND grain_key = @key AND seq < @journal_keeps_from AND EXISTS (SELECT 1 FROM written))
         SELECT etag FROM written
         """;
 
@@ -233,7 +236,8 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
             .With("row_sort_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rows.Select(row => row.SortAt.ToUniversalTime()).ToArray())
             .With("row_payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(row => row.Payload).ToArray())
             .With("journal_seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, journal.Select(entry => entry.Sequence).ToArray())
-            .With("journal_payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, journal.Select(entry => entry.Payload).ToArray());
+            .With("journal_payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, journal.Select(entry => entry.Payload).ToArray())
+            .WithBigint("journal_keeps_from", write.JournalKeepsFrom ?? long.MinValue);
     }
 
     private static NpgsqlBatchCommand ClearCommand(StateKey grain, string stateName, long? expected)

@@ -29,6 +29,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     private const string InsertJournal = "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ($type, $key, $seq, $payload)";
     private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
+    private const string TrimJournal = DeleteJournal + " AND seq < $keepsFrom";
     private const string SelectJournal =
         "SELECT seq, payload FROM grain_journal WHERE " + GrainMatch + " AND seq > $after ORDER BY seq LIMIT $limit";
 
@@ -201,6 +202,13 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             scope.Command(InsertJournal)
                 .With("$type", write.Grain.GrainType).With("$key", write.Grain.GrainKey)
                 .With("$seq", entry.Sequence).With("$payload", entry.Payload)
+                .ExecuteNonQuery();
+        }
+
+        if (write.JournalKeepsFrom is { } keepsFrom)
+        {
+            scope.Command(TrimJournal)
+                .With("$type", write.Grain.GrainType).With("$key", write.Grain.GrainKey).With("$keepsFrom", keepsFrom)
                 .ExecuteNonQuery();
         }
 

@@ -69,7 +69,8 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         var views = (state as IQueryViewSource)?.GetViewRows(grainId);
         var journalSource = state as IJournalSource;
         var journal = journalSource?.PendingJournal is { Count: > 0 } pending ? pending.ToArray() : null;
-        var write = new StateWrite(StateKey.From(grainId), stateName, payload, grainState.ETag, views, journal);
+        var keepsFrom = (state as ITrimmedJournalSource)?.JournalKeepsFrom;
+        var write = new StateWrite(StateKey.From(grainId), stateName, payload, grainState.ETag, views, journal, keepsFrom);
         try
         {
             grainState.ETag = await store.WriteAsync(write, cancellationToken).ConfigureAwait(false);

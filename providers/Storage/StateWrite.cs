@@ -9,10 +9,13 @@ namespace Orchestrator.Providers.Storage;
 /// rows in that view are replaced by these. Null leaves views untouched.</param>
 /// <param name="Journal">Entries appended to the grain's journal in the same transaction; nothing is appended when the
 /// write is rejected.</param>
+/// <param name="JournalKeepsFrom">When given, the grain's journal entries with a lower sequence are deleted in the same
+/// transaction.</param>
 internal sealed record StateWrite(
     StateKey Grain,
     string StateName,
     string Payload,
     string? ExpectedEtag,
     IReadOnlyList<ViewRow>? Views = null,
-    IReadOnlyList<JournalEntry>? Journal = null);
+    IReadOnlyList<JournalEntry>? Journal = null,
+    long? JournalKeepsFrom = null);

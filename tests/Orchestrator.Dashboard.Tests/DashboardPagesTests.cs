@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -52,6 +53,8 @@ public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassF
                     await Expect(tab.Page.Locator(".chart")).ToHaveCountAsync(2);
                     await Expect(tab.Page.Locator(".chart-box").First).ToContainTextAsync("completed");
                     Assert.True(await tab.Page.Locator(".chart .bar.s-failed").CountAsync() >= 1);
+                    await Expect(tab.Page.Locator(".cards")).ToContainTextAsync("Tasks/s");
+                    await Expect(tab.Page.Locator(".cards")).ToContainTextAsync("Node p50 / p99");
                 }
 
                 await DashboardSilo.ScreenshotAsync(tab.Page, $"{name}-{size}");
@@ -84,6 +87,46 @@ public sealed class DashboardPagesTests(DashboardPagesTests.Silo silo) : IClassF
         Assert.True(await tab.Page.Locator(".timeline li").CountAsync() > eventsWhileRunning);
         Assert.Equal("kept", await tab.Page.EvaluateAsync<string>("() => window.__sameDocument"));
         Assert.Equal("kept", marker);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task TheQueuePage_DrawsDepthAndLagFromItsHistory_TheWorkflowPageItsNodeDurations_AndRunsLinkTheirSubRuns()
+    {
+        await silo.SeedAsync();
+        await silo.PutWorkflowAsync("""
+            name: dash-parent
+            nodes:
+              child: { type: workflow, workflow: dash-dag, input: { numbers: [4] } }
+            """);
+        var parent = await silo.PostAsync("/api/runs?wait=true", new { workflow = "dash-parent" });
+        Assert.Equal("completed", (string?)parent["status"]);
+        var parentId = parent["runId"]!.GetValue<string>();
+        await using var tab = await silo.OpenAsync();
+        var page = tab.Page;
+
+        // The silo samples every 10 s: once the queue's history has a sample, the page draws it with the live values.
+        await silo.WaitForAsync("/api/queues/dash-readings/history", history => history["items"]!.AsArray().Count > 0);
+        await page.GotoAsync("/queues/dash-readings");
+        var depth = page.Locator(".chart polyline.l-depth");
+        await Expect(depth).ToHaveCountAsync(1);
+        await Expect(page.Locator(".chart polyline.l-lag")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".chart-box figcaption")).ToContainTextAsync("Depth and lag");
+        Assert.True((await depth.GetAttributeAsync("points"))!.Split(' ').Length >= 2);
+
+        await page.GotoAsync("/workflows/dash-dag");
+        var stats = page.Locator(".workflow-stats");
+        await Expect(stats).ToContainTextAsync("Durations, last 24 hours");
+        await Expect(stats.Locator("td", new() { HasTextString = "square" })).ToHaveCountAsync(1);
+        await Expect(stats.Locator("td", new() { HasTextString = "collect" })).ToHaveCountAsync(1);
+
+        await page.GotoAsync($"/runs/{parentId}");
+        var subRun = page.Locator("section", new() { HasTextString = "Sub-runs" }).Locator($"a[href^='/runs/{parentId}.child.']");
+        await Expect(subRun).ToHaveCountAsync(1);
+        await subRun.ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("sub-run of");
+        await page.Locator($"main a[href='/runs/{parentId}']").First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/runs/{Regex.Escape(parentId)}$"));
         Assert.Empty(tab.Errors);
     }
 

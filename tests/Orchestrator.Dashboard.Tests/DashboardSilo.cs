@@ -94,6 +94,25 @@ public class DashboardSilo : IAsyncLifetime
 
     public async Task<JsonObject> GetAsync(string path) => (await Http.GetFromJsonAsync<JsonObject>(new Uri(path, UriKind.Relative)))!;
 
+    /// <summary>Reads <paramref name="path"/> until <paramref name="condition"/> holds (progress the silo makes on its
+    /// own, such as its history samples); fails after 30 s.</summary>
+    public async Task<JsonObject> WaitForAsync(string path, Func<JsonObject, bool> condition)
+    {
+        var bound = TimeSpan.FromSeconds(30);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is JsonObject body && condition(body))
+            {
+                return body;
+            }
+
+            Assert.True(watch.Elapsed < bound, $"{path} did not reach the expected state within {bound}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     /// <summary>Writes a screenshot where the test results go (TestResults/screenshots).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -1,6 +1,10 @@
 import { get, post, query, follow } from '../api.js';
-import { h, svg, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
+import { h, link, time, badge, json, table, section, notice, action, fill } from '../ui.js';
+import { sparkline, timeChart } from '../chart.js';
 import { connection } from '../app.js';
+
+/** The most points a page keeps of a history and its live updates. */
+const keep = 720;
 
 export async function loopList({ query: q }) {
   const page = await get('/api/loops' + query({ state: q.get('state'), cursor: q.get('cursor'), limit: 100 }));
@@ -19,23 +23,25 @@ export async function loopList({ query: q }) {
   ];
 }
 
-/** A loop with its node health and its log's tail, live over the loop's feed. */
+/** A loop with its node health, its rate over the last ten minutes (its history, then live) and its log's tail, live
+ * over the loop's feed. */
 export async function loopDetail({ params: [id], onLeave }) {
   const path = `/api/loops/${encodeURIComponent(id)}`;
   const message = notice();
   const summary = h('div');
   const nodes = h('div');
   const log = h('ol', { class: 'timeline log', 'aria-label': 'loop log' });
-  const rates = [];
+  const history = await get(`${path}/history?window=10m`).catch(() => ({ items: [] }));
+  const rates = history.items.map(sample => sample.iterationsPerSecond);
   const act = verb => async reason => { draw(await post(`${path}/${verb}`, verb === 'stop' ? { reason: reason || undefined } : {})); };
   const draw = loop => {
     rates.push(loop.iterationsPerSecond || 0);
-    if (rates.length > 60) rates.shift();
+    if (rates.length > keep) rates.shift();
     fill(summary,
       h('h1', {}, 'Loop ', h('code', {}, loop.id), ' ', badge(loop.state)),
       h('p', {}, 'Run ', link(`/runs/${encodeURIComponent(loop.runId)}`, loop.runId), ' · ',
         h('span', { class: 'iterations' }, `${loop.iterations} iterations`), ` · ${loop.completed} completed · ${loop.errors} errors · `,
-        h('strong', {}, `${(loop.iterationsPerSecond || 0).toFixed(1)}/s`), ' ', sparkline(rates),
+        h('strong', {}, `${(loop.iterationsPerSecond || 0).toFixed(1)}/s`), ' ', sparkline(rates, 'iterations per second, last 10 minutes'),
         loop.queue ? [' · queue ', link(`/queues/${encodeURIComponent(loop.queue)}`, loop.queue)] : ''));
     fill(nodes,
       section('Nodes', table(Object.entries(loop.nodes || {}), [
@@ -67,16 +73,22 @@ export async function loopDetail({ params: [id], onLeave }) {
   ];
 }
 
+/** A queue: its depth and lag over the last hour (its history, then live), consumers and dead letters. */
 export async function queueDetail({ params: [name], onLeave }) {
   const path = `/api/queues/${encodeURIComponent(name)}`;
-  const [queue, dead] = await Promise.all([get(path), get(`${path}/dead-letters?limit=50`).catch(() => ({ items: [] }))]);
+  const [queue, dead, history] = await Promise.all([
+    get(path),
+    get(`${path}/dead-letters?limit=50`).catch(() => ({ items: [] })),
+    get(`${path}/history?window=1h`).catch(() => ({ items: [] })),
+  ]);
   const live = h('div');
-  const depths = [];
+  const samples = history.items;
   const draw = q => {
-    depths.push(q.depth);
-    if (depths.length > 60) depths.shift();
+    samples.push({ at: new Date().toISOString(), depth: q.depth, lag: Math.max(0, ...(q.consumers || []).map(c => c.lag)) });
+    if (samples.length > keep) samples.shift();
     fill(live,
-      h('p', {}, h('span', { class: 'produced' }, `depth ${q.depth} of ${q.capacity} · produced ${q.produced}`), ` · consumed ${q.consumed} · dead-lettered ${q.deadLettered} `, sparkline(depths, 'depth')),
+      h('p', {}, h('span', { class: 'produced' }, `depth ${q.depth} of ${q.capacity} · produced ${q.produced}`), ` · consumed ${q.consumed} · dead-lettered ${q.deadLettered}`),
+      timeChart(samples, [['depth', s => s.depth], ['lag', s => s.lag]], 'Depth and lag, last hour'),
       section('Consumers', table(q.consumers || [], [
         ['Consumer', c => c.consumer], ['Offset', c => c.offset], ['Lag', c => c.lag], ['Failures', c => c.failures], ['Last error', c => c.lastError || ''],
       ], 'No consumers.')));
@@ -91,11 +103,4 @@ export async function queueDetail({ params: [name], onLeave }) {
       ['Consumer', d => d.consumer], ['Sequence', d => d.sequence], ['Error', d => d.error], ['Attempts', d => d.attempts], ['Payload', d => json(d.payload, 'payload')],
     ], 'None.')),
   ];
-}
-
-/** A small SVG line of the last values. */
-function sparkline(values, label = 'iterations per second') {
-  const width = 120, height = 24, max = Math.max(1, ...values);
-  const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * width},${height - (v / max) * (height - 2) - 1}`).join(' ');
-  return svg('svg', { width, height, class: 'sparkline', role: 'img', 'aria-label': label }, svg('polyline', { points }));
 }

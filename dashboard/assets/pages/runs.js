@@ -40,6 +40,9 @@ export async function runDetail({ params: [id], onLeave }) {
   let run = await get(`/api/runs/${encodeURIComponent(id)}`);
   const workflow = await get(`/api/workflows/${encodeURIComponent(run.workflow)}` + query({ version: run.version }));
   const picture = diagram(workflow.definition);
+  // Nodes of type workflow start sub-runs; their runs say which run started them.
+  const startsSubRuns = Object.values(workflow.definition.nodes || {}).some(node => node.type === 'workflow');
+  let subRuns = startsSubRuns ? await readSubRuns(id) : [];
   const message = notice();
   const header = h('div');
   const details = h('div');
@@ -54,7 +57,7 @@ export async function runDetail({ params: [id], onLeave }) {
       h('p', {}, 'Workflow ', link(`/workflows/${encodeURIComponent(run.workflow)}`, `${run.workflow} v${run.version}`),
         ' · created ', time(run.createdAt), ' · ', duration(run.startedAt, run.finishedAt),
         run.triggeredBy ? ` · started by ${run.triggeredBy}` : '',
-        run.parent?.runId ? [' · sub-run of ', link(`/runs/${encodeURIComponent(run.parent.runId)}`, run.parent.runId)] : ''),
+        run.parent?.runId ? [' · sub-run of ', link(`/runs/${encodeURIComponent(run.parent.runId)}`, run.parent.runId), ` (node ${run.parent.node})`] : ''),
       run.error ? h('p', { class: 'notice bad' }, run.error) : null);
     fill(details, 
       section('Nodes', table(Object.entries(run.nodes || {}), [
@@ -67,6 +70,13 @@ export async function runDetail({ params: [id], onLeave }) {
         ['Output / error', ([name, n]) => n.error ? h('span', { class: 'bad' }, n.error) : (n.output !== undefined ? json(n.output, 'output') : '')],
         ['', ([name, n]) => n.status === 'failed' ? errorRetry(run, name, n, message) : ''],
       ])),
+      startsSubRuns ? section('Sub-runs', table(subRuns, [
+        ['Run', r => link(`/runs/${encodeURIComponent(r.runId)}`, r.runId)],
+        ['Node', r => nodeOf(run, r.runId)],
+        ['Workflow', r => link(`/workflows/${encodeURIComponent(r.workflow)}`, r.workflow)],
+        ['Status', r => badge(r.status)],
+        ['Duration', r => duration(r.startedAt, r.finishedAt)],
+      ], 'No sub-run started yet.')) : null,
       section('State', json(run.state, 'state', true)),
       run.input !== undefined ? section('Input', json(run.input, 'input')) : null);
   };
@@ -74,7 +84,10 @@ export async function runDetail({ params: [id], onLeave }) {
   const refresh = () => {
     refreshing ??= setTimeout(async () => {
       refreshing = null;
-      try { run = await get(`/api/runs/${encodeURIComponent(id)}`); draw(); } catch (error) { message.problem(error); }
+      try {
+        [run, subRuns] = await Promise.all([get(`/api/runs/${encodeURIComponent(id)}`), startsSubRuns ? readSubRuns(id) : []]);
+        draw();
+      } catch (error) { message.problem(error); }
     }, 150);
   };
 
@@ -126,6 +139,17 @@ export async function runDetail({ params: [id], onLeave }) {
     details,
     section('Timeline', timeline),
   ];
+}
+
+/** The runs a run started (its workflow nodes' sub-runs), newest first. */
+async function readSubRuns(id) {
+  return (await get('/api/runs' + query({ triggeredBy: `run:${id}`, limit: 100 }))).items;
+}
+
+/** The node whose sub-run this is: a sub-run's id is {runId}.{node}.{iteration}.{attempt}[.{element}]. */
+function nodeOf(run, childId) {
+  const rest = childId.slice(run.runId.length + 1);
+  return Object.keys(run.nodes || {}).find(name => rest.startsWith(`${name}.`) && /^\d+\.\d+(\.\d+)?$/.test(rest.slice(name.length + 1))) ?? '';
 }
 
 function errorRetry(run, name, node, message) {

@@ -1,5 +1,5 @@
 import { get, post, query, ApiError } from '../api.js';
-import { h, link, time, badge, json, table, section, notice, showFieldProblem, confirm } from '../ui.js';
+import { h, link, time, badge, json, table, section, notice, showFieldProblem, confirm, seconds } from '../ui.js';
 import { diagram } from '../diagram.js';
 import { toYaml } from '../yaml.js';
 import { navigate } from '../app.js';
@@ -19,7 +19,10 @@ export async function workflowList({ query: q }) {
 }
 
 export async function workflowDetail({ params: [name], query: q }) {
-  const workflow = await get(`/api/workflows/${encodeURIComponent(name)}` + query({ version: q.get('version') }));
+  const [workflow, stats] = await Promise.all([
+    get(`/api/workflows/${encodeURIComponent(name)}` + query({ version: q.get('version') })),
+    get(`/api/workflows/${encodeURIComponent(name)}/stats?window=24h`).catch(() => null),
+  ]);
   const versions = Array.from({ length: workflow.latestVersion }, (_, i) => i + 1).reverse();
   const message = notice();
   const form = h('form', {
@@ -50,9 +53,21 @@ export async function workflowDetail({ params: [name], query: q }) {
     h('p', {}, 'Versions: ', versions.map(v => [link(`/workflows/${encodeURIComponent(name)}?version=${v}`, `v${v}`), ' ']),
       ' · ', link(`/runs?workflow=${encodeURIComponent(name)}`, 'its runs')),
     h('div', { class: 'scroll diagram-box' }, diagram(workflow.definition).element),
+    stats ? statistics(stats) : null,
     section('Start a run', form),
     section('Definition',
       h('details', { class: 'json', open: true }, h('summary', {}, 'definition (YAML)'), h('pre', { class: 'yaml' }, toYaml(workflow.definition))),
       json(workflow.definition, 'definition (JSON)')),
   ];
+}
+
+/** Node durations of the runs that finished in the last 24 hours. */
+function statistics(stats) {
+  return h('section', { class: 'workflow-stats' }, h('h2', {}, 'Durations, last 24 hours'),
+    h('p', {}, `${stats.runs} finished runs · run p50 ${seconds(stats.runDurationP50Seconds)} · p99 ${seconds(stats.runDurationP99Seconds)} · `,
+      `${stats.attempts} node attempts (${stats.tasksPerSecond.toFixed(3)}/s)`),
+    table(Object.entries(stats.nodes), [
+      ['Node', ([node]) => node], ['Finished', ([, n]) => n.count], ['Attempts', ([, n]) => n.attempts], ['Failed', ([, n]) => n.failed],
+      ['p50', ([, n]) => seconds(n.p50Seconds)], ['p90', ([, n]) => seconds(n.p90Seconds)], ['p99', ([, n]) => seconds(n.p99Seconds)],
+    ], 'No run finished in the last 24 hours.'));
 }

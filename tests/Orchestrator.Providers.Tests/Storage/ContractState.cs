@@ -4,7 +4,7 @@ using Orchestrator.Providers.Storage;
 namespace Orchestrator.Providers.Tests.Storage;
 
 /// <summary>The state the contract suite writes: a payload, and the view rows and journal entries that go with it.</summary>
-public sealed class ContractState : IQueryViewSource, IJournalSource
+public sealed class ContractState : IQueryViewSource, ITrimmedJournalSource
 {
     public string Payload { get; set; } = "";
 
@@ -17,6 +17,10 @@ public sealed class ContractState : IQueryViewSource, IJournalSource
 
     [JsonIgnore]
     public IReadOnlyList<JournalEntry> PendingJournal => Journal;
+
+    /// <summary>The lowest journal sequence the next write keeps (the least value keeps all).</summary>
+    [JsonIgnore]
+    public long JournalKeepsFrom { get; set; } = long.MinValue;
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId) => Views ?? [];
 

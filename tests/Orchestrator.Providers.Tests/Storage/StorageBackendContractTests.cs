@@ -550,6 +550,20 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
         Assert.Empty(await Backend.Queries.ReadJournalAsync(Run1, 0, 10, Ct));
     }
 
+    [Fact]
+    public async Task WriteAsync_DeletesOlderJournalEntries_WhenTheStateKeepsOnlyRecentOnes()
+    {
+        var etag = await WriteStateAsync(Run1, "state", "v1", null, journal: [new(10, "e10"), new(20, "e20")]);
+        etag = await WriteStateAsync(Run1, "state", "v2", etag, journal: [new(30, "e30")], journalKeepsFrom: 20);
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            WriteStateAsync(Run1, "state", "stale", "999999", journal: [new(40, "lost")], journalKeepsFrom: 40));
+        await ReopenBackendAsync();
+
+        Assert.Equal([new JournalEntry(20, "e20"), new JournalEntry(30, "e30")], await Backend.Queries.ReadJournalAsync(Run1, 0, 10, Ct));
+        await WriteStateAsync(Run1, "state", "v3", etag, journalKeepsFrom: 31);
+        Assert.Empty(await Backend.Queries.ReadJournalAsync(Run1, 0, 10, Ct));
+    }
+
     protected async Task ReopenBackendAsync() => _backend = await ReopenAsync(Backend);
 
     protected Task<string> WriteAsync(GrainId grain, string payload, string? etag, params ViewRow[] views) =>
@@ -557,9 +571,10 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
 
     /// <summary>Writes through Orleans' provider interface, as a grain's persistent state would; returns the new ETag.</summary>
     protected async Task<string> WriteStateAsync(
-        GrainId grain, string stateName, string payload, string? etag, IReadOnlyList<ViewRow>? views = null, IReadOnlyList<JournalEntry>? journal = null)
+        GrainId grain, string stateName, string payload, string? etag, IReadOnlyList<ViewRow>? views = null, IReadOnlyList<JournalEntry>? journal = null,
+        long journalKeepsFrom = long.MinValue)
     {
-        var state = new ContractState { Payload = payload, Views = views, Journal = journal ?? [] };
+        var state = new ContractState { Payload = payload, Views = views, Journal = journal ?? [], JournalKeepsFrom = journalKeepsFrom };
         var grainState = new GrainState<ContractState>(state, etag) { RecordExists = etag is not null };
         await Backend.Grains.WriteStateAsync(stateName, grain, grainState);
         Assert.True(grainState.RecordExists);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using static Orchestrator.Silo.Tests.Rest.RestApiHost;
@@ -8,11 +7,6 @@ namespace Orchestrator.Silo.Tests.Rest;
 [Collection(RestHostGroup.Name)]
 public sealed class LoopsApiTests(RestApiHost host)
 {
-    /// <summary>How long a test waits for a loop to make observable progress.</summary>
-    private static readonly TimeSpan ProgressBound = TimeSpan.FromSeconds(10);
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-
     private static string Ticking(string name) => $$"""
         name: {{name}}
         loops:
@@ -109,7 +103,7 @@ public sealed class LoopsApiTests(RestApiHost host)
         var path = $"/api/loops/{Uri.EscapeDataString(id)}";
         try
         {
-            var listed = await PollAsync($"/api/loops?runId={runId}", page =>
+            var listed = await host.PollAsync($"/api/loops?runId={runId}", page =>
                 page.GetProperty("items").EnumerateArray().Any(l => l.GetProperty("iterations").GetInt64() >= 2));
             var running = Assert.Single(listed.GetProperty("items").EnumerateArray());
             Assert.Equal(id, running.GetProperty("id").GetString());
@@ -142,7 +136,7 @@ public sealed class LoopsApiTests(RestApiHost host)
             Assert.Equal(HttpStatusCode.OK, resumeStatus);
             Assert.Equal("running", resumed.GetProperty("state").GetString());
             var atResume = resumed.GetProperty("iterations").GetInt64();
-            await PollAsync(path, loop => loop.GetProperty("iterations").GetInt64() > atResume);
+            await host.PollAsync(path, loop => loop.GetProperty("iterations").GetInt64() > atResume);
 
             var (stopStatus, stopped) = await host.PostJsonAsync($"{path}/stop", new { reason = "done testing" });
             Assert.Equal(HttpStatusCode.OK, stopStatus);
@@ -166,24 +160,6 @@ public sealed class LoopsApiTests(RestApiHost host)
         finally
         {
             await host.PostJsonAsync($"/api/runs/{runId}/cancel");
-        }
-    }
-
-    /// <summary>Reads <paramref name="path"/> until <paramref name="condition"/> holds: the loop runs on its own, so its
-    /// progress can only be observed. Fails after <see cref="ProgressBound"/>.</summary>
-    private async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var body = await host.GetJsonAsync(path);
-            if (condition(body))
-            {
-                return body;
-            }
-
-            Assert.True(watch.Elapsed < ProgressBound, $"{path} did not reach the expected state within {ProgressBound}: {body}");
-            await Task.Delay(PollInterval);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -14,7 +15,18 @@ public sealed class RestApiHost : IAsyncLifetime
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    public SiloApiFactory Factory { get; } = new() { Storage = "memory" };
+    /// <summary>How long <see cref="PollAsync"/> waits for progress by default.</summary>
+    public static readonly TimeSpan ProgressBound = TimeSpan.FromSeconds(10);
+
+    public RestApiHost()
+        : this(new SiloApiFactory { Storage = "memory" })
+    {
+    }
+
+    /// <summary>A host of a silo set up otherwise (say, on a fake clock).</summary>
+    internal RestApiHost(SiloApiFactory factory) => Factory = factory;
+
+    public SiloApiFactory Factory { get; }
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -95,6 +107,26 @@ public sealed class RestApiHost : IAsyncLifetime
         }
 
         return await GetJsonAsync($"/api/runs/{runId}");
+    }
+
+    /// <summary>Reads <paramref name="path"/> until <paramref name="condition"/> holds: for progress made on its own (a
+    /// loop's, a sampler's) that can only be observed. Fails after <paramref name="bound"/> (default
+    /// <see cref="ProgressBound"/>).</summary>
+    public async Task<JsonElement> PollAsync(string path, Func<JsonElement, bool> condition, TimeSpan? bound = null)
+    {
+        var limit = bound ?? ProgressBound;
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var body = await GetJsonAsync(path);
+            if (condition(body))
+            {
+                return body;
+            }
+
+            Assert.True(watch.Elapsed < limit, $"{path} did not reach the expected state within {limit}: {body}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     public static Uri Relative(string path) => new(path, UriKind.Relative);
