@@ -31,6 +31,9 @@ internal sealed partial class LoopGrain(
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromDays(3650);
 
+    /// <summary>How many times making the runner is tried while the storage does not answer (about 6 s of back-off).</summary>
+    private const int RunnerTries = 6;
+
     private LoopLog? _log;
     private LoopCounters? _counters;
     private QueueWindow? _window;
@@ -207,7 +210,7 @@ internal sealed partial class LoopGrain(
         _window ??= new QueueWindow(Loop.LastSequence, Loop.RecentMessageIds);
         try
         {
-            _runner = await runners.CreateAsync(new LoopRunnerSetup
+            _runner = await CreateRunnerAsync(() => runners.CreateAsync(new LoopRunnerSetup
             {
                 LoopId = Loop.Id!,
                 RunId = Loop.RunId,
@@ -226,7 +229,7 @@ internal sealed partial class LoopGrain(
                 Clock = clock,
                 Engine = engine,
                 Logger = logger,
-            });
+            }));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -241,6 +244,23 @@ internal sealed partial class LoopGrain(
         _runner.Start();
         DelayDeactivation(KeepAlive);
         _checkpoints = this.RegisterGrainTimer(_ => WriteIfChangedAsync(), CheckpointPeriod, CheckpointPeriod);
+    }
+
+    /// <summary>Makes the runner, trying again while the storage does not answer (registering a queue consumer during a
+    /// database restart, say): a blip must not end the loop, which only an error of the loop itself should.</summary>
+    private static async Task<LoopRunner> CreateRunnerAsync(Func<Task<LoopRunner>> create)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                return await create();
+            }
+            catch (Exception e) when (tries < RunnerTries && Providers.Storage.StorageFailures.IsUnavailable(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 << (tries - 1)));
+            }
+        }
     }
 
     private void StopRunner()

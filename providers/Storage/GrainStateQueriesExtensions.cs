@@ -5,7 +5,12 @@ namespace Orchestrator.Providers.Storage;
 /// <summary>Conveniences over <see cref="IGrainStateQueries"/>.</summary>
 public static class GrainStateQueriesExtensions
 {
-    /// <summary>Every row of a view matching the keys, newest first, read page by page.</summary>
+    /// <summary>How many times a page is read before a storage that does not answer fails the enumeration.</summary>
+    private const int PageTries = 8;
+
+    /// <summary>Every row of a view matching the keys, newest first, read page by page. A page the storage did not answer
+    /// for (a database restarting, say) is read again after a back-off (0.1 s doubling, about 13 s in all) before the
+    /// failure reaches the caller: start-up steps that page through views ride out a blip instead of failing the silo.</summary>
     public static async IAsyncEnumerable<ViewResultRow> ReadViewAsync(
         this IGrainStateQueries queries,
         string view,
@@ -18,7 +23,7 @@ public static class GrainStateQueriesExtensions
         ViewCursor? cursor = null;
         do
         {
-            var page = await queries.QueryViewAsync(new ViewQuery(view, key1, key2, pageSize, cursor), cancellationToken);
+            var page = await ReadPageAsync(queries, new ViewQuery(view, key1, key2, pageSize, cursor), cancellationToken);
             foreach (var row in page.Rows)
             {
                 yield return row;
@@ -27,5 +32,20 @@ public static class GrainStateQueriesExtensions
             cursor = page.Next;
         }
         while (cursor is not null);
+    }
+
+    private static async Task<ViewPage> ReadPageAsync(IGrainStateQueries queries, ViewQuery query, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                return await queries.QueryViewAsync(query, cancellationToken);
+            }
+            catch (Exception e) when (tries < PageTries && StorageFailures.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 << (tries - 1)), cancellationToken);
+            }
+        }
     }
 }

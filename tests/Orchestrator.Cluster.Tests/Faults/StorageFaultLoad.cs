@@ -262,7 +262,10 @@ internal sealed partial class StorageFaultLoad : IAsyncDisposable
         }
 
         Assert.True(queue is not null, $"GET /api/queues/{Queue} never answered");
-        var consumer = Assert.Single(queue!["consumers"]!.AsArray());
+        Assert.True(queue!["consumers"]!.AsArray().Count == 1,
+            $"the queue's consumers: {queue.ToJsonString()}; the sink: {(await TryGetAsync(silo, $"/api/loops/{_pipeline}:sink"))?.ToJsonString()}; " +
+            $"its log: {(await TryGetAsync(silo, $"/api/loops/{_pipeline}:sink/logs?limit=20"))?.ToJsonString()}\n{Failures(silo)}");
+        var consumer = queue["consumers"]!.AsArray()[0];
         Assert.True(consumer!["lag"]!.GetValue<long>() == 0, queue.ToJsonString());
         Assert.Equal(0, queue["deadLettered"]!.GetValue<long>());
 

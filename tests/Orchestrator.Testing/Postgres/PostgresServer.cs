@@ -154,6 +154,9 @@ public sealed class PostgresServer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         await PostgresTool.RunAsync(_installation.Program("pg_ctl"),
             ["restart", "-D", DataDirectory, "-l", LogFile, "-m", "fast", "-w", "-t", "60", "-o", ServerOptions], ToolTimeout);
+
+        // This process's pooled connections were closed by the server: later tests start from fresh ones.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Stops the server as an operator would (<c>pg_ctl stop -m fast</c>); <see cref="StartAgainAsync"/> brings
@@ -162,6 +165,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await PostgresTool.RunAsync(_installation.Program("pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], ToolTimeout);
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port.</summary>
