@@ -210,7 +210,9 @@ internal sealed partial class LoopGrain(
         _window ??= new QueueWindow(Loop.LastSequence, Loop.RecentMessageIds);
         try
         {
-            _runner = await CreateRunnerAsync(() => runners.CreateAsync(new LoopRunnerSetup
+            // A storage blip while it is made (registering a queue consumer during a database restart, say) must not end
+            // the loop, which only an error of the loop itself should.
+            _runner = await Providers.Storage.StorageFailures.RetryWhileUnavailableAsync(() => runners.CreateAsync(new LoopRunnerSetup
             {
                 LoopId = Loop.Id!,
                 RunId = Loop.RunId,
@@ -229,7 +231,7 @@ internal sealed partial class LoopGrain(
                 Clock = clock,
                 Engine = engine,
                 Logger = logger,
-            }));
+            }), RunnerTries, TimeSpan.FromMilliseconds(200));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -244,23 +246,6 @@ internal sealed partial class LoopGrain(
         _runner.Start();
         DelayDeactivation(KeepAlive);
         _checkpoints = this.RegisterGrainTimer(_ => WriteIfChangedAsync(), CheckpointPeriod, CheckpointPeriod);
-    }
-
-    /// <summary>Makes the runner, trying again while the storage does not answer (registering a queue consumer during a
-    /// database restart, say): a blip must not end the loop, which only an error of the loop itself should.</summary>
-    private static async Task<LoopRunner> CreateRunnerAsync(Func<Task<LoopRunner>> create)
-    {
-        for (var tries = 1; ; tries++)
-        {
-            try
-            {
-                return await create();
-            }
-            catch (Exception e) when (tries < RunnerTries && Providers.Storage.StorageFailures.IsUnavailable(e))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 << (tries - 1)));
-            }
-        }
     }
 
     private void StopRunner()

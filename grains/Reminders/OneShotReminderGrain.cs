@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Concurrency;
 using Orchestrator.Providers.Hosting;
 
 namespace Orchestrator.Reminders;
@@ -77,8 +78,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     /// <summary>How long after its <paramref name="failures"/>th failed handling in a row a reminder is delivered again:
     /// doubling from <see cref="BackstopDelay"/> up to <see cref="MaxRetryDelay"/>.</summary>
-    internal static TimeSpan RetryDelay(int failures) =>
-        TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, BackstopDelay.Ticks << Math.Min(failures - 1, 16)));
+    internal static TimeSpan RetryDelay(int failures) => Backoff.Doubling(BackstopDelay, MaxRetryDelay, failures);
 
     /// <inheritdoc/>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

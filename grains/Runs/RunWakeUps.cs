@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Concurrency;
 
 namespace Orchestrator.Runs;
 
@@ -29,7 +30,7 @@ internal sealed partial class RunWakeUps(IGrainFactory grains, ILogger<RunWakeUp
         {
             for (var tries = 1; ; tries++)
             {
-                await Task.Delay(TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, FirstDelay.Ticks << Math.Min(tries - 1, 16))));
+                await Task.Delay(Backoff.Doubling(FirstDelay, MaxDelay, tries));
                 try
                 {
                     await grains.GetGrain<IRunGrain>(runId).GetAsync();

@@ -67,10 +67,6 @@ public sealed class StorageFaults
             return true;
         }, lost);
 
-    /// <inheritdoc/>
-    public override string ToString() =>
-        $"{Calls} storage calls: {FailedBefore} failed before the store, {FailedAfter} failed after it, {Delayed} delayed";
-
     private async Task BeforeAsync(string operation, Fault roll, bool changes)
     {
         switch (roll)

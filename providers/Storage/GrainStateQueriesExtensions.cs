@@ -23,7 +23,9 @@ public static class GrainStateQueriesExtensions
         ViewCursor? cursor = null;
         do
         {
-            var page = await ReadPageAsync(queries, new ViewQuery(view, key1, key2, pageSize, cursor), cancellationToken);
+            var query = new ViewQuery(view, key1, key2, pageSize, cursor);
+            var page = await StorageFailures.RetryWhileUnavailableAsync(
+                () => queries.QueryViewAsync(query, cancellationToken), PageTries, TimeSpan.FromMilliseconds(100), cancellationToken);
             foreach (var row in page.Rows)
             {
                 yield return row;
@@ -32,20 +34,5 @@ public static class GrainStateQueriesExtensions
             cursor = page.Next;
         }
         while (cursor is not null);
-    }
-
-    private static async Task<ViewPage> ReadPageAsync(IGrainStateQueries queries, ViewQuery query, CancellationToken cancellationToken)
-    {
-        for (var tries = 1; ; tries++)
-        {
-            try
-            {
-                return await queries.QueryViewAsync(query, cancellationToken);
-            }
-            catch (Exception e) when (tries < PageTries && StorageFailures.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 << (tries - 1)), cancellationToken);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Orchestrator.Providers.Concurrency;
 using Orchestrator.Providers.Faults;
 using Orchestrator.Providers.Postgres;
 
@@ -46,5 +47,24 @@ public static class StorageFailures
         }
 
         return null;
+    }
+
+    /// <summary>Calls <paramref name="call"/> up to <paramref name="tries"/> times while the storage does not answer,
+    /// waiting <paramref name="first"/>, then twice as long each time, in between; any other failure, or the last,
+    /// reaches the caller.</summary>
+    public static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, int tries, TimeSpan first, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        for (var tried = 1; ; tried++)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception e) when (tried < tries && IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff.Doubling(first, TimeSpan.MaxValue, tried), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -63,6 +63,21 @@ internal sealed class ClusterSilo : IDisposable
     public async Task<string> StartRunAsync(string workflow) =>
         (await PostAsync("/api/runs", new { workflow }))["runId"]!.GetValue<string>();
 
+    /// <summary>GETs <paramref name="path"/>; its JSON, or null when the silo did not answer or answered with an error
+    /// (a silo stopping, a storage blip).</summary>
+    public async Task<JsonNode?> TryGetAsync(string path)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>POSTs <paramref name="body"/> as JSON and asserts success; the answer (empty when it had none).</summary>
     public async Task<JsonObject> PostAsync(string path, object body)
     {

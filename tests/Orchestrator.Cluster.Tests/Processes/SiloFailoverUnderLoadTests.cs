@@ -227,24 +227,7 @@ public sealed class SiloFailoverUnderLoadTests(PostgresClusterFixture postgres, 
         }
     }
 
-    private static async Task<JsonObject?> TryGetAsync(ClusterSilo silo, string path) => (await TryGetNodeAsync(silo, path)) as JsonObject;
+    private static async Task<JsonObject?> TryGetAsync(ClusterSilo silo, string path) => await silo.TryGetAsync(path) as JsonObject;
 
-    private static async Task<JsonArray?> TryGetArrayAsync(ClusterSilo silo, string path) => (await TryGetNodeAsync(silo, path)) as JsonArray;
-
-    private static async Task<JsonNode?> TryGetNodeAsync(ClusterSilo silo, string path)
-    {
-        try
-        {
-            using var response = await silo.Http.GetAsync(new Uri(path, UriKind.Relative));
-            return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        catch (TaskCanceledException)
-        {
-            return null;
-        }
-    }
+    private static async Task<JsonArray?> TryGetArrayAsync(ClusterSilo silo, string path) => await silo.TryGetAsync(path) as JsonArray;
 }

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Cluster.Tests.Processes;
+
+namespace Orchestrator.Cluster.Tests.Faults;
+
+/// <summary>The check both fault tests make of a 1 s schedule once it is disabled: every due time from its first fire
+/// to its last is accounted for once — a run of its own, or counted in a recorded misfire skip — and the schedule
+/// started no other run.</summary>
+internal static class ScheduleAccounting
+{
+    /// <summary>Asserts it through <paramref name="silo"/>; a line of figures.</summary>
+    public static async Task<string> CheckAsync(ClusterSilo silo, string scheduleId, int atLeast)
+    {
+        var executions = (await ReadAsync(silo, $"/api/schedules/{scheduleId}/executions?limit=500")).AsArray().Select(e => e!.AsObject()).ToList();
+        var all = new JsonArray([.. executions.Select(e => e.DeepClone())]).ToJsonString();
+        Assert.True(executions.All(e => e["outcome"]!.GetValue<string>() is "started" or "skipped_misfire" or "skipped_disabled"), all);
+        var started = executions.Where(e => e["outcome"]!.GetValue<string>() == "started").ToList();
+        Assert.True(started.Count >= atLeast, all);
+        var byDue = started.GroupBy(e => e["scheduledFor"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.True(byDue.All(due => due.Select(e => e["runId"]!.GetValue<string>()).Distinct().Count() == 1), $"a due time fired more than one run: {all}");
+        var dueTimes = byDue.Select(g => g.Key).Order().ToList();
+        var span = (long)Math.Round((dueTimes[^1] - dueTimes[0]).TotalSeconds) + 1;
+        var skipped = executions.Where(e => e["outcome"]!.GetValue<string>() == "skipped_misfire").Sum(e => e["occurrences"]?.GetValue<long>() ?? 1);
+        Assert.True(dueTimes.Count + skipped == span, $"{span} due times from {dueTimes[0]:O} to {dueTimes[^1]:O}, {dueTimes.Count} fired and {skipped} skipped: {all}");
+        var runs = (await ReadAsync(silo, $"/api/runs?triggeredBy=schedule:{scheduleId}&limit=500"))["items"]!.AsArray();
+        Assert.Equal(dueTimes.Count, runs.Count);
+        return $"schedule: {dueTimes.Count} due times fired once each, {skipped} skipped as misfires";
+    }
+
+    /// <summary>Reads <paramref name="path"/>, again while the silo refuses (a storage blip), for up to 30 s.</summary>
+    private static async Task<JsonNode> ReadAsync(ClusterSilo silo, string path)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (await silo.TryGetAsync(path) is { } answer)
+            {
+                return answer;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"GET {path} never answered");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+}
