@@ -4,12 +4,12 @@ using Orchestrator.Cluster.Tests.Processes;
 namespace Orchestrator.Cluster.Tests.Faults;
 
 /// <summary>The check both fault tests make of a 1 s schedule once it is disabled: every due time from its first fire
-/// to its last is accounted for once — a run of its own, or counted in a recorded misfire skip — and the schedule
-/// started no other run.</summary>
+/// to its last is accounted for once — a run of its own, or counted in a recorded misfire skip — and, with
+/// <c>countRuns</c>, the schedule started no other run (only while its whole execution history is kept: 100 entries).</summary>
 internal static class ScheduleAccounting
 {
     /// <summary>Asserts it through <paramref name="silo"/>; a line of figures.</summary>
-    public static async Task<string> CheckAsync(ClusterSilo silo, string scheduleId, int atLeast)
+    public static async Task<string> CheckAsync(ClusterSilo silo, string scheduleId, int atLeast, bool countRuns)
     {
         var executions = (await ReadAsync(silo, $"/api/schedules/{scheduleId}/executions?limit=500")).AsArray().Select(e => e!.AsObject()).ToList();
         var all = new JsonArray([.. executions.Select(e => e.DeepClone())]).ToJsonString();
@@ -22,8 +22,12 @@ internal static class ScheduleAccounting
         var span = (long)Math.Round((dueTimes[^1] - dueTimes[0]).TotalSeconds) + 1;
         var skipped = executions.Where(e => e["outcome"]!.GetValue<string>() == "skipped_misfire").Sum(e => e["occurrences"]?.GetValue<long>() ?? 1);
         Assert.True(dueTimes.Count + skipped == span, $"{span} due times from {dueTimes[0]:O} to {dueTimes[^1]:O}, {dueTimes.Count} fired and {skipped} skipped: {all}");
-        var runs = (await ReadAsync(silo, $"/api/runs?triggeredBy=schedule:{scheduleId}&limit=500"))["items"]!.AsArray();
-        Assert.Equal(dueTimes.Count, runs.Count);
+        if (countRuns)
+        {
+            var runs = (await ReadAsync(silo, $"/api/runs?triggeredBy=schedule:{scheduleId}&limit=500"))["items"]!.AsArray();
+            Assert.Equal(dueTimes.Count, runs.Count);
+        }
+
         return $"schedule: {dueTimes.Count} due times fired once each, {skipped} skipped as misfires";
     }
 
