@@ -49,7 +49,9 @@ public sealed class SecurityProcessTests : IDisposable
         Assert.Equal(0, await create.WaitForExitAsync(ExitBound));
         var key = create.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         Assert.StartsWith("ork_", key, StringComparison.Ordinal);
-        var secret = key.Split('_')[^1];
+        // The secret is base64url, so it may itself hold '_': it is everything after the id.
+        Assert.True(Orchestrator.Api.Security.ApiKeySecret.TryRead(key, out _, out var secret));
+        Assert.Equal(43, secret.Length);
         foreach (var file in Directory.GetFiles(data))
         {
             // Only the key's salted hash is stored: its secret appears in no file of the database.
