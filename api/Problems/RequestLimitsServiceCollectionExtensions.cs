@@ -33,11 +33,11 @@ public static class RequestLimitsServiceCollectionExtensions
                     context.ProblemDetails.Extensions.TryAdd(ApiProblems.FieldMember, field);
                 }
 
-                if (context.Exception is { } exception && StorageFailures.IsUnavailable(exception))
+                if (context.Exception is { } exception && StorageFailures.Reason(exception) is { } reason)
                 {
                     context.ProblemDetails.Title = "Storage unavailable";
-                    context.ProblemDetails.Detail = "The silo's storage did not answer. Try again shortly; a request that may have " +
-                        "been carried out before the failure (a run start) is safe to repeat with the same idempotency key.";
+                    context.ProblemDetails.Detail = $"The silo's storage is unavailable: {reason}. Try again shortly; a request that " +
+                        "may have been carried out before the failure (a run start) is safe to repeat with the same idempotency key.";
                     context.HttpContext.Response.Headers.RetryAfter = "1";
                 }
             };

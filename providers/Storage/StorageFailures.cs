@@ -24,7 +24,27 @@ public static class StorageFailures
         null => null,
         StorageUnavailableException unavailable => unavailable,
         // The driver's exception stays behind: other silos cannot read its type.
-        var cause => new StorageUnavailableException($"The storage did not answer while {operation}: {cause.GetType().Name}: {cause.Message}"),
+        var cause => new StorageUnavailableException($"The storage did not answer while {operation}: {cause.GetType().Name}: {cause.Message}", ReasonOf(cause)),
+    };
+
+    /// <summary>Why the storage is unavailable according to <paramref name="exception"/>, in a few words that name no
+    /// host or path, so that an API answer may carry them; null when <paramref name="exception"/> does not say the
+    /// storage did not answer.</summary>
+    public static string? Reason(Exception exception) => Find(exception) is { } cause ? ReasonOf(cause) : null;
+
+    private static string ReasonOf(Exception cause) => cause switch
+    {
+        StorageUnavailableException { Reason: { } reason } => reason,
+        InjectedStorageFaultException => "an injected storage fault",
+        SqliteException sqlite => (sqlite.SqliteErrorCode & 0xFF) switch
+        {
+            13 => "the database or its disk is full",
+            8 => "the database is read-only",
+            5 or 6 => "the database is busy",
+            _ => "the database file cannot be read or written",
+        },
+        NpgsqlException or PostgresUnavailableException => "the database server does not answer",
+        _ => "the storage does not answer",
     };
 
     /// <summary>The exception in <paramref name="exception"/>'s chain that says the storage did not answer, or null.</summary>

@@ -19,4 +19,16 @@ public sealed class StorageUnavailableException : IOException
         : base(message, innerException)
     {
     }
+
+    /// <summary>A failure whose cause a user may be told: <paramref name="reason"/> (see <see cref="Reason"/>).</summary>
+    public StorageUnavailableException(string message, string reason)
+        : base(message)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Why the storage is unavailable, in a few words fit for an API answer (no host names, no paths): "the
+    /// database or its disk is full", say; null when not known.</summary>
+    [Id(0)]
+    public string? Reason { get; private set; }
 }

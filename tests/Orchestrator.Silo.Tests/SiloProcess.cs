@@ -50,15 +50,33 @@ internal sealed class SiloProcess : IDisposable
         Start(workingDirectory, new Dictionary<string, string>(), args);
 
     /// <summary>Starts a silo with <paramref name="environment"/> added to its environment.</summary>
-    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(workingDirectory, environment, [], args);
+
+    /// <summary>Starts a silo through <paramref name="wrapper"/>, a command that ends by running (exec) the command line
+    /// it is given after its own arguments; the process keeps the wrapper's id when the wrapper execs.</summary>
+    public static SiloProcess StartUnder(string workingDirectory, IReadOnlyList<string> wrapper, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), wrapper, args);
+
+    private static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> wrapper, string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : DotnetHost())
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (wrapper.Count > 0)
+        {
+            foreach (var arg in wrapper.Skip(1))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.ArgumentList.Add(DotnetHost());
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestrator.Silo.dll"));
         foreach (var arg in args)
         {

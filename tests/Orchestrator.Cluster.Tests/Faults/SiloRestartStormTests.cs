@@ -13,8 +13,8 @@ namespace Orchestrator.Cluster.Tests.Faults;
 [Collection(nameof(PostgresCluster))]
 public sealed class SiloRestartStormTests(PostgresClusterFixture postgres, ITestOutputHelper output) : IDisposable
 {
-    private const int Restarts = 100;
     private const string Queue = "storm-readings";
+    private static readonly int Restarts = 100 * Soak.Scale;
     private readonly TemporaryDirectory _workDir = new();
     private readonly List<ClusterSilo> _all = [];
 

@@ -9,7 +9,7 @@ namespace Orchestrator.Cluster.Tests.Faults;
 [Collection(nameof(PostgresCluster))]
 public sealed class StorageFaultTests(PostgresClusterFixture postgres, ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan LoadFor = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LoadFor = TimeSpan.FromSeconds(60 * Soak.Scale);
     private readonly TemporaryDirectory _workDir = new();
     private readonly List<ClusterSilo> _silos = [];
 

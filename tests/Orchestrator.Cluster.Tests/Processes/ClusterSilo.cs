@@ -9,14 +9,16 @@ internal sealed class ClusterSilo : IDisposable
 {
     private readonly string _workDirectory;
     private readonly string[] _args;
+    private readonly IReadOnlyList<string> _wrapper;
 
-    private ClusterSilo(string name, string url, SiloProcess process, string workDirectory, string[] args)
+    private ClusterSilo(string name, string url, SiloProcess process, string workDirectory, string[] args, IReadOnlyList<string>? wrapper = null)
     {
         Name = name;
         Url = url;
         Process = process;
         _workDirectory = workDirectory;
         _args = args;
+        _wrapper = wrapper ?? [];
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -40,15 +42,27 @@ internal sealed class ClusterSilo : IDisposable
 
     /// <summary>Starts the same silo again, a new process with the same arguments (ports and URL included: the new
     /// generation of a silo on the same address retires the old one from the cluster's membership).</summary>
-    public ClusterSilo StartAgain() => new(Name, Url, SiloProcess.Start(_workDirectory, _args), _workDirectory, _args);
+    public ClusterSilo StartAgain() => new(Name, Url, SiloProcess.StartUnder(_workDirectory, _wrapper, _args), _workDirectory, _args, _wrapper);
 
     /// <summary>Starts a silo named <paramref name="name"/> on its own SQLite file, on free ports.</summary>
     public static ClusterSilo StartSqlite(string workDirectory, string name, params string[] extra)
     {
         var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
-        string[] args = ["--silo-name", name, "--urls", url, "--data-dir", Path.Combine(workDirectory, name), .. extra];
+        string[] args = ["--silo-name", name, "--urls", url, "--data-dir", DataDirectory(workDirectory, name), .. extra];
         return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args), workDirectory, args);
     }
+
+    /// <summary>Starts a silo as <see cref="StartSqlite"/> does, through <paramref name="wrapper"/> (see
+    /// <see cref="SiloProcess.StartUnder"/>), as <see cref="StartAgain"/> does too.</summary>
+    public static ClusterSilo StartSqliteUnder(string workDirectory, string name, IReadOnlyList<string> wrapper)
+    {
+        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
+        string[] args = ["--silo-name", name, "--urls", url, "--data-dir", DataDirectory(workDirectory, name)];
+        return new ClusterSilo(name, url, SiloProcess.StartUnder(workDirectory, wrapper, args), workDirectory, args, wrapper);
+    }
+
+    /// <summary>Where a SQLite silo started by these helpers keeps its data.</summary>
+    public static string DataDirectory(string workDirectory, string name) => Path.Combine(workDirectory, name);
 
     public Task WaitUntilHealthyAsync() => Process.WaitUntilHealthyAsync(Http);
 

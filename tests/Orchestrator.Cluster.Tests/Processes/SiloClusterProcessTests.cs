@@ -225,7 +225,7 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
 
-        Assert.True(pending.Count == 0, $"{pending.Count} of {runs.Count} runs did not complete after the hang: {string.Join(", ", pending)}");
+        Assert.True(pending.Count == 0, $"{pending.Count} of {runs.Count} runs did not complete after the hang: {string.Join(", ", pending)}\n{SurvivorsOn(silos.Skip(1), pending)}");
         Console.WriteLine($"A hung silo was declared dead {declaredDead.TotalSeconds:0.0} s after SIGSTOP; its runs completed {(DateTimeOffset.UtcNow - hungAt).TotalSeconds:0.0} s after it ({slowReads} reads took over 10 s or were refused).");
     }
 
@@ -306,4 +306,11 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
     private static string? Status(JsonNode? silo) => silo?["status"]?.GetValue<string>();
 
     private static int Occurrences(string text, string value) => text.Split(value).Length - 1;
+
+    /// <summary>What the survivors logged about <paramref name="runIds"/> and about recovering after the departure.</summary>
+    private static string SurvivorsOn(IEnumerable<ClusterSilo> survivors, IReadOnlyCollection<string> runIds) =>
+        string.Join('\n', survivors.SelectMany(silo => silo.Process.Output.Split('\n')
+            .Where(line => runIds.Any(id => line.Contains(id, StringComparison.Ordinal)) || line.Contains("left the cluster", StringComparison.Ordinal) || line.Contains("after a silo left", StringComparison.Ordinal))
+            .TakeLast(40)
+            .Select(line => $"{silo.Name}: {(line.Length > 400 ? line[..400] : line)}")));
 }
