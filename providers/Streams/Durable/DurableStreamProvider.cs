@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Providers.Queues;
+using Orchestrator.Providers.Storage;
 using Orchestrator.Providers.Streams.Cluster;
 
 namespace Orchestrator.Providers.Streams.Durable;
@@ -12,6 +13,10 @@ namespace Orchestrator.Providers.Streams.Durable;
 /// capacity.</summary>
 internal sealed partial class DurableStreamProvider : ITopicProvider, IAsyncDisposable
 {
+    // A subscriber waits out about 25 s of storage that does not answer (0.1 s, doubling, 8 tries) before it fails.
+    private const int RegisterTries = 8;
+    private static readonly TimeSpan RegisterFirstDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly IQueueStore _store;
     private readonly StreamOptions _options;
     private readonly TimeProvider _clock;
@@ -113,7 +118,19 @@ internal sealed partial class DurableStreamProvider : ITopicProvider, IAsyncDisp
             throw new InvalidOperationException($"Consumer '{consumer}' is already subscribed to stream {id}.");
         }
 
-        await _store.RegisterConsumerAsync(id, consumer, CancellationToken.None);
+        try
+        {
+            // Registering is idempotent (the same consumer keeps its offset), so a storage blip is waited out here
+            // rather than failing the subscriber, a loop's producer say, for good.
+            await StorageFailures.RetryWhileUnavailableAsync(
+                () => _store.RegisterConsumerAsync(id, consumer, CancellationToken.None), RegisterTries, RegisterFirstDelay);
+        }
+        catch
+        {
+            _agents.TryRemove(new KeyValuePair<(StreamId, string), StreamConsumerAgent>((id, consumer), agent));
+            throw;
+        }
+
         agent.Start();
         return new DelegateTopicSubscription(id, async () =>
         {

@@ -54,7 +54,16 @@ public sealed class SnapshotFeedTests(KestrelSilo silo) : IClassFixture<KestrelS
         }
 
         await using var loopFeed = await silo.ConnectAsync($"/api/loops/{runId}:tick/feed");
-        var loopMessages = await loopFeed.ReceiveUntilAsync(m => (string?)m["type"] == "loop" && (long)m["loop"]!["iterations"]! >= 10, TimeSpan.FromSeconds(30));
+        // Loop snapshots and log lines come as they happen, in no fixed order between the two: read until both have come.
+        var (tenIterations, aTick) = (false, false);
+        var loopMessages = await loopFeed.ReceiveUntilAsync(
+            m =>
+            {
+                tenIterations |= (string?)m["type"] == "loop" && (long)m["loop"]!["iterations"]! >= 10;
+                aTick |= (string?)m["type"] == "log" && ((string?)m["line"]!["message"])!.StartsWith("tick ", StringComparison.Ordinal);
+                return tenIterations && aTick;
+            },
+            TimeSpan.FromSeconds(30));
         await using var queueFeed = await silo.ConnectAsync("/api/queues/feed-readings/feed");
         var firstQueue = await queueFeed.ReceiveAsync();
         var queueMessages = await queueFeed.ReceiveUntilAsync(m => (long)m["queue"]!["produced"]! > (long)firstQueue["queue"]!["produced"]!, TimeSpan.FromSeconds(30));
