@@ -1,4 +1,6 @@
 using Orchestrator.Queues;
+using Orchestrator.Providers.Concurrency;
+using Orchestrator.Providers.Storage;
 using Orchestrator.Providers.Streams;
 
 namespace Orchestrator.Loops.Producers;
@@ -52,10 +54,11 @@ internal sealed class QueueProducer(
         }
     }
 
-    /// <summary>Subscribes; a subscription of this loop's earlier runner may still be winding down, so a clash is retried.</summary>
+    /// <summary>Subscribes; a subscription of this loop's earlier runner may still be winding down, so a clash is retried,
+    /// and storage that does not answer is waited for (the loop consumes once it answers again, rather than ending).</summary>
     private async Task<TopicSubscription> SubscribeAsync(Observer observer, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var unavailable = 0; ; )
         {
             try
             {
@@ -64,6 +67,10 @@ internal sealed class QueueProducer(
             catch (InvalidOperationException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
+            }
+            catch (Exception e) when (StorageFailures.IsUnavailable(e))
+            {
+                await Task.Delay(Backoff.Doubling(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), ++unavailable), clock, cancellationToken);
             }
         }
     }
