@@ -8,6 +8,9 @@ namespace Orchestrator.Cluster.Tests.Faults;
 /// <c>countRuns</c>, the schedule started no other run (only while its whole execution history is kept: 100 entries).</summary>
 internal static class ScheduleAccounting
 {
+    /// <summary>How many entries a schedule's execution history keeps.</summary>
+    private const int HistoryKept = 100;
+
     /// <summary>Asserts it through <paramref name="silo"/>; a line of figures.</summary>
     public static async Task<string> CheckAsync(ClusterSilo silo, string scheduleId, int atLeast, bool countRuns)
     {
@@ -24,8 +27,10 @@ internal static class ScheduleAccounting
         Assert.True(dueTimes.Count + skipped == span, $"{span} due times from {dueTimes[0]:O} to {dueTimes[^1]:O}, {dueTimes.Count} fired and {skipped} skipped: {all}");
         if (countRuns)
         {
+            // Once the history is full (a soak), its oldest entries are gone, and their runs are counted too.
             var runs = (await ReadAsync(silo, $"/api/runs?triggeredBy=schedule:{scheduleId}&limit=500"))["items"]!.AsArray();
-            Assert.Equal(dueTimes.Count, runs.Count);
+            Assert.True(executions.Count < HistoryKept ? runs.Count == dueTimes.Count : runs.Count >= dueTimes.Count,
+                $"{runs.Count} runs of the schedule for {dueTimes.Count} due times fired, in a history of {executions.Count} entries");
         }
 
         return $"schedule: {dueTimes.Count} due times fired once each, {skipped} skipped as misfires";
