@@ -5,11 +5,13 @@ namespace Orchestrator.Diagnostics;
 
 /// <summary>Emits a span whose ids were chosen earlier and stored: a run's span is written when the run ends, perhaps on
 /// another silo or after a restart, while its node attempts, which ran meanwhile, already name it as their parent.
-/// .NET has no public way to give an <see cref="Activity"/> a known span id, so the id is set on the activity before it
-/// starts (when it is set, starting keeps it); the span's tests check that the exported id is the stored one.</summary>
+/// .NET has no public way to give an <see cref="Activity"/> a known span id, so the id is set on the created activity,
+/// which is then not started: <see cref="Activity.Start"/> makes a span id of its own and refuses (throwing and catching
+/// an exception inside, at a cost) an activity that has one. Stopping it reports it to the listeners, who export it,
+/// all the same; the tests check that the exported ids and times are the stored ones.</summary>
 internal static class StoredSpan
 {
-    /// <summary>Starts (without making it current) the span <paramref name="spanId"/> of trace
+    /// <summary>Makes (without making it current) the span <paramref name="spanId"/> of trace
     /// <paramref name="traceId"/>, child of <paramref name="parentSpanId"/> (a root when null), begun at
     /// <paramref name="startedAt"/>; null when nobody listens or the sampler drops it. The caller sets tags and its end
     /// time and stops it.</summary>
@@ -32,11 +34,6 @@ internal static class StoredSpan
 
         SpanIdField(activity) = spanId.ToHexString();
         activity.SetStartTime(startedAt.UtcDateTime);
-        // With no span current, starting adopts no in-process parent: the stored parent (or none) stays the parent.
-        var previous = Activity.Current;
-        Activity.Current = null;
-        activity.Start();
-        Activity.Current = previous;
         return activity;
     }
 

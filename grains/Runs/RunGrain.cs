@@ -339,7 +339,16 @@ internal sealed class RunGrain(
             async attempt =>
             {
                 var (result, span) = await attempt;
-                _spans.Hold(launch.Key, span);
+                if (span is not null && (result.Succeeded || result.Cancelled))
+                {
+                    // No retry follows: the span is complete now (its end time is the attempt's).
+                    StoredSpan.Stop(span);
+                }
+                else
+                {
+                    // A failure's span waits for the run to apply it, which may put a retry delay on it.
+                    _spans.Hold(launch.Key, span);
+                }
                 _results.Enqueue(result);
                 if (Interlocked.Exchange(ref _reportPending, 1) == 1)
                 {

@@ -6,8 +6,9 @@ using Orchestrator.Runs.Engine;
 namespace Orchestrator.Runs;
 
 /// <summary>A run's spans: its own, emitted once the run's end is written (with its stored ids and its real start
-/// time, wherever and however often the run was activated meanwhile), and its attempts', which stay open until the run
-/// has applied their outcome so that a retry's delay is on them.</summary>
+/// time, wherever and however often the run was activated meanwhile), and its failed attempts', which stay open until
+/// the run has applied their outcome so that a retry's delay is on them (a succeeded or cancelled attempt's span ends
+/// with the attempt).</summary>
 internal sealed class RunSpans
 {
     private readonly ConcurrentDictionary<AttemptKey, Activity> _attempts = new();
