@@ -13,7 +13,7 @@ namespace Orchestrator.Providers.Streams.Durable;
 /// capacity.</summary>
 internal sealed partial class DurableStreamProvider : ITopicProvider, IAsyncDisposable
 {
-    // A subscriber waits out about 25 s of storage that does not answer (0.1 s, doubling, 8 tries) before it fails.
+    // A subscriber waits out about 13 s of storage that does not answer (0.1 s, doubling, 8 tries) before it fails.
     private const int RegisterTries = 8;
     private static readonly TimeSpan RegisterFirstDelay = TimeSpan.FromMilliseconds(100);
 
