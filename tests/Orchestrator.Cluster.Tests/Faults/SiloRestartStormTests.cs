@@ -62,6 +62,13 @@ public sealed class SiloRestartStormTests(PostgresClusterFixture postgres, ITest
             // A silo comes back on its own address, as a service manager restarts it: a stopped one once it has exited
             // (its ports are free again), a killed one at once.
             var slot = random.Next(current.Length);
+            if (current[slot].Process.HasExited)
+            {
+                // Nothing but this test stops a silo: one that exited by itself is a failure, told with its last words.
+                var process = current[slot].Process;
+                Assert.Fail($"{current[slot].Name} exited by itself with {process.ExitCode} before restart {restart}:\n{Tail(process.Output)}\n{Tail(process.Error)}");
+            }
+
             if (restart % 2 == 0)
             {
                 current[slot].Process.Terminate();
@@ -149,4 +156,6 @@ public sealed class SiloRestartStormTests(PostgresClusterFixture postgres, ITest
     }
 
     private static async Task<JsonObject?> TryGetAsync(ClusterSilo silo, string path) => await silo.TryGetAsync(path) as JsonObject;
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
 }
