@@ -45,19 +45,15 @@ internal sealed class ClusterSilo : IDisposable
     public ClusterSilo StartAgain() => new(Name, Url, SiloProcess.StartUnder(_workDirectory, _wrapper, _args), _workDirectory, _args, _wrapper);
 
     /// <summary>Starts a silo named <paramref name="name"/> on its own SQLite file, on free ports.</summary>
-    public static ClusterSilo StartSqlite(string workDirectory, string name, params string[] extra)
+    public static ClusterSilo StartSqlite(string workDirectory, string name, params string[] extra) =>
+        StartSqliteUnder(workDirectory, name, [], extra);
+
+    /// <summary>Starts a silo as <see cref="StartSqlite"/> does, through <paramref name="wrapper"/> (see
+    /// <see cref="SiloProcess.StartUnder"/>; none when empty), as <see cref="StartAgain"/> does too.</summary>
+    public static ClusterSilo StartSqliteUnder(string workDirectory, string name, IReadOnlyList<string> wrapper, params string[] extra)
     {
         var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         string[] args = ["--silo-name", name, "--urls", url, "--data-dir", DataDirectory(workDirectory, name), .. extra];
-        return new ClusterSilo(name, url, SiloProcess.Start(workDirectory, args), workDirectory, args);
-    }
-
-    /// <summary>Starts a silo as <see cref="StartSqlite"/> does, through <paramref name="wrapper"/> (see
-    /// <see cref="SiloProcess.StartUnder"/>), as <see cref="StartAgain"/> does too.</summary>
-    public static ClusterSilo StartSqliteUnder(string workDirectory, string name, IReadOnlyList<string> wrapper)
-    {
-        var url = $"http://127.0.0.1:{SiloProcess.FreePort()}";
-        string[] args = ["--silo-name", name, "--urls", url, "--data-dir", DataDirectory(workDirectory, name)];
         return new ClusterSilo(name, url, SiloProcess.StartUnder(workDirectory, wrapper, args), workDirectory, args, wrapper);
     }
 
