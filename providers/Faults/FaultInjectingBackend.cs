@@ -79,6 +79,9 @@ public sealed partial class FaultInjectingBackend : IStorageBackend
         public Task<StoredState?> ReadAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
             faults.ReadAsync($"reading {stateName} of {grain}", () => inner.ReadAsync(grain, stateName, cancellationToken));
 
+        public Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
+            faults.ReadAsync($"reading the parts of {stateName} of {grain}", () => inner.ReadPartsAsync(grain, stateName, cancellationToken));
+
         public Task<string> WriteAsync(StateWrite write, CancellationToken cancellationToken) =>
             faults.ChangeAsync($"writing {write.StateName} of {write.Grain}", () => inner.WriteAsync(write, cancellationToken));
 

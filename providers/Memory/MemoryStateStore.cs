@@ -10,6 +10,7 @@ internal sealed class MemoryStateStore : IStateStore
     private readonly Dictionary<(StateKey Grain, string StateName), StoredState> _states = [];
     private readonly Dictionary<StateKey, List<(string View, ViewResultRow Row)>> _viewRowsByGrain = [];
     private readonly Dictionary<StateKey, List<JournalEntry>> _journals = [];
+    private readonly Dictionary<(StateKey Grain, string StateName), SortedDictionary<string, string>> _parts = [];
     private long _lastEtag;
 
     /// <inheritdoc/>
@@ -18,6 +19,18 @@ internal sealed class MemoryStateStore : IStateStore
         lock (_lock)
         {
             return Task.FromResult(_states.GetValueOrDefault((grain, stateName)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<StatePart> parts = _parts.TryGetValue((grain, stateName), out var stored)
+                ? [.. stored.Select(part => new StatePart(part.Key, part.Value))]
+                : [];
+            return Task.FromResult(parts);
         }
     }
 
@@ -57,6 +70,26 @@ internal sealed class MemoryStateStore : IStateStore
                 trimmed.RemoveAll(entry => entry.Sequence < keepsFrom);
             }
 
+            if (write.Parts is { Count: > 0 } parts)
+            {
+                if (!_parts.TryGetValue(key, out var stateParts))
+                {
+                    _parts[key] = stateParts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                }
+
+                foreach (var part in parts)
+                {
+                    if (part.Payload is null)
+                    {
+                        stateParts.Remove(part.Key);
+                    }
+                    else
+                    {
+                        stateParts[part.Key] = part.Payload;
+                    }
+                }
+            }
+
             return Task.FromResult(etag);
         }
     }
@@ -74,6 +107,7 @@ internal sealed class MemoryStateStore : IStateStore
             }
 
             _states.Remove((grain, stateName));
+            _parts.Remove((grain, stateName));
             _viewRowsByGrain.Remove(grain);
             _journals.Remove(grain);
             return Task.CompletedTask;

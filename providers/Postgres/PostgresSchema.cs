@@ -95,9 +95,21 @@ internal static class PostgresSchema
         CREATE INDEX dead_letters_by_stream ON dead_letters (stream_namespace, stream_key, id);
         """;
 
+    /// <summary>Parts of grain states kept in rows of their own (a run's forEach elements, a chunk a row), so that a write
+    /// carries only the chunks that changed.</summary>
+    private const string Version3 = """
+        CREATE TABLE grain_state_parts (
+            grain_type text COLLATE "C" NOT NULL,
+            grain_key text COLLATE "C" NOT NULL,
+            state_name text COLLATE "C" NOT NULL,
+            part text COLLATE "C" NOT NULL,
+            payload text NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name, part));
+        """;
+
     /// <summary>Migration steps; step i brings the schema to version i + 1. Version 2 adds cluster membership
-    /// (<see cref="PostgresMembershipSchema"/>).</summary>
-    private static readonly string[] Migrations = [Version1, PostgresMembershipSchema.Version2];
+    /// (<see cref="PostgresMembershipSchema"/>), version 3 the parts of grain states.</summary>
+    private static readonly string[] Migrations = [Version1, PostgresMembershipSchema.Version2, Version3];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -14,6 +14,7 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
 
     private const string SelectState = "SELECT payload, etag FROM grain_state WHERE " + StateMatch;
     private const string SelectEtag = "SELECT etag FROM grain_state WHERE " + StateMatch;
+    private const string SelectParts = "SELECT part, payload FROM grain_state_parts WHERE " + StateMatch + " ORDER BY part";
 
     private const string InsertState = """
         WITH written AS (
@@ -49,11 +50,29 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
         trimmed AS (
             DELETE FROM grain_journal
             WHERE grain_type = @type AND grain_key = @key AND seq < @journal_keeps_from AND EXISTS (SELECT 1 FROM written))
-        SELECT etag FROM written
         """;
 
-    private const string Insert = InsertState + WriteViewsAndJournal;
-    private const string Update = UpdateState + WriteViewsAndJournal;
+    /// <summary>Writes and deletes the state's parts (<see cref="IPartedState"/>), again only when the check passed.</summary>
+    private const string WriteParts = """
+        ,
+        upserted_parts AS (
+            INSERT INTO grain_state_parts (grain_type, grain_key, state_name, part, payload)
+            SELECT @type, @key, @state, p.part, p.payload
+            FROM unnest(@part_keys, @part_payloads) AS p (part, payload)
+            WHERE p.payload IS NOT NULL AND EXISTS (SELECT 1 FROM written)
+            ON CONFLICT (grain_type, grain_key, state_name, part) DO UPDATE SET payload = excluded.payload),
+        deleted_parts AS (
+            DELETE FROM grain_state_parts
+            WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND part = ANY(@deleted_parts)
+            AND EXISTS (SELECT 1 FROM written))
+        """;
+
+    private const string SelectWritten = " SELECT etag FROM written";
+
+    private const string Insert = InsertState + WriteViewsAndJournal + SelectWritten;
+    private const string Update = UpdateState + WriteViewsAndJournal + SelectWritten;
+    private const string InsertWithParts = InsertState + WriteViewsAndJournal + WriteParts + SelectWritten;
+    private const string UpdateWithParts = UpdateState + WriteViewsAndJournal + WriteParts + SelectWritten;
 
     /// <summary>Deletes the record when its ETag matches, then the grain's views and journal; returns the rows deleted.</summary>
     private const string ClearMatching = """
@@ -70,7 +89,10 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
     private const string ClearViewsAndJournal = """
         ,
         views AS (DELETE FROM view_rows WHERE grain_type = @type AND grain_key = @key AND EXISTS (SELECT 1 FROM cleared)),
-        journal AS (DELETE FROM grain_journal WHERE grain_type = @type AND grain_key = @key AND EXISTS (SELECT 1 FROM cleared))
+        journal AS (DELETE FROM grain_journal WHERE grain_type = @type AND grain_key = @key AND EXISTS (SELECT 1 FROM cleared)),
+        parts AS (
+            DELETE FROM grain_state_parts
+            WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND EXISTS (SELECT 1 FROM cleared))
         SELECT count(*) FROM cleared
         """;
 
@@ -95,6 +117,20 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new StoredState(reader.GetString(0), PostgresParameters.FormatEtag(reader.GetInt64(1)))
             : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken)
+    {
+        await using var command = Bind(database.Command(SelectParts), grain, stateName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var parts = new List<StatePart>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            parts.Add(new StatePart(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return parts;
     }
 
     /// <inheritdoc/>
@@ -215,7 +251,14 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
 
     private static NpgsqlBatchCommand WriteCommand(StateWrite write, long? expected, DateTimeOffset updatedAt)
     {
-        var command = new NpgsqlBatchCommand(expected is null ? Insert : Update)
+        var parts = write.Parts ?? [];
+        var command = new NpgsqlBatchCommand((expected is null, parts.Count > 0) switch
+            {
+                (true, false) => Insert,
+                (false, false) => Update,
+                (true, true) => InsertWithParts,
+                (false, true) => UpdateWithParts,
+            })
             .WithText("type", write.Grain.GrainType)
             .WithText("key", write.Grain.GrainKey)
             .WithText("state", write.StateName)
@@ -228,7 +271,7 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
 
         var rows = write.Views ?? [];
         var journal = write.Journal ?? [];
-        return command
+        command
             .With("views", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(row => row.View).Distinct(StringComparer.Ordinal).ToArray())
             .With("row_views", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(row => row.View).ToArray())
             .With("row_key1s", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(row => row.Key1).ToArray())
@@ -238,6 +281,16 @@ internal sealed class PostgresStateStore(PostgresDatabase database) : IStateStor
             .With("journal_seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, journal.Select(entry => entry.Sequence).ToArray())
             .With("journal_payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, journal.Select(entry => entry.Payload).ToArray())
             .WithBigint("journal_keeps_from", write.JournalKeepsFrom ?? long.MinValue);
+        if (parts.Count > 0)
+        {
+            var written = parts.Where(part => part.Payload is not null).ToList();
+            command
+                .With("part_keys", NpgsqlDbType.Array | NpgsqlDbType.Text, written.Select(part => part.Key).ToArray())
+                .With("part_payloads", NpgsqlDbType.Array | NpgsqlDbType.Text, written.Select(part => part.Payload!).ToArray())
+                .With("deleted_parts", NpgsqlDbType.Array | NpgsqlDbType.Text, parts.Where(part => part.Payload is null).Select(part => part.Key).ToArray());
+        }
+
+        return command;
     }
 
     private static NpgsqlBatchCommand ClearCommand(StateKey grain, string stateName, long? expected)

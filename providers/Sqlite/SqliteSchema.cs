@@ -108,6 +108,18 @@ internal static class SqliteSchema
         CREATE INDEX grain_reminders_by_hash ON grain_reminders (grain_hash);
         """;
 
+    /// <summary>Parts of grain states kept in rows of their own (a run's forEach elements, a chunk a row), so that a write
+    /// carries only the chunks that changed.</summary>
+    private const string Version3 = """
+        CREATE TABLE grain_state_parts (
+            grain_type TEXT NOT NULL,
+            grain_key TEXT NOT NULL,
+            state_name TEXT NOT NULL,
+            part TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name, part));
+        """;
+
     /// <summary>Migration steps; step i brings the schema to version i + 1.</summary>
     private static readonly Action<SqliteConnection, SqliteTransaction>[] Migrations =
     [
@@ -117,6 +129,7 @@ internal static class SqliteSchema
             Execute(connection, transaction, Version2);
             CopyFirstReminders(connection, transaction);
         },
+        (connection, transaction) => Execute(connection, transaction, Version3),
     ];
 
     /// <summary>Applies the missing migrations in one transaction; returns the schema version.</summary>

@@ -27,6 +27,14 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         VALUES ($view, $type, $key, $key1, $key2, $sortAt, $payload)
         """;
 
+    private const string SelectParts = "SELECT part, payload FROM grain_state_parts WHERE " + StateMatch + " ORDER BY part";
+    private const string UpsertPart = """
+        INSERT INTO grain_state_parts (grain_type, grain_key, state_name, part, payload) VALUES ($type, $key, $state, $part, $payload)
+        ON CONFLICT (grain_type, grain_key, state_name, part) DO UPDATE SET payload = excluded.payload
+        """;
+    private const string DeletePart = "DELETE FROM grain_state_parts WHERE " + StateMatch + " AND part = $part";
+    private const string DeleteParts = "DELETE FROM grain_state_parts WHERE " + StateMatch;
+
     private const string InsertJournal = "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ($type, $key, $seq, $payload)";
     private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
     private const string TrimJournal = DeleteJournal + " AND seq < $keepsFrom";
@@ -53,6 +61,21 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             return reader.Read()
                 ? new StoredState(reader.GetString(0), SqliteEtag.Format(reader.GetInt64(1)))
                 : null;
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<StatePart>>(connection =>
+        {
+            using var command = Bind(connection.Command(SelectParts), grain, stateName);
+            using var reader = command.ExecuteReader();
+            var parts = new List<StatePart>();
+            while (reader.Read())
+            {
+                parts.Add(new StatePart(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return parts;
         }, cancellationToken);
 
     /// <inheritdoc/>
@@ -212,6 +235,12 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
                 .ExecuteNonQuery();
         }
 
+        foreach (var part in write.Parts ?? [])
+        {
+            var command = Bind(scope.Command(part.Payload is null ? DeletePart : UpsertPart), write.Grain, write.StateName).With("$part", part.Key);
+            (part.Payload is null ? command : command.With("$payload", part.Payload)).ExecuteNonQuery();
+        }
+
         return (true, SqliteEtag.Format(etag));
     }
 
@@ -225,6 +254,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         }
 
         Bind(scope.Command(DeleteState), grain, stateName).ExecuteNonQuery();
+        Bind(scope.Command(DeleteParts), grain, stateName).ExecuteNonQuery();
         scope.Command(DeleteGrainViews).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
         scope.Command(DeleteJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
         return (true, null);

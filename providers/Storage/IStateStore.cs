@@ -8,12 +8,15 @@ internal interface IStateStore
     /// <summary>Reads a state record, or null when none exists.</summary>
     Task<StoredState?> ReadAsync(StateKey grain, string stateName, CancellationToken cancellationToken);
 
+    /// <summary>Reads the parts stored with a state record (<see cref="IPartedState"/>); empty when it has none.</summary>
+    Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken);
+
     /// <summary>Writes a state record if the stored ETag equals <see cref="StateWrite.ExpectedEtag"/> (or, when that is
     /// null, if no record exists). Returns the new ETag. Throws <see cref="Orleans.Storage.InconsistentStateException"/>
     /// and writes nothing (state, views nor journal) on a mismatch.</summary>
     Task<string> WriteAsync(StateWrite write, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a state record, the grain's view rows and its journal, conditional on the ETag as for writes.
+    /// <summary>Deletes a state record and its parts, the grain's view rows and its journal, conditional on the ETag as for writes.
     /// Clearing a record that does not exist with a null ETag succeeds.</summary>
     Task ClearAsync(StateKey grain, string stateName, string? expectedEtag, CancellationToken cancellationToken);
 

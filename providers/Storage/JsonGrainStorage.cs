@@ -4,7 +4,8 @@ using Orleans.Storage;
 namespace Orchestrator.Providers.Storage;
 
 /// <summary>Orleans' grain storage over one of our state stores: states as JSON, and a state's pending journal entries
-/// (<see cref="IJournalSource"/>) and view rows (<see cref="IQueryViewSource"/>) written in the same transaction. A write
+/// (<see cref="IJournalSource"/>), view rows (<see cref="IQueryViewSource"/>) and changed parts (<see cref="IPartedState"/>)
+/// written in the same transaction. A write
 /// or clear whose answer was lost (the store failed other than by refusing the ETag) is looked up again: when the record
 /// shows it landed, the grain carries on with the stored ETag instead of an error and a stale ETag.</summary>
 internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions json) : IGrainStorage, IGrainStateQueries
@@ -44,7 +45,13 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
 
         try
         {
-            grainState.State = JsonSerializer.Deserialize<T>(stored.Payload, json) ?? Activator.CreateInstance<T>();
+            var state = JsonSerializer.Deserialize<T>(stored.Payload, json) ?? Activator.CreateInstance<T>();
+            if (state is IPartedState parted)
+            {
+                parted.PartsRead(await ReadPartsAsync(grain, stateName, cancellationToken).ConfigureAwait(false), json);
+            }
+
+            grainState.State = state;
         }
         catch (JsonException e)
         {
@@ -70,7 +77,9 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         var journalSource = state as IJournalSource;
         var journal = journalSource?.PendingJournal is { Count: > 0 } pending ? pending.ToArray() : null;
         var keepsFrom = (state as ITrimmedJournalSource)?.JournalKeepsFrom;
-        var write = new StateWrite(StateKey.From(grainId), stateName, payload, grainState.ETag, views, journal, keepsFrom);
+        var parted = state as IPartedState;
+        var parts = parted?.ChangedParts(json) is { Count: > 0 } changed ? changed : null;
+        var write = new StateWrite(StateKey.From(grainId), stateName, payload, grainState.ETag, views, journal, keepsFrom, parts);
         try
         {
             grainState.ETag = await store.WriteAsync(write, cancellationToken).ConfigureAwait(false);
@@ -97,6 +106,8 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         {
             journalSource!.JournalWritten(journal.Length);
         }
+
+        parted?.PartsWritten();
     }
 
     /// <inheritdoc/>
@@ -129,6 +140,18 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         grainState.State = Activator.CreateInstance<T>();
         grainState.ETag = null;
         grainState.RecordExists = false;
+    }
+
+    private async Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadPartsAsync(grain, stateName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StorageFailures.AsUnavailable(e, $"reading the parts of {stateName} of {grain}") is { } unavailable && unavailable != e)
+        {
+            throw unavailable;
+        }
     }
 
     /// <summary>Reads the record after a change failed with <paramref name="failure"/>; a failed read rethrows that

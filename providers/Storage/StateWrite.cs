@@ -11,6 +11,8 @@ namespace Orchestrator.Providers.Storage;
 /// write is rejected.</param>
 /// <param name="JournalKeepsFrom">When given, the grain's journal entries with a lower sequence are deleted in the same
 /// transaction.</param>
+/// <param name="Parts">Parts of the state (<see cref="IPartedState"/>) written or, with a null payload, deleted in the
+/// same transaction; parts not named are left as they are.</param>
 internal sealed record StateWrite(
     StateKey Grain,
     string StateName,
@@ -18,4 +20,5 @@ internal sealed record StateWrite(
     string? ExpectedEtag,
     IReadOnlyList<ViewRow>? Views = null,
     IReadOnlyList<JournalEntry>? Journal = null,
-    long? JournalKeepsFrom = null);
+    long? JournalKeepsFrom = null,
+    IReadOnlyList<StatePart>? Parts = null);

@@ -36,8 +36,8 @@ public sealed class SiloClusterProcessTests(PostgresClusterFixture postgres) : I
         await Task.WhenAll(silos.Select(silo => silo.WaitUntilHealthyAsync()));
 
         await silos[2].WaitForSilosAsync(items => items.Count(s => Status(s) == "running") == 3, JoinBound);
-        Assert.Equal([1, 2], await SchemaVersionsAsync(connectionString));
-        foreach (var version in new[] { 1, 2 })
+        Assert.Equal([1, 2, 3], await SchemaVersionsAsync(connectionString));
+        foreach (var version in new[] { 1, 2, 3 })
         {
             Assert.Equal(1, silos.Sum(silo => Occurrences(silo.Process.Output, $"Migrated PostgreSQL storage to schema version {version}")));
         }

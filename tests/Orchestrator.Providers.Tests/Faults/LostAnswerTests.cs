@@ -147,6 +147,9 @@ public sealed class LostAnswerTests
                 ? throw new InjectedStorageFaultException("a read", committed: false)
                 : inner.ReadAsync(grain, stateName, cancellationToken);
 
+        public Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
+            inner.ReadPartsAsync(grain, stateName, cancellationToken);
+
         public async Task<string> WriteAsync(StateWrite write, CancellationToken cancellationToken)
         {
             ThrowIfBefore();
