@@ -19,7 +19,7 @@ public static class DefinitionLimits
     public const int MaxNestingDepth = 64;
 
     /// <summary>The most elements a <c>forEach</c> may fan out over in one run; more fails the node at run time.</summary>
-    public const int MaxForEachWidth = 10_000;
+    public const int MaxForEachWidth = 100_000;
 
     /// <summary>The longest expression (a <c>when</c>, a <c>forEach</c>, a <c>set</c> value, one <c>${…}</c>), in UTF-8 bytes (4 KiB).</summary>
     public const int MaxExpressionBytes = 4 * 1024;

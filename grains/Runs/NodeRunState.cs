@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using Orchestrator.Runs;
 
@@ -45,6 +46,25 @@ public sealed class NodeRunState
     /// <summary>What the node's latest attempt recorded of its progress (agent thread, job id); null when none did.</summary>
     public AttemptProgressState? Progress { get; set; }
 
-    /// <summary>forEach nodes: one entry per element.</summary>
+    /// <summary>forEach nodes: one entry per element. They are stored apart from the rest of the run's state, in chunks
+    /// that are written only when one of their elements changed (see <see cref="RunState"/>).</summary>
+    [JsonIgnore]
     public List<ItemRunState>? Items { get; set; }
+
+    /// <summary>How many elements <see cref="Items"/> holds, as stored; null when the node has no list.</summary>
+    public int? ItemCount
+    {
+        get => Items?.Count ?? field;
+        set;
+    }
+
+    /// <summary>Elements stored inline, as runs stored before elements were kept apart: read into <see cref="Items"/>,
+    /// never written.</summary>
+    [JsonPropertyName("items")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<ItemRunState>? InlineItems
+    {
+        get => null;
+        set => Items = value;
+    }
 }

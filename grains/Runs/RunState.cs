@@ -6,8 +6,11 @@ using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Runs.Engine;
 
-/// <summary>Persisted state of a run. Its event log is the grain's journal, appended in the same write as the state.</summary>
-public sealed class RunState : IQueryViewSource, IJournalSource
+/// <summary>Persisted state of a run. Its event log is the grain's journal, appended in the same write as the state. The
+/// elements of its forEach nodes are stored apart, as parts of the state (<see cref="IPartedState"/>) of
+/// <see cref="ItemChunk"/> elements each, and a write carries only the chunks whose elements changed: a run of 100,000
+/// elements writes what its last turn changed, not the whole list.</summary>
+public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
 {
     /// <summary>The query view listing runs by workflow (key1) and status (key2), newest first.</summary>
     public const string RunsView = "runs";
@@ -23,7 +26,18 @@ public sealed class RunState : IQueryViewSource, IJournalSource
     /// <summary>What started a run that does not say (it was started through the API).</summary>
     public const string DefaultTrigger = "api";
 
+    /// <summary>forEach elements per stored part.</summary>
+    public const int ItemChunk = 100;
+
+    private const string ItemsPart = "items/";
+
     private readonly List<JournalEntry> _pending = [];
+
+    /// <summary>By node: the element list as last stored, and how many chunks of it are stored.</summary>
+    private readonly Dictionary<string, (List<ItemRunState>? Items, int Chunks)> _storedItems = new(StringComparer.Ordinal);
+
+    /// <summary>What the write in progress stores (<see cref="ChangedParts"/>), applied once it is durable.</summary>
+    private List<(string Node, List<ItemRunState>? Items, int Chunks, List<int> Written)>? _writing;
 
     public string? RunId { get; set; }
 
@@ -89,6 +103,145 @@ public sealed class RunState : IQueryViewSource, IJournalSource
 
     /// <summary>Forgets events not yet written (after a failed write, before the state is read again).</summary>
     public void DiscardPendingJournal() => _pending.Clear();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StatePart> ChangedParts(JsonSerializerOptions json)
+    {
+        var parts = new List<StatePart>();
+        _writing = [];
+        foreach (var node in Nodes.Keys.Union(_storedItems.Keys, StringComparer.Ordinal))
+        {
+            var items = Nodes.TryGetValue(node, out var state) ? state.Items : null;
+            var (storedItems, storedChunks) = _storedItems.GetValueOrDefault(node);
+            var chunks = items is null ? 0 : (items.Count + ItemChunk - 1) / ItemChunk;
+            var written = new List<int>();
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                var from = chunk * ItemChunk;
+                var count = Math.Min(ItemChunk, items!.Count - from);
+                var changed = !ReferenceEquals(items, storedItems) || chunk >= storedChunks;
+                for (var i = from; i < from + count && !changed; i++)
+                {
+                    changed = items[i].Changed;
+                }
+
+                if (changed)
+                {
+                    parts.Add(new StatePart(PartKey(node, chunk), JsonSerializer.Serialize(items.GetRange(from, count), json)));
+                    written.Add(chunk);
+                }
+            }
+
+            for (var chunk = chunks; chunk < storedChunks; chunk++)
+            {
+                parts.Add(new StatePart(PartKey(node, chunk), null));
+            }
+
+            if (written.Count > 0 || chunks != storedChunks || !ReferenceEquals(items, storedItems))
+            {
+                _writing.Add((node, items, chunks, written));
+            }
+        }
+
+        return parts;
+    }
+
+    /// <inheritdoc/>
+    public void PartsWritten()
+    {
+        foreach (var (node, items, chunks, written) in _writing ?? [])
+        {
+            foreach (var chunk in written)
+            {
+                for (var i = chunk * ItemChunk; i < Math.Min(items!.Count, (chunk + 1) * ItemChunk); i++)
+                {
+                    items[i].Changed = false;
+                }
+            }
+
+            if (chunks == 0)
+            {
+                _storedItems.Remove(node);
+            }
+            else
+            {
+                _storedItems[node] = (items, chunks);
+            }
+        }
+
+        _writing = null;
+    }
+
+    /// <inheritdoc/>
+    public void PartsRead(IReadOnlyList<StatePart> parts, JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        _storedItems.Clear();
+        var byNode = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            var separator = part.Key.LastIndexOf('/');
+            if (!part.Key.StartsWith(ItemsPart, StringComparison.Ordinal) || separator < ItemsPart.Length
+                || !int.TryParse(part.Key.AsSpan(separator + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk))
+            {
+                throw new InvalidOperationException($"Run {RunId}: stored part '{part.Key}' is not a chunk of forEach elements.");
+            }
+
+            var node = part.Key[ItemsPart.Length..separator];
+            if (!byNode.TryGetValue(node, out var chunks))
+            {
+                byNode[node] = chunks = [];
+            }
+
+            chunks[chunk] = part.Payload!;
+        }
+
+        foreach (var (node, chunks) in byNode)
+        {
+            var stored = chunks.Keys.Max() + 1;
+            if (!Nodes.TryGetValue(node, out var state) || state.Items is not null || state.ItemCount is not { } count)
+            {
+                // Left over from a list the run no longer has (or holds inline): deleted with the next write.
+                _storedItems[node] = (null, stored);
+                continue;
+            }
+
+            var items = new List<ItemRunState>(count);
+            for (var chunk = 0; items.Count < count; chunk++)
+            {
+                if (!chunks.TryGetValue(chunk, out var payload))
+                {
+                    throw new InvalidOperationException($"Run {RunId}: chunk {chunk} of the {count} elements of node '{node}' is missing from storage.");
+                }
+
+                items.AddRange(JsonSerializer.Deserialize<List<ItemRunState>>(payload, json) ?? []);
+            }
+
+            if (items.Count != count)
+            {
+                throw new InvalidOperationException($"Run {RunId}: node '{node}' has {items.Count} stored elements, not {count}.");
+            }
+
+            items.ForEach(item => item.Changed = false);
+            state.Items = items;
+            state.ItemCount = null;
+            _storedItems[node] = (items, stored);
+        }
+
+        foreach (var (node, state) in Nodes)
+        {
+            if (state.Items is null && state.ItemCount is { } count && !byNode.ContainsKey(node))
+            {
+                state.Items = count == 0
+                    ? []
+                    : throw new InvalidOperationException($"Run {RunId}: the {count} elements of node '{node}' are missing from storage.");
+                state.ItemCount = null;
+            }
+        }
+    }
+
+    private static string PartKey(string node, int chunk) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ItemsPart}{node}/{chunk}");
 
     public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId)
     {

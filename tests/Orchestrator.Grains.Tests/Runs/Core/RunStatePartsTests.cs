@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Providers.Storage;
+using Orchestrator.Runs;
+using Orchestrator.Runs.Engine;
+
+namespace Orchestrator.Grains.Tests.Runs.Core;
+
+/// <summary>A run's forEach elements stored apart from its state, in chunks: a write carries the chunks that changed,
+/// and a read puts the list back together.</summary>
+public sealed class RunStatePartsTests
+{
+    private static readonly JsonSerializerOptions Json = StorageJson.CreateOptions();
+
+    [Fact]
+    public void ChangedParts_CarryEveryChunkOnce_ThenOnlyTheChunksOfChangedElements()
+    {
+        var run = Run(250);
+
+        var first = run.ChangedParts(Json);
+        run.PartsWritten();
+        Assert.Equal(["items/fan/0", "items/fan/1", "items/fan/2"], first.Select(part => part.Key));
+        Assert.Equal(50, JsonSerializer.Deserialize<List<ItemRunState>>(first[2].Payload!, Json)!.Count);
+
+        run.Nodes["fan"].Items![150].Status = NodeStatus.Completed;
+        var second = run.ChangedParts(Json);
+        run.PartsWritten();
+        Assert.Equal("items/fan/1", Assert.Single(second).Key);
+
+        Assert.Empty(run.ChangedParts(Json));
+    }
+
+    [Fact]
+    public void ChangedParts_CarryTheChunksAgain_WhenTheWriteDidNotLand()
+    {
+        var run = Run(150);
+        run.ChangedParts(Json);
+        run.PartsWritten();
+        run.Nodes["fan"].Items![0].Attempts = 1;
+
+        Assert.Single(run.ChangedParts(Json));
+        Assert.Equal("items/fan/0", Assert.Single(run.ChangedParts(Json)).Key);
+    }
+
+    [Fact]
+    public void ChangedParts_WriteANewListWhole_AndDeleteTheChunksItNoLongerHas()
+    {
+        var run = Run(250);
+        run.ChangedParts(Json);
+        run.PartsWritten();
+
+        run.Nodes["fan"].Items = [.. Enumerable.Range(0, 120).Select(i => new ItemRunState { Item = i })];
+        var parts = run.ChangedParts(Json);
+        run.PartsWritten();
+
+        Assert.Equal([("items/fan/0", true), ("items/fan/1", true), ("items/fan/2", false)], parts.Select(part => (part.Key, part.Payload is not null)));
+        run.Nodes["fan"].Items = null;
+        Assert.Equal([("items/fan/0", false), ("items/fan/1", false)], run.ChangedParts(Json).Select(part => (part.Key, part.Payload is not null)));
+    }
+
+    [Fact]
+    public void PartsRead_PutsTheListBackTogether_FromTheStoredStateAndItsChunks()
+    {
+        var run = Run(250);
+        run.Nodes["fan"].Items![249].Output = new JsonObject { ["last"] = true };
+        var parts = run.ChangedParts(Json);
+        var payload = JsonSerializer.Serialize(run, Json);
+        Assert.DoesNotContain("\"items\"", payload, StringComparison.Ordinal);
+
+        var read = JsonSerializer.Deserialize<RunState>(payload, Json)!;
+        read.PartsRead([.. parts.Reverse()], Json);
+
+        var items = read.Nodes["fan"].Items!;
+        Assert.Equal(Enumerable.Range(0, 250), items.Select(item => item.Item!.GetValue<int>()));
+        Assert.True(items[249].Output!["last"]!.GetValue<bool>());
+        Assert.Empty(read.ChangedParts(Json));
+        Assert.Equal(250, read.ToSnapshot().Nodes["fan"].Items!["pending"]);
+    }
+
+    [Fact]
+    public void PartsRead_KeepsElementsStoredInline_AndTheNextWriteMovesThemIntoChunks()
+    {
+        var old = JsonNode.Parse(JsonSerializer.Serialize(Run(120), Json))!;
+        old["nodes"]!["fan"]!["items"] = new JsonArray([.. Enumerable.Range(0, 120).Select(i => (JsonNode)new JsonObject { ["item"] = i })]);
+        old["nodes"]!["fan"]!.AsObject().Remove("itemCount");
+
+        var read = JsonSerializer.Deserialize<RunState>(old.ToJsonString(), Json)!;
+        read.PartsRead([], Json);
+
+        Assert.Equal(120, read.Nodes["fan"].Items!.Count);
+        Assert.Equal(["items/fan/0", "items/fan/1"], read.ChangedParts(Json).Select(part => part.Key));
+    }
+
+    [Fact]
+    public void PartsRead_NamesTheRunAndNode_WhenAChunkIsMissing()
+    {
+        var run = Run(250);
+        var parts = run.ChangedParts(Json);
+        var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
+
+        var error = Assert.Throws<InvalidOperationException>(() => read.PartsRead([parts[0], parts[2]], Json));
+
+        Assert.Equal("Run r1: chunk 1 of the 250 elements of node 'fan' is missing from storage.", error.Message);
+    }
+
+    [Fact]
+    public void PartsRead_GivesAnEmptyListBack_WhenTheNodeFannedOutOverNothing()
+    {
+        var run = Run(0);
+        Assert.Empty(run.ChangedParts(Json));
+
+        var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
+        read.PartsRead([], Json);
+
+        Assert.Empty(read.Nodes["fan"].Items!);
+    }
+
+    private static RunState Run(int width)
+    {
+        var run = new RunState { RunId = "r1", Workflow = "wf", Status = RunStatus.Running };
+        run.Nodes["make"] = new NodeRunState { Status = NodeStatus.Completed };
+        run.Nodes["fan"] = new NodeRunState
+        {
+            Status = NodeStatus.Running,
+            Items = [.. Enumerable.Range(0, width).Select(i => new ItemRunState { Item = i })],
+        };
+        return run;
+    }
+}
