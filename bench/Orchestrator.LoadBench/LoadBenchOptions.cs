@@ -37,6 +37,30 @@ internal sealed class LoadBenchOptions
                                            read every 10 s, and a run's page following the newest run over its event
                                            socket), taking turns with the same scenario without them, and print tasks/s
                                            of both and the difference
+          --targets                        instead of scenarios 1-3, measure the performance targets against one silo,
+                                           each printed as "target <name> <value> (reference/target …)"; --scale scales
+                                           their run counts and fan-out widths, --timeout-s bounds each item (default
+                                           300 there). In order:
+                                             1 raw commit rate of SQLite (WAL, synchronous=FULL, one row per commit, 3 s)
+                                               in a throwaway file under --commit-dir: the reference for item 2
+                                             2 closed loop: 5,000 runs x 20 noop tasks, --concurrency clients each
+                                               POST /api/runs?wait=true then the next; tasks/s (>= 40,000 and >= 12x
+                                               item 1), runs/s, run and request latency, dispatch latency (/metrics)
+                                             3 half load: the same runs open-loop at half item 2's runs/s for about
+                                               10 s (at least 500 runs); run latency p99 (<= 25 ms), dispatch latency
+                                               ready -> running p50/p99 (<= 1 ms / <= 5 ms) from /metrics
+                                             4 fan-out: one run forEach over 1,000, 10,000 and 100,000 noop tasks, each
+                                               against as many tasks as runs of 20 (open loop); tasks/s, fan-out / runs
+                                               (>= 80 %), silo CPU and wall µs per task; a width over the engine's
+                                               forEach limit fails, and the run's error is printed
+                                             5 accepted/s: 20,000 runs of a 1 h delay, --concurrency clients each
+                                               POST /api/runs (not waiting) then the next (>= 10,000/s); then cancelled
+                                             6 memory: silo RSS idle, with 10,000 runs of a 1 h delay waiting (after
+                                               30 s; <= 60 MB more), and 30 s after they are cancelled (<= 20 MB more)
+                                           Needs the silo on this machine (found by its port) for CPU and memory figures
+          --commit-dir DIR                 with --targets: where item 1 writes its throwaway SQLite file (default: the
+                                           system temp directory); give a directory on the silo's data disk
+          --half-rate N                    with --targets: item 3's rate in runs/s (default: half item 2's runs/s)
         """;
 
     public List<Target> Targets { get; } = [];
@@ -60,10 +84,22 @@ internal sealed class LoadBenchOptions
     /// <summary>Dashboards simulated in the runs measured with them; 0: no such runs.</summary>
     public int Dashboards { get; private set; }
 
+    /// <summary>Measure the performance targets (<see cref="LoadBench.TargetSuite"/>) instead of scenarios 1-3.</summary>
+    public bool MeasureTargets { get; private set; }
+
+    /// <summary>With <see cref="MeasureTargets"/>: the directory of the raw commit reference's throwaway SQLite file.</summary>
+    public string CommitDirectory { get; private set; } = Path.GetTempPath();
+
+    /// <summary>With <see cref="MeasureTargets"/>: the half-load rate in runs/s; null: half the closed loop's runs/s.</summary>
+    public double? HalfRate { get; private set; }
+
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static LoadBenchOptions Parse(string[] args)
     {
         var options = new LoadBenchOptions();
+        var timeoutGiven = false;
+        var scenarioOptions = new List<string>();
+        var suiteOptions = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -77,6 +113,7 @@ internal sealed class LoadBenchOptions
                     options.Concurrency = PositiveInt(name, Value());
                     break;
                 case "--scenarios":
+                    scenarioOptions.Add(name);
                     options.Scenarios.Clear();
                     foreach (var part in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
@@ -96,6 +133,7 @@ internal sealed class LoadBenchOptions
                         : throw new ArgumentException($"{name} must be a positive number");
                     break;
                 case "--rounds":
+                    scenarioOptions.Add(name);
                     options.Rounds = PositiveInt(name, Value());
                     break;
                 case "--poll-ms":
@@ -103,6 +141,7 @@ internal sealed class LoadBenchOptions
                     break;
                 case "--timeout-s":
                     options.Timeout = TimeSpan.FromSeconds(PositiveInt(name, Value()));
+                    timeoutGiven = true;
                     break;
                 case "--pause-s":
                     options.Pause = TimeSpan.FromSeconds(int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var pause)
@@ -110,10 +149,29 @@ internal sealed class LoadBenchOptions
                         : throw new ArgumentException($"{name} must be 0 or more"));
                     break;
                 case "--dashboards":
+                    scenarioOptions.Add(name);
                     options.Dashboards = PositiveInt(name, Value());
                     break;
                 case "--no-warmup":
                     options.Warmup = false;
+                    break;
+                case "--targets":
+                    options.MeasureTargets = true;
+                    break;
+                case "--commit-dir":
+                    suiteOptions.Add(name);
+                    options.CommitDirectory = Value();
+                    if (!Directory.Exists(options.CommitDirectory))
+                    {
+                        throw new ArgumentException($"{name}: the directory '{options.CommitDirectory}' does not exist");
+                    }
+
+                    break;
+                case "--half-rate":
+                    suiteOptions.Add(name);
+                    options.HalfRate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0
+                        ? rate
+                        : throw new ArgumentException($"{name} must be a positive number of runs per second");
                     break;
                 default:
                     throw new ArgumentException($"unknown option '{name}'");
@@ -129,6 +187,28 @@ internal sealed class LoadBenchOptions
         if (duplicate is not null)
         {
             throw new ArgumentException($"--url: the label '{duplicate.Key}' is used twice; name each silo (label=url)");
+        }
+
+        if (options.MeasureTargets)
+        {
+            if (options.Targets.Count > 1 || options.Targets[0].BaseAddresses.Count > 1)
+            {
+                throw new ArgumentException("--targets measures one silo: give one --url with one address");
+            }
+
+            if (scenarioOptions.Count > 0)
+            {
+                throw new ArgumentException($"--targets does not take {string.Join(", ", scenarioOptions.Distinct())} (those are for scenarios 1-3)");
+            }
+
+            if (!timeoutGiven)
+            {
+                options.Timeout = TimeSpan.FromMinutes(5);
+            }
+        }
+        else if (suiteOptions.Count > 0)
+        {
+            throw new ArgumentException($"{suiteOptions[0]} goes with --targets");
         }
 
         return options;

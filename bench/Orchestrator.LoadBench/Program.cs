@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Orchestrator.LoadBench;
 
 /// <summary>Load benchmark over the HTTP API of one or more running silos: many concurrent runs of small DAGs of
-/// <c>noop</c> tasks, and one run fanning out to 10,000 tasks. Silos are measured one after the other (never at once,
+/// <c>noop</c> tasks, and one run fanning out to 10,000 tasks; or, with <c>--targets</c>, the performance targets
+/// (<see cref="TargetSuite"/>). Silos are measured one after the other (never at once,
 /// so that they do not share the cores), taking turns scenario by scenario, and the figures are printed side by side.
 /// With <c>--dashboards N</c> every scenario also runs with N dashboards' traffic simulated (<see cref="DashboardTraffic"/>),
 /// taking turns with the run without it, and the difference in tasks/s is printed.</summary>
@@ -31,9 +32,13 @@ internal static class Program
             return 2;
         }
 
-        var scenarios = Scenario.Chosen(options);
-
         using var http = SiloClient.CreateHttpClient(options.Concurrency, options.Timeout);
+        if (options.MeasureTargets)
+        {
+            return await MeasureTargetsAsync(http, options);
+        }
+
+        var scenarios = Scenario.Chosen(options);
         var clients = options.Targets.Select(t => new SiloClient(http, t)).ToList();
         var tag = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         Console.WriteLine($"HTTP load benchmark: {string.Join(", ", options.Targets.Select(t => $"{t.Label} = {t.Describe()}"))}");
@@ -129,5 +134,22 @@ internal static class Program
         }
 
         return LoadReport.AnyProblem(columns) ? 1 : 0;
+    }
+
+    /// <summary><c>--targets</c>: the performance targets against the one silo given (<see cref="TargetSuite"/>).</summary>
+    private static async Task<int> MeasureTargetsAsync(HttpClient http, LoadBenchOptions options)
+    {
+        var client = new SiloClient(http, options.Targets[0]);
+        using (var healthTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            if (await client.CheckHealthAsync(healthTimeout.Token) is { } unhealthy)
+            {
+                Console.Error.WriteLine($"{client.Target.Describe()}: {unhealthy}");
+                return 1;
+            }
+        }
+
+        var tag = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        return await new TargetSuite(options, client, SiloProcesses.Find(client.Target), tag).RunAsync();
     }
 }

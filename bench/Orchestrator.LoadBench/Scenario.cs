@@ -155,10 +155,14 @@ internal static class ScenarioRunner
         Console.WriteLine($"[{name}] warm-up (50 runs x 20 tasks, not reported): {warmup.Error ?? $"{warmup.Completed} completed in {warmup.ClientWall.TotalSeconds:0.00} s"}");
     }
 
-    public static async Task<ScenarioResult> RunAsync(SiloClient client, Scenario scenario, string workflow, LoadBenchOptions options, SiloProcesses? silos)
+    /// <summary>Runs the scenario, bounded by <c>--timeout-s</c> and by <paramref name="cancellationToken"/> (either
+    /// ends it as timed out).</summary>
+    public static async Task<ScenarioResult> RunAsync(
+        SiloClient client, Scenario scenario, string workflow, LoadBenchOptions options, SiloProcesses? silos, CancellationToken cancellationToken = default)
     {
         var result = new ScenarioResult { Scenario = scenario };
-        using var cancellation = new CancellationTokenSource(options.Timeout);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellation.CancelAfter(options.Timeout);
         var token = cancellation.Token;
         try
         {

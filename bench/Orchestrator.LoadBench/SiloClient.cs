@@ -12,6 +12,18 @@ internal sealed record RunInfo(string RunId, string Status, DateTimeOffset Creat
     public bool IsFinished => Status is "completed" or "failed" or "cancelled";
 }
 
+/// <summary>Activations on a silo (<c>GET /api/grains</c>): in all, and per grain type.</summary>
+internal sealed record GrainCounts(int Activations, IReadOnlyList<KeyValuePair<string, int>> ByType)
+{
+    /// <summary>Activations of the grain types whose name contains the text (case-insensitive), added up.</summary>
+    public int OfTypesContaining(string text) =>
+        ByType.Where(t => t.Key.Contains(text, StringComparison.OrdinalIgnoreCase)).Sum(t => t.Value);
+
+    /// <summary>Those types one by one, <c>type=count</c>.</summary>
+    public string DescribeTypesContaining(string text) =>
+        string.Join(", ", ByType.Where(t => t.Key.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(t => $"{t.Key}={t.Value}"));
+}
+
 /// <summary>The few routes of the HTTP API the benchmark uses, over one shared <see cref="HttpClient"/>. With several
 /// addresses (silos of one cluster), runs are submitted round robin over them and each listing goes to the next one.</summary>
 internal sealed class SiloClient(HttpClient http, Target target)
@@ -81,6 +93,59 @@ internal sealed class SiloClient(HttpClient http, Target target)
             ?? throw new InvalidOperationException("POST /api/runs answered no runId");
     }
 
+    /// <summary><c>POST /api/runs?wait=true</c> with a prepared body: the run as the answer shows it, finished (200) or,
+    /// when the silo's wait ran out first, as it was then (202).</summary>
+    public async Task<RunInfo> StartRunAndWaitAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        using var response = await http.PostAsync(new Uri(NextAddress(ref _nextStart), "api/runs?wait=true"), content, cancellationToken);
+        await EnsureAsync(response, "POST /api/runs?wait=true", cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return ReadRun(document.RootElement);
+    }
+
+    /// <summary><c>POST /api/runs/{id}/cancel</c>: true when the run is now cancelled, false when it had already
+    /// completed or failed (409).</summary>
+    public async Task<bool> CancelRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(
+            new Uri(NextAddress(ref _nextStart), $"api/runs/{System.Uri.EscapeDataString(runId)}/cancel"), content: null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+
+        await EnsureAsync(response, "POST /api/runs/{id}/cancel", cancellationToken);
+        return true;
+    }
+
+    /// <summary>The text of <c>GET /metrics</c> (Prometheus text format) of the first address.</summary>
+    public async Task<string> ReadMetricsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(Uri("metrics"), cancellationToken);
+        await EnsureAsync(response, "GET /metrics", cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary><c>GET /api/grains</c> of the first address: the silo's activations in all, and by grain type.</summary>
+    public async Task<GrainCounts> ReadGrainsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(Uri("api/grains"), cancellationToken);
+        await EnsureAsync(response, "GET /api/grains", cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var root = document.RootElement;
+        var byType = new List<KeyValuePair<string, int>>();
+        foreach (var item in root.GetProperty("items").EnumerateArray())
+        {
+            byType.Add(new(item.GetProperty("grainType").GetString() ?? "?", item.GetProperty("activations").GetInt32()));
+        }
+
+        return new GrainCounts(root.GetProperty("activations").GetInt32(), byType);
+    }
+
     /// <summary>Every run of a workflow, through the paged listing (500 a page), every page from the same address.</summary>
     public async Task<List<RunInfo>> ListRunsAsync(string workflow, CancellationToken cancellationToken)
     {
@@ -122,6 +187,16 @@ internal sealed class SiloClient(HttpClient http, Target target)
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
         return ReadRun(document.RootElement);
+    }
+
+    /// <summary>The <c>error</c> of <c>GET /api/runs/{id}</c> (why a run failed); null when it has none.</summary>
+    public async Task<string?> GetRunErrorAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(NextAddress(ref _nextListing), $"api/runs/{System.Uri.EscapeDataString(runId)}"), cancellationToken);
+        await EnsureAsync(response, "GET /api/runs/{id}", cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString() : null;
     }
 
     /// <summary>The silos' working set, summed over the addresses, if <c>GET /metrics</c> of each exposes one
