@@ -7,6 +7,9 @@ namespace Orchestrator.Runs.Engine;
 /// <summary>Persisted state of one node of a run.</summary>
 public sealed class NodeRunState
 {
+    private List<ItemRunState>? _scannedItems;
+    private int _completedPrefix;
+
     public NodeStatus Status { get; set; } = NodeStatus.Pending;
 
     /// <summary>Attempts started in the current iteration.</summary>
@@ -50,6 +53,30 @@ public sealed class NodeRunState
     /// that are written only when one of their elements changed (see <see cref="RunState"/>).</summary>
     [JsonIgnore]
     public List<ItemRunState>? Items { get; set; }
+
+    /// <summary>True when every element of <see cref="Items"/> completed. Elements complete roughly in order, so this
+    /// remembers how many leading ones it found completed and looks on from there: checked after each element's result,
+    /// it costs what the list's length does once, not once per element. When the elements all look completed, they are
+    /// checked again from the first (one may have been made to run again since).</summary>
+    public bool AllItemsCompleted()
+    {
+        var items = Items ?? [];
+        var from = ReferenceEquals(_scannedItems, items) ? _completedPrefix : 0;
+        while (from < items.Count && items[from].Status == NodeStatus.Completed)
+        {
+            from++;
+        }
+
+        _scannedItems = items;
+        _completedPrefix = from;
+        if (from < items.Count)
+        {
+            return false;
+        }
+
+        _completedPrefix = items.FindIndex(item => item.Status != NodeStatus.Completed) is var first and >= 0 ? first : items.Count;
+        return _completedPrefix == items.Count;
+    }
 
     /// <summary>How many elements <see cref="Items"/> holds, as stored; null when the node has no list.</summary>
     public int? ItemCount

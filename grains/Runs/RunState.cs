@@ -7,9 +7,9 @@ using Orchestrator.Providers.Storage;
 namespace Orchestrator.Runs.Engine;
 
 /// <summary>Persisted state of a run. Its event log is the grain's journal, appended in the same write as the state. The
-/// elements of its forEach nodes are stored apart, as parts of the state (<see cref="IPartedState"/>) of
-/// <see cref="ItemChunk"/> elements each, and a write carries only the chunks whose elements changed: a run of 100,000
-/// elements writes what its last turn changed, not the whole list.</summary>
+/// input, the state and the elements of its forEach nodes are stored apart, as parts (<see cref="IPartedState"/>), the
+/// elements in chunks of <see cref="ItemChunk"/>, and a write carries only the parts that changed: a run fanning out over
+/// a list of 100,000 in its state writes what its last turn changed, not the list, its input and every element.</summary>
 public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
 {
     /// <summary>The query view listing runs by workflow (key1) and status (key2), newest first.</summary>
@@ -30,8 +30,15 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     public const int ItemChunk = 100;
 
     private const string ItemsPart = "items/";
+    private const string StatePartKey = "state";
+    private const string InputPartKey = "input";
 
     private readonly List<JournalEntry> _pending = [];
+    private JsonObject? _stateCopy;
+    private JsonNode? _inputCopy;
+    private bool _stateStored;
+    private bool _inputStored;
+    private (bool State, bool Input) _writingWhole;
 
     /// <summary>By node: the element list as last stored, and how many chunks of it are stored.</summary>
     private readonly Dictionary<string, (List<ItemRunState>? Items, int Chunks)> _storedItems = new(StringComparer.Ordinal);
@@ -47,9 +54,50 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
 
     public RunStatus Status { get; set; } = RunStatus.Pending;
 
-    public JsonNode? Input { get; set; }
+    /// <summary>The run's input, stored as a part of its own (written once).</summary>
+    [JsonIgnore]
+    public JsonNode? Input
+    {
+        get;
+        set
+        {
+            field = value;
+            _inputCopy = null;
+            _inputStored = false;
+        }
+    }
 
-    public JsonObject State { get; set; } = [];
+    /// <summary>The run's state, stored as a part of its own, written only when it changed. Changed only by assigning
+    /// it or through <see cref="SetStateValue"/>, so that the next write and <see cref="StateCopy"/> know it did.</summary>
+    [JsonIgnore]
+    public JsonObject State
+    {
+        get;
+        set
+        {
+            field = value;
+            _stateCopy = null;
+            _stateStored = false;
+        }
+    } = [];
+
+    /// <summary>The input as runs stored it before it was kept apart: read into <see cref="Input"/>, never written.</summary>
+    [JsonPropertyName("input")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonNode? InlineInput
+    {
+        get => null;
+        set => Input = value;
+    }
+
+    /// <summary>The state as runs stored it before it was kept apart: read into <see cref="State"/>, never written.</summary>
+    [JsonPropertyName("state")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonObject? InlineState
+    {
+        get => null;
+        set => State = value ?? [];
+    }
 
     public string? Error { get; set; }
 
@@ -86,6 +134,22 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     [JsonIgnore]
     public bool Exists => RunId is not null;
 
+    /// <summary>A copy of <see cref="State"/> for expressions and attempts, which read it outside the run's turns while
+    /// the state may change: made once per change of the state, not once per turn (a state holding a long list would
+    /// otherwise be copied by every turn that starts an attempt). Never changed by its readers.</summary>
+    public JsonObject StateCopy() => _stateCopy ??= State.DeepClone().AsObject();
+
+    /// <summary>A copy of <see cref="Input"/>, as <see cref="StateCopy"/> is of the state.</summary>
+    public JsonNode? InputCopy() => Input is null ? null : _inputCopy ??= Input.DeepClone();
+
+    /// <summary>Sets one value of the state.</summary>
+    public void SetStateValue(string key, JsonNode? value)
+    {
+        State[key] = value;
+        _stateCopy = null;
+        _stateStored = false;
+    }
+
     [JsonIgnore]
     public IReadOnlyList<JournalEntry> PendingJournal => _pending;
 
@@ -108,6 +172,18 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     public IReadOnlyList<StatePart> ChangedParts(JsonSerializerOptions json)
     {
         var parts = new List<StatePart>();
+        // A run's input is set once, when it starts; a run without one has nothing to store.
+        _writingWhole = (!_stateStored, !_inputStored && Input is not null);
+        if (_writingWhole.State)
+        {
+            parts.Add(new StatePart(StatePartKey, JsonSerializer.Serialize(State, json)));
+        }
+
+        if (_writingWhole.Input)
+        {
+            parts.Add(new StatePart(InputPartKey, JsonSerializer.Serialize(Input, json)));
+        }
+
         _writing = [];
         foreach (var node in Nodes.Keys.Union(_storedItems.Keys, StringComparer.Ordinal))
         {
@@ -149,6 +225,9 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     /// <inheritdoc/>
     public void PartsWritten()
     {
+        _stateStored |= _writingWhole.State;
+        _inputStored |= _writingWhole.Input;
+        _writingWhole = default;
         foreach (var (node, items, chunks, written) in _writing ?? [])
         {
             foreach (var chunk in written)
@@ -180,6 +259,23 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
         var byNode = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
+            if (part.Key is StatePartKey or InputPartKey)
+            {
+                var value = JsonNode.Parse(part.Payload!);
+                if (part.Key == StatePartKey)
+                {
+                    State = value?.AsObject() ?? [];
+                    _stateStored = true;
+                }
+                else
+                {
+                    Input = value;
+                    _inputStored = true;
+                }
+
+                continue;
+            }
+
             var separator = part.Key.LastIndexOf('/');
             if (!part.Key.StartsWith(ItemsPart, StringComparison.Ordinal) || separator < ItemsPart.Length
                 || !int.TryParse(part.Key.AsSpan(separator + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk))

@@ -249,7 +249,7 @@ internal static class AttemptOutcomes
             ["itemIndex"] = index,
             ["output"] = output?.DeepClone(),
         });
-        if (node.Items.All(i => i.Status == NodeStatus.Completed))
+        if (node.AllItemsCompleted())
         {
             CompleteNode(turn, name, node, new JsonArray([.. node.Items.Select(i => i.Output?.DeepClone())]));
         }

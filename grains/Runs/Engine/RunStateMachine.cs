@@ -212,7 +212,7 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         }
         else
         {
-            run.State[signal.Name] = signal.Data?.DeepClone();
+            run.SetStateValue(signal.Name, signal.Data?.DeepClone());
         }
 
         turn.Emit(RunEventTypes.RunSignalled, data: new JsonObject { ["name"] = signal.Name, ["data"] = signal.Data?.DeepClone() });

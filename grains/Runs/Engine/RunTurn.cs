@@ -98,8 +98,8 @@ internal sealed class RunTurn
 
         return _context = new ExpressionContext
         {
-            State = Run.State.DeepClone(),
-            Input = Run.Input?.DeepClone(),
+            State = Run.StateCopy(),
+            Input = Run.InputCopy(),
             Nodes = nodes,
             Clock = new FixedClock(Now),
         };
@@ -112,7 +112,7 @@ internal sealed class RunTurn
     {
         foreach (var (key, value) in values)
         {
-            Run.State[key] = value?.DeepClone();
+            Run.SetStateValue(key, value?.DeepClone());
         }
     }
 

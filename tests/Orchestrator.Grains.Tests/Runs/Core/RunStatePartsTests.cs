@@ -17,7 +17,7 @@ public sealed class RunStatePartsTests
     {
         var run = Run(250);
 
-        var first = run.ChangedParts(Json);
+        var first = run.ChangedParts(Json).Where(part => part.Key.StartsWith("items/", StringComparison.Ordinal)).ToList();
         run.PartsWritten();
         Assert.Equal(["items/fan/0", "items/fan/1", "items/fan/2"], first.Select(part => part.Key));
         Assert.Equal(50, JsonSerializer.Deserialize<List<ItemRunState>>(first[2].Payload!, Json)!.Count);
@@ -38,7 +38,7 @@ public sealed class RunStatePartsTests
         run.PartsWritten();
         run.Nodes["fan"].Items![0].Attempts = 1;
 
-        Assert.Single(run.ChangedParts(Json));
+        Assert.Equal("items/fan/0", Assert.Single(run.ChangedParts(Json)).Key);
         Assert.Equal("items/fan/0", Assert.Single(run.ChangedParts(Json)).Key);
     }
 
@@ -66,9 +66,10 @@ public sealed class RunStatePartsTests
         var parts = run.ChangedParts(Json);
         var payload = JsonSerializer.Serialize(run, Json);
         Assert.DoesNotContain("\"items\"", payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"state\"", payload, StringComparison.Ordinal);
 
         var read = JsonSerializer.Deserialize<RunState>(payload, Json)!;
-        read.PartsRead([.. parts.Reverse()], Json);
+        read.PartsRead([.. parts.Where(part => part.Payload is not null).Reverse()], Json);
 
         var items = read.Nodes["fan"].Items!;
         Assert.Equal(Enumerable.Range(0, 250), items.Select(item => item.Item!.GetValue<int>()));
@@ -83,22 +84,49 @@ public sealed class RunStatePartsTests
         var old = JsonNode.Parse(JsonSerializer.Serialize(Run(120), Json))!;
         old["nodes"]!["fan"]!["items"] = new JsonArray([.. Enumerable.Range(0, 120).Select(i => (JsonNode)new JsonObject { ["item"] = i })]);
         old["nodes"]!["fan"]!.AsObject().Remove("itemCount");
+        old["state"] = new JsonObject { ["width"] = 7 };
+        old["input"] = new JsonObject { ["name"] = "in" };
 
         var read = JsonSerializer.Deserialize<RunState>(old.ToJsonString(), Json)!;
         read.PartsRead([], Json);
 
         Assert.Equal(120, read.Nodes["fan"].Items!.Count);
-        Assert.Equal(["items/fan/0", "items/fan/1"], read.ChangedParts(Json).Select(part => part.Key));
+        Assert.Equal(["state", "input", "items/fan/0", "items/fan/1"], read.ChangedParts(Json).Select(part => part.Key));
+        Assert.Equal(7, read.State["width"]!.GetValue<int>());
+        Assert.Equal("in", read.Input!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ChangedParts_CarryTheStateAndInputOnce_AndTheStateAgainOnlyWhenItChanged()
+    {
+        var run = Run(0);
+        run.Input = new JsonObject { ["list"] = new JsonArray(1, 2, 3) };
+
+        Assert.Equal(["state", "input"], run.ChangedParts(Json).Select(part => part.Key));
+        run.PartsWritten();
+        Assert.Empty(run.ChangedParts(Json));
+
+        run.SetStateValue("done", true);
+        var parts = run.ChangedParts(Json);
+        run.PartsWritten();
+
+        Assert.Equal("{\"width\":7,\"done\":true}", Assert.Single(parts, part => part.Key == "state").Payload);
+        Assert.DoesNotContain(parts, part => part.Key == "input");
+        var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
+        read.PartsRead([new("state", "{\"width\":7,\"done\":true}"), new("input", "{\"list\":[1,2,3]}")], Json);
+        Assert.True(read.State["done"]!.GetValue<bool>());
+        Assert.Equal(3, read.InputCopy()!["list"]!.AsArray().Count);
+        Assert.Empty(read.ChangedParts(Json));
     }
 
     [Fact]
     public void PartsRead_NamesTheRunAndNode_WhenAChunkIsMissing()
     {
         var run = Run(250);
-        var parts = run.ChangedParts(Json);
+        var chunks = run.ChangedParts(Json).Where(part => part.Key.StartsWith("items/", StringComparison.Ordinal)).ToList();
         var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
 
-        var error = Assert.Throws<InvalidOperationException>(() => read.PartsRead([parts[0], parts[2]], Json));
+        var error = Assert.Throws<InvalidOperationException>(() => read.PartsRead([chunks[0], chunks[2]], Json));
 
         Assert.Equal("Run r1: chunk 1 of the 250 elements of node 'fan' is missing from storage.", error.Message);
     }
@@ -107,7 +135,7 @@ public sealed class RunStatePartsTests
     public void PartsRead_GivesAnEmptyListBack_WhenTheNodeFannedOutOverNothing()
     {
         var run = Run(0);
-        Assert.Empty(run.ChangedParts(Json));
+        Assert.DoesNotContain(run.ChangedParts(Json), part => part.Key.StartsWith("items/", StringComparison.Ordinal));
 
         var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
         read.PartsRead([], Json);
@@ -117,7 +145,7 @@ public sealed class RunStatePartsTests
 
     private static RunState Run(int width)
     {
-        var run = new RunState { RunId = "r1", Workflow = "wf", Status = RunStatus.Running };
+        var run = new RunState { RunId = "r1", Workflow = "wf", Status = RunStatus.Running, State = new JsonObject { ["width"] = 7 } };
         run.Nodes["make"] = new NodeRunState { Status = NodeStatus.Completed };
         run.Nodes["fan"] = new NodeRunState
         {
