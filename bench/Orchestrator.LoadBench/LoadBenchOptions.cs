@@ -60,6 +60,7 @@ internal sealed class LoadBenchOptions
                                            Needs the silo on this machine (found by its port) for CPU and memory figures
           --commit-dir DIR                 with --targets: where item 1 writes its throwaway SQLite file (default: the
                                            system temp directory); give a directory on the silo's data disk
+          --items 1,2,…                    with --targets: which items to measure (default all six)
           --half-rate N                    with --targets: item 3's rate in runs/s (default: half item 2's runs/s)
         """;
 
@@ -89,6 +90,9 @@ internal sealed class LoadBenchOptions
 
     /// <summary>With <see cref="MeasureTargets"/>: the directory of the raw commit reference's throwaway SQLite file.</summary>
     public string CommitDirectory { get; private set; } = Path.GetTempPath();
+
+    /// <summary>With <see cref="MeasureTargets"/>: which items to measure (1 to 6).</summary>
+    public HashSet<int> Items { get; } = [1, 2, 3, 4, 5, 6];
 
     /// <summary>With <see cref="MeasureTargets"/>: the half-load rate in runs/s; null: half the closed loop's runs/s.</summary>
     public double? HalfRate { get; private set; }
@@ -164,6 +168,17 @@ internal sealed class LoadBenchOptions
                     if (!Directory.Exists(options.CommitDirectory))
                     {
                         throw new ArgumentException($"{name}: the directory '{options.CommitDirectory}' does not exist");
+                    }
+
+                    break;
+                case "--items":
+                    suiteOptions.Add(name);
+                    options.Items.Clear();
+                    foreach (var item in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        options.Items.Add(int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is >= 1 and <= 6
+                            ? number
+                            : throw new ArgumentException($"{name}: '{item}' is not an item (1 to 6)"));
                     }
 
                     break;

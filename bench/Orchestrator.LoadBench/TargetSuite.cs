@@ -34,17 +34,28 @@ internal sealed class TargetSuite(LoadBenchOptions options, SiloClient client, S
             + (options.Scale == 1 ? "" : " (run counts scaled: not the targets' load)")
             + $"; each item bounded by {options.Timeout.TotalSeconds:0} s; MB = 10^6 bytes; workflows loadbench-{tag}-t*");
 
-        await ItemAsync("1 raw commit reference", _ => MeasureCommitRateAsync());
+        if (options.Items.Contains(1))
+        {
+            await ItemAsync("1 raw commit reference", _ => MeasureCommitRateAsync());
+        }
+
         if (options.Warmup)
         {
             await ItemAsync("warm-up", _ => ScenarioRunner.WarmUpAsync(client, label, $"loadbench-{tag}-warmup", options));
         }
 
-        await ItemAsync("2 closed loop", ClosedLoopAsync);
-        await ItemAsync("3 half load", HalfLoadAsync);
-        await ItemAsync("4 fan-out", FanOutAsync);
-        await ItemAsync("5 accepted/s", AcceptedAsync);
-        await ItemAsync("6 memory of waiting runs", MemoryAsync);
+        (int Number, string Name, Func<CancellationToken, Task> Measure)[] items =
+        [
+            (2, "2 closed loop", ClosedLoopAsync),
+            (3, "3 half load", HalfLoadAsync),
+            (4, "4 fan-out", FanOutAsync),
+            (5, "5 accepted/s", AcceptedAsync),
+            (6, "6 memory of waiting runs", MemoryAsync),
+        ];
+        foreach (var (_, name, measure) in items.Where(item => options.Items.Contains(item.Number)))
+        {
+            await ItemAsync(name, measure);
+        }
 
         Console.WriteLine();
         Console.WriteLine("Summary:");
