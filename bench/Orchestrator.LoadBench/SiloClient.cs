@@ -15,6 +15,9 @@ internal sealed record RunInfo(string RunId, string Status, DateTimeOffset Creat
 /// <summary>Activations on a silo (<c>GET /api/grains</c>): in all, and per grain type.</summary>
 internal sealed record GrainCounts(int Activations, IReadOnlyList<KeyValuePair<string, int>> ByType)
 {
+    /// <summary>Activations of the grain type named exactly <paramref name="type"/>.</summary>
+    public int OfType(string type) => ByType.Where(t => t.Key == type).Sum(t => t.Value);
+
     /// <summary>Activations of the grain types whose name contains the text (case-insensitive), added up.</summary>
     public int OfTypesContaining(string text) =>
         ByType.Where(t => t.Key.Contains(text, StringComparison.OrdinalIgnoreCase)).Sum(t => t.Value);
