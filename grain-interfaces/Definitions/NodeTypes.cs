@@ -44,5 +44,10 @@ public static class NodeTypes
     public const string Worker = "worker";
 
     /// <summary>Every node type, in documentation order.</summary>
+    /// <summary>True for the types whose attempts only compute from the run's own state (<c>noop</c>, <c>set</c>,
+    /// <c>log</c>): they touch nothing outside the run, so the run carries them out in its own turn, and a run's steps
+    /// through them share one write.</summary>
+    public static bool RunsInTurn(string type) => type is Noop or Set or Log;
+
     public static IReadOnlyList<string> All { get; } = [Noop, Delay, Log, Fail, Set, Shell, Http, DotNet, Workflow, QueuePush, Agent, Job, Worker];
 }

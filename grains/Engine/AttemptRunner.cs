@@ -32,6 +32,23 @@ public sealed partial class AttemptRunner(
         return Task.Run(() => ExecuteAsync(invocation, runToken), CancellationToken.None);
     }
 
+    /// <summary>Runs an attempt of a type that runs in the run's turn (<see cref="NodeTypes.RunsInTurn"/>) at once, on the
+    /// caller's thread, with the same span, metrics and outcomes as <see cref="RunAsync"/>; null for any other type.</summary>
+    public FinishedAttempt? RunInTurn(NodeInvocation invocation, CancellationToken runToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        if (!NodeTypes.RunsInTurn(invocation.Definition.Type))
+        {
+            return null;
+        }
+
+        // Their executors answer with completed tasks, so this runs to its end before it returns.
+        var attempt = ExecuteAsync(invocation, runToken);
+        return attempt.IsCompleted
+            ? attempt.GetAwaiter().GetResult()
+            : throw new InvalidOperationException($"The {invocation.Definition.Type} executor did not complete at once.");
+    }
+
     private async Task<FinishedAttempt> ExecuteAsync(NodeInvocation invocation, CancellationToken runToken)
     {
         var type = invocation.Definition.Type;

@@ -9,6 +9,7 @@ public sealed class NodeRunState
 {
     private List<ItemRunState>? _scannedItems;
     private int _completedPrefix;
+    private int _startedPrefix;
 
     public NodeStatus Status { get; set; } = NodeStatus.Pending;
 
@@ -54,28 +55,47 @@ public sealed class NodeRunState
     [JsonIgnore]
     public List<ItemRunState>? Items { get; set; }
 
-    /// <summary>True when every element of <see cref="Items"/> completed. Elements complete roughly in order, so this
-    /// remembers how many leading ones it found completed and looks on from there: checked after each element's result,
-    /// it costs what the list's length does once, not once per element. When the elements all look completed, they are
-    /// checked again from the first (one may have been made to run again since).</summary>
-    public bool AllItemsCompleted()
+    /// <summary>True when every element of <see cref="Items"/> completed.</summary>
+    public bool AllItemsCompleted() => FirstUnfinishedItem() == (Items?.Count ?? 0);
+
+    /// <summary>The index of the first element of <see cref="Items"/> that has not completed. A completed element stays
+    /// completed (a retry or a recovery runs failed and cancelled ones again, never completed ones), so the index only
+    /// grows: it is remembered and looked for from there, which costs what the list's length does once, not once per call.</summary>
+    public int FirstUnfinishedItem()
     {
         var items = Items ?? [];
-        var from = ReferenceEquals(_scannedItems, items) ? _completedPrefix : 0;
-        while (from < items.Count && items[from].Status == NodeStatus.Completed)
+        Rescan(items);
+        while (_completedPrefix < items.Count && items[_completedPrefix].Status == NodeStatus.Completed)
         {
-            from++;
+            _completedPrefix++;
         }
 
-        _scannedItems = items;
-        _completedPrefix = from;
-        if (from < items.Count)
+        return _completedPrefix;
+    }
+
+    /// <summary>The index of the first element of <see cref="Items"/> never started. Elements start lowest first and their
+    /// attempts only rise, so those before it have all started and none after it has: running, retrying and waiting
+    /// elements lie between <see cref="FirstUnfinishedItem"/> and this. Remembered as that one is.</summary>
+    public int FirstUnstartedItem()
+    {
+        var items = Items ?? [];
+        Rescan(items);
+        while (_startedPrefix < items.Count && items[_startedPrefix].Attempts > 0)
         {
-            return false;
+            _startedPrefix++;
         }
 
-        _completedPrefix = items.FindIndex(item => item.Status != NodeStatus.Completed) is var first and >= 0 ? first : items.Count;
-        return _completedPrefix == items.Count;
+        return _startedPrefix;
+    }
+
+    private void Rescan(List<ItemRunState> items)
+    {
+        if (!ReferenceEquals(_scannedItems, items))
+        {
+            _scannedItems = items;
+            _completedPrefix = 0;
+            _startedPrefix = 0;
+        }
     }
 
     /// <summary>How many elements <see cref="Items"/> holds, as stored; null when the node has no list.</summary>

@@ -38,6 +38,10 @@ internal sealed class RunGrain(
     /// <summary>Minutes an idle run stays activated.</summary>
     public const int IdleMinutes = 2;
 
+    /// <summary>Attempts run in one turn before the turn writes (a graph looping through <c>set</c> nodes writes once per
+    /// about this many iterations (each turn's events, about three per step, are published together), and other calls to the run, a cancel, wait no longer than they take).</summary>
+    private const int MaxAttemptsInTurn = 500;
+
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
     private readonly ConcurrentQueue<NodeAttemptResult> _results = new();
     private readonly RunSpans _spans = new();
@@ -198,13 +202,16 @@ internal sealed class RunGrain(
     {
         var wasFinished = Run.Exists && Run.Status.IsFinished();
         RunTransition transition;
+        List<FinishedAttempt>? inTurn = null;
         try
         {
             transition = _machine!.Apply(Run, command, clock.GetUtcNow());
+            transition = RunAttemptsInTurn(transition, ref inTurn);
         }
         catch (Exception e) when (e is not (RunConflictException or RunNotFoundException or ArgumentException))
         {
             // The core refuses before it changes anything; a fault half-way leaves the state unlike storage.
+            _spans.EndAttempts([.. (inTurn ?? []).Select(attempt => attempt.Result)], null);
             await store.ReadStateAsync();
             throw;
         }
@@ -213,6 +220,71 @@ internal sealed class RunGrain(
         {
             return null;
         }
+
+        try
+        {
+            return await WriteAndCarryOutAsync(transition, wasFinished);
+        }
+        finally
+        {
+            if (inTurn is not null)
+            {
+                _spans.EndAttempts([.. inTurn.Select(attempt => attempt.Result)], transition.Events);
+            }
+        }
+    }
+
+    /// <summary>Carries out the attempts of <paramref name="transition"/> that run in the turn (<see cref="Definitions.NodeTypes.RunsInTurn"/>)
+    /// and applies their results, round after round while new ones follow (until about <see cref="MaxAttemptsInTurn"/> ran): a run's
+    /// steps through nodes that touch nothing outside it share one write, every step still in its event log. Returns the
+    /// transitions merged; attempts of other types stay effects to carry out after the write.</summary>
+    private RunTransition RunAttemptsInTurn(RunTransition transition, ref List<FinishedAttempt>? inTurn)
+    {
+        while (transition.Changed && (inTurn?.Count ?? 0) < MaxAttemptsInTurn)
+        {
+            List<NodeAttemptResult>? results = null;
+            var remaining = new List<RunEffect>(transition.Effects.Count);
+            foreach (var effect in transition.Effects)
+            {
+                if (effect is RunEffect.LaunchAttempt launch && runner.RunInTurn(launch.Invocation, _abandoned.Token) is { } finished)
+                {
+                    (results ??= []).Add(finished.Result);
+                    (inTurn ??= []).Add(finished);
+                    if (finished.Span is { } span && (finished.Result.Succeeded || finished.Result.Cancelled))
+                    {
+                        StoredSpan.Stop(span);
+                    }
+                    else
+                    {
+                        _spans.Hold(launch.Key, finished.Span);
+                    }
+                }
+                else
+                {
+                    remaining.Add(effect);
+                }
+            }
+
+            if (results is null)
+            {
+                break;
+            }
+
+            var next = _machine!.Apply(Run, new RunCommand.AttemptsFinished(results), clock.GetUtcNow());
+            transition = transition with
+            {
+                Events = [.. transition.Events, .. next.Events],
+                Effects = [.. remaining, .. next.Effects],
+                ChangedNodes = new HashSet<string>(transition.ChangedNodes.Concat(next.ChangedNodes), StringComparer.Ordinal),
+            };
+        }
+
+        return transition;
+    }
+
+    /// <summary>Writes the transition's state and events, then announces the events and carries out the effects.</summary>
+    private async Task<RunTransition> WriteAndCarryOutAsync(RunTransition transition, bool wasFinished)
+    {
 
         try
         {

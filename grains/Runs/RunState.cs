@@ -356,7 +356,21 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
 
     /// <summary>True while a node or a forEach element waits for a sub-run.</summary>
     public bool WaitsForSubRuns() =>
-        Nodes.Values.Any(node => node.SubRunId is not null || (node.Items?.Any(item => item.SubRunId is not null) ?? false));
+        Nodes.Values.Any(node => node.SubRunId is not null || (node.Items is { } items && WaitsForSubRuns(node, items)));
+
+    /// <summary>Only elements that started and have not completed can wait for a sub-run.</summary>
+    private static bool WaitsForSubRuns(NodeRunState node, List<ItemRunState> items)
+    {
+        for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+        {
+            if (items[i].SubRunId is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The run as seen from outside.</summary>
     public RunSnapshot ToSnapshot() => new()

@@ -37,7 +37,7 @@ internal static class AttemptLauncher
 
             if (node.Status == NodeStatus.Running && node.Items is { } items)
             {
-                for (var i = 0; i < items.Count && budget > 0 && node.Status == NodeStatus.Running; i++)
+                for (var i = node.FirstUnfinishedItem(); i < items.Count && budget > 0 && node.Status == NodeStatus.Running; i++)
                 {
                     if (items[i].Status == NodeStatus.Pending)
                     {
@@ -62,8 +62,10 @@ internal static class AttemptLauncher
                 released = true;
             }
 
-            foreach (var item in node.Items ?? [])
+            var items = node.Items ?? [];
+            for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
             {
+                var item = items[i];
                 if (item.Status == NodeStatus.Retrying && item.NextAttemptAt <= turn.Now)
                 {
                     item.Status = NodeStatus.Pending;
@@ -96,8 +98,10 @@ internal static class AttemptLauncher
 
             if (node.Items is { } items)
             {
-                foreach (var item in items)
+                // Only elements that started can be running.
+                for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
                 {
+                    var item = items[i];
                     if (item.Status == NodeStatus.Running && item.SubRunId is null && item.TaskId is null && item.Progress?.WaitingFor(node.Iteration, item.Attempts) != true)
                     {
                         count++;

@@ -63,8 +63,22 @@ internal static class WorkerTasks
 
     /// <summary>True while a node or element of <paramref name="run"/> waits for a worker task.</summary>
     public static bool Waits(RunState run) =>
-        run.Nodes.Values.Any(node => node.Status == NodeStatus.Running
-            && (node.TaskId is not null || (node.Items?.Any(item => item.Status == NodeStatus.Running && item.TaskId is not null) ?? false)));
+        run.Nodes.Values.Any(node => node.Status == NodeStatus.Running && (node.TaskId is not null || ElementWaits(node)));
+
+    /// <summary>Only elements that started and have not completed can wait for a task.</summary>
+    private static bool ElementWaits(NodeRunState node)
+    {
+        var items = node.Items ?? [];
+        for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+        {
+            if (items[i].Status == NodeStatus.Running && items[i].TaskId is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>After a restart: true when the running attempt waits for worker task <paramref name="taskId"/>, which it
     /// goes on doing; the queue is asked whether it still holds the task.</summary>

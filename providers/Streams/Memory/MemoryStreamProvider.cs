@@ -8,8 +8,9 @@ namespace Orchestrator.Providers.Streams.Memory;
 /// drained by its own pump, and an item that finds the buffer full is dropped for that subscriber and counted.</summary>
 internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider> logger) : ITopicProvider
 {
-    /// <summary>Items a subscription buffers before it drops.</summary>
-    public const int SubscriptionBuffer = 4096;
+    /// <summary>Items a subscription buffers before it drops: room for several of a run's turns, each of which may
+    /// publish the events of hundreds of steps at once (the buffer grows only as far as it is used).</summary>
+    public const int SubscriptionBuffer = 16_384;
 
     private readonly ConcurrentDictionary<StreamId, ConcurrentDictionary<long, IMemorySubscription>> _subscriptions = new();
     private long _nextSubscription;

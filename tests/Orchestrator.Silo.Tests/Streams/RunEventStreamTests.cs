@@ -13,7 +13,7 @@ public sealed class RunEventStreamTests(KestrelSilo silo) : IClassFixture<Kestre
         // Two events per replay read, so the replay of a busy run is long and the run keeps publishing under it.
         await using var replaying = await KestrelSilo.StartAsync(o => o.ReplayPageSize = 2);
         using var client = replaying.CreateClient();
-        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.BusyLoop, "busy-loop", new JsonObject { ["limit"] = 600 });
+        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.PacedLoop, "paced-loop", new JsonObject { ["limit"] = 600 });
         while (await StreamGraphs.EventCountAsync(client, runId) < 60)
         {
             await Task.Delay(10);

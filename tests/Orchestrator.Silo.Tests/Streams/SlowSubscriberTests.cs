@@ -13,7 +13,7 @@ public sealed class SlowSubscriberTests
         using var client = silo.CreateClient();
         // 400 turns with 64 KiB node.completed events: far more than the socket buffers between server and client hold.
         var blob = new string('x', 32 * 1024);
-        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.BusyLoop, "busy-loop", new JsonObject { ["limit"] = 400, ["blob"] = blob });
+        var runId = await StreamGraphs.StartAsync(client, StreamGraphs.PacedLoop, "paced-loop", new JsonObject { ["limit"] = 400, ["blob"] = blob });
         await using var slow = await silo.ConnectAsync($"/api/runs/{runId}/events", socketReceiveBuffer: 64 * 1024);
         await using var fast = await silo.ConnectAsync($"/api/runs/{runId}/events");
 

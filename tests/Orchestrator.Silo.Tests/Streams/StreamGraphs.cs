@@ -7,7 +7,7 @@ namespace Orchestrator.Silo.Tests.Streams;
 /// <summary>Graphs that keep a run busy, and a way to start them.</summary>
 internal static class StreamGraphs
 {
-    /// <summary>One <c>set</c> node looping <c>state.limit</c> times (3 events per turn: started, completed,
+    /// <summary>One <c>set</c> node looping <c>state.limit</c> times (3 events per step: started, completed,
     /// transition), copying <c>state.blob</c> into its output so that events can be made as large as a test needs.</summary>
     public const string BusyLoop = """
         name: busy-loop
@@ -19,6 +19,23 @@ internal static class StreamGraphs
         edges:
           - { from: step, to: step, when: "state.n < state.limit" }
           - { from: step, to: END }
+        """;
+
+    /// <summary><see cref="BusyLoop"/> with a 1 ms <c>delay</c> in every iteration: the <c>set</c> steps of the busy
+    /// loop run in the run's own turn, hundreds to a write, and its events come in a few bursts; a delay runs outside
+    /// the turn, so this one's come step by step, over many turns, as a run doing real work sends them.</summary>
+    public const string PacedLoop = """
+        name: paced-loop
+        entry: step
+        maxIterations: 10000
+        state: { n: 0, limit: 100, blob: "" }
+        nodes:
+          step: { type: set, values: { n: "state.n + 1", blob: "state.blob" } }
+          tick: { type: delay, duration: 1ms }
+        edges:
+          - { from: step, to: tick, when: "state.n < state.limit" }
+          - { from: step, to: END }
+          - { from: tick, to: step }
         """;
 
     public const string Failing = """
