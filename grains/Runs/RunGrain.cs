@@ -166,6 +166,13 @@ internal sealed class RunGrain(
         {
             _spans.EndAttempts(batch, transition?.Events);
         }
+
+        if (transition is null)
+        {
+            // Results that changed nothing (attempts cancelled with their run) may still end the wait that kept the run
+            // activated.
+            KeepActiveWhileWaiting();
+        }
     }
 
     public async Task<bool> NodeProgressAsync(NodeAttemptProgress progress)
@@ -320,7 +327,7 @@ internal sealed class RunGrain(
             await CarryOutAsync(effect, detached);
         }
 
-        DelayDeactivation(_inFlight.Count > 0 || Run.WaitsForSubRuns() || WorkerTasks.Waits(Run) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
+        KeepActiveWhileWaiting();
         if (detached.Count > 0)
         {
             // Outside this turn, in order, touching no state of this grain (see RunGrainCalls).
@@ -330,6 +337,11 @@ internal sealed class RunGrain(
 
         return transition;
     }
+
+    /// <summary>A run stays activated while it waits on work in flight (attempts, sub-runs, worker tasks); otherwise it is
+    /// collected once idle (<see cref="IdleMinutes"/>).</summary>
+    private void KeepActiveWhileWaiting() =>
+        DelayDeactivation(_inFlight.Count > 0 || (Run.Exists && (Run.WaitsForSubRuns() || WorkerTasks.Waits(Run))) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
 
     /// <summary>Ends this activation after a failed write: its attempts are abandoned as in a deactivation (their results
     /// go to the next activation, which has retried them), and the run is woken again.</summary>

@@ -31,7 +31,8 @@ internal sealed class EngineHost : IAsyncDisposable
     public IGrainFactory Grains => Silo.GrainFactory;
 
     public static async Task<EngineHost> StartAsync(
-        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<StreamOptions>? streams = null, int silos = 1)
+        FakeClock? clock = null, string? sqlitePath = null, Action<EngineOptions>? engine = null, Action<StreamOptions>? streams = null, int silos = 1,
+        Action<ISiloBuilder>? silo = null)
     {
         var recorder = new EventRecorder();
         var options = new TestSiloOptions
@@ -40,6 +41,7 @@ internal sealed class EngineHost : IAsyncDisposable
             SqlitePath = sqlitePath,
             Streams = streams,
             Silos = silos,
+            Silo = silo,
             Services = services =>
             {
                 services.AddWorkflowEngine(engine);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Runs;
+using Orleans.Configuration;
 using Orleans.Metadata;
 using Orleans.Runtime;
 
@@ -16,4 +18,38 @@ public sealed class RunCollectionTests
 
         Assert.Equal("00:02:00", run.Properties[WellKnownGrainTypeProperties.IdleDeactivationPeriod]);
     }
+
+    [Fact]
+    public async Task ACancelledRun_StopsKeepingItselfActive_OnceItsCancelledAttemptsReport()
+    {
+        await using var host = await EngineHost.StartAsync(
+            silo: builder => builder.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromMilliseconds(200)));
+        await host.PutAsync("""
+            name: long-wait
+            nodes:
+              wait: { type: delay, duration: 1h }
+            """);
+        var run = await host.StartRunAsync("long-wait");
+        await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+
+        // While its delay runs, the run keeps itself activated however long it is idle.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await management.ForceActivationCollection(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, await RunActivationsAsync(management));
+
+        await host.Run(run.RunId).CancelAsync("enough");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (await RunActivationsAsync(management) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await management.ForceActivationCollection(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.Equal(0, await RunActivationsAsync(management));
+        Assert.Equal(RunStatus.Cancelled, (await host.Run(run.RunId).GetAsync()).Status);
+    }
+
+    private static async Task<int> RunActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.StartsWith("Orchestrator.Runs.RunGrain,", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 }
