@@ -119,7 +119,24 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         var link = child.Parent ?? throw new ArgumentException($"Run {childRunId} is not a sub-run.", nameof(child));
         var items = run.Nodes.TryGetValue(link.Node, out var node) ? node.Items : null;
         var index = items?.FindIndex(item => item.SubRunId == childRunId) ?? -1;
+        if (index < 0 && items is not null && ElementOf(run, link, childRunId) is { } element && element < items.Count)
+        {
+            // The sub-run ended before the report that its element waits for it was applied (a sub-run of steps that
+            // stay in its turn ends within its start): its id names the element.
+            index = element;
+        }
+
         return AttemptOutcomes.SubRunEnded(link.Node, link.Iteration, link.Attempt, index >= 0 ? index : null, childRunId, child);
+    }
+
+    /// <summary>The forEach element a sub-run was started for, read from its id (<see cref="RunIds.ForSubRun"/>).</summary>
+    private static int? ElementOf(RunState run, ParentLink link, string childRunId)
+    {
+        var prefix = RunIds.ForSubRun(run.RunId!, link.Node, link.Iteration, link.Attempt, itemIndex: null) + ".";
+        return childRunId.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(childRunId.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                ? index
+                : null;
     }
 
     private static void Start(RunTurn turn, RunCommand.Start command)

@@ -31,6 +31,27 @@ public sealed class SubRunTests
     }
 
     [Fact]
+    public async Task ForEachWorkflowNode_GetsEverySubRunsEnd_WhenTheSubRunsEndBeforeTheirStartIsRecorded()
+    {
+        await using var host = await EngineHost.StartAsync();
+        await host.PutAsync("""
+            name: quick-child
+            nodes:
+              double: { type: set, values: { doubled: "state.value * 2" } }
+            """);
+        await host.PutAsync("""
+            name: fan-parent
+            nodes:
+              call: { type: workflow, workflow: quick-child, forEach: "state.values", input: { value: "${item}" } }
+            """);
+
+        var run = await host.WaitForEndAsync((await host.StartRunAsync("fan-parent", new JsonObject { ["values"] = new JsonArray(1, 2, 3, 4, 5) })).RunId);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal([2, 4, 6, 8, 10], run.Nodes["call"].Output!.AsArray().Select(child => child!["state"]!["doubled"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task CancellingTheParent_CancelsTheSubRun()
     {
         await using var host = await EngineHost.StartAsync();
