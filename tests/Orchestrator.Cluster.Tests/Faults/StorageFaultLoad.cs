@@ -250,7 +250,14 @@ internal sealed partial class StorageFaultLoad : IAsyncDisposable
         long? previousProduced = null;
         while (deadline.Elapsed < Settle)
         {
-            queue = await TryGetAsync(silo, $"/api/queues/{Queue}") as JsonObject;
+            // A poll that gets no answer (the silo busy recovering) keeps the last answer and tries again.
+            if (await TryGetAsync(silo, $"/api/queues/{Queue}") is not JsonObject answer)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+                continue;
+            }
+
+            queue = answer;
             var produced = queue?["produced"]?.GetValue<long>();
             if (queue?["consumers"]?.AsArray() is [{ } only] && produced > 0 && produced == previousProduced && only["lag"]!.GetValue<long>() == 0)
             {
