@@ -17,7 +17,9 @@ namespace Orchestrator.Runs;
 /// <summary>One run of a workflow, carrying out what its core (<see cref="RunStateMachine"/>) decides. Every change
 /// follows one pattern: apply a command to the core, write the new state and its events in one write, then announce the
 /// events and carry out the effects. Attempts run outside turns and report back through
-/// <see cref="NodeAttemptFinishedAsync"/>; results that arrive together are applied in one turn and one write.</summary>
+/// <see cref="NodeAttemptFinishedAsync"/>; results that arrive together are applied in one turn and one write. Attempts
+/// of nodes that touch nothing outside the run (<c>noop</c>, <c>set</c>, <c>log</c>) run in the turn itself, their
+/// results applied before its write.</summary>
 /// <remarks>An idle run is collected after two minutes rather than Orleans' default fifteen: a silo that finishes
 /// thousands of runs a second would otherwise hold every one of them in memory for a quarter of an hour. A run that
 /// waits on work in flight (attempts, sub-runs, worker tasks) keeps itself active; one woken by a reminder or a call
@@ -38,8 +40,9 @@ internal sealed class RunGrain(
     /// <summary>Minutes an idle run stays activated.</summary>
     public const int IdleMinutes = 2;
 
-    /// <summary>Attempts run in one turn before the turn writes (a graph looping through <c>set</c> nodes writes once per
-    /// about this many iterations (each turn's events, about three per step, are published together), and other calls to the run, a cancel, wait no longer than they take).</summary>
+    /// <summary>Attempts run in one turn before the turn writes: a graph looping through <c>set</c> nodes writes once per
+    /// about this many iterations. It bounds how long other calls to the run (a cancel) wait, and how many events (about
+    /// three a step) one write announces together.</summary>
     private const int MaxAttemptsInTurn = 500;
 
     private readonly Dictionary<AttemptKey, CancellationTokenSource> _inFlight = [];
@@ -292,7 +295,6 @@ internal sealed class RunGrain(
     /// <summary>Writes the transition's state and events, then announces the events and carries out the effects.</summary>
     private async Task<RunTransition> WriteAndCarryOutAsync(RunTransition transition, bool wasFinished)
     {
-
         try
         {
             foreach (var effect in transition.Effects.Where(effect => effect.BeforeWrite))
