@@ -94,12 +94,25 @@ internal sealed partial class ClusterRelay : ILifecycleParticipant<ISiloLifecycl
         for (var partition = 0; partition < Partitions; partition++)
         {
             var stream = provider.GetStream<RelayBatch>(PartitionId(partition));
-            foreach (var stale in await stream.GetAllSubscriptionHandles())
+            for (var wait = TimeSpan.FromMilliseconds(100); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(2).Ticks)))
             {
-                await stale.UnsubscribeAsync();
-            }
+                try
+                {
+                    foreach (var stale in await stream.GetAllSubscriptionHandles())
+                    {
+                        await stale.UnsubscribeAsync();
+                    }
 
-            _subscriptions.Add(await stream.SubscribeAsync(this));
+                    _subscriptions.Add(await stream.SubscribeAsync(this));
+                    break;
+                }
+                catch (SiloUnavailableException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The stream's rendezvous lived on a silo that is gone but not yet declared dead (a restart right
+                    // after a kill): it moves once the cluster declares it, so start-up waits for that instead of failing.
+                    await Task.Delay(wait, cancellationToken);
+                }
+            }
         }
 
         UpdatePeers(_membership.CurrentSnapshot);
