@@ -32,5 +32,6 @@ public sealed record StartRun
     public string? TraceParent { get; init; }
 }
 
-/// <summary>The node of a parent run that awaits a sub-run.</summary>
-public sealed record ParentLink(string RunId, string Node, int Iteration, int Attempt);
+/// <summary>The node of a parent run that awaits a sub-run, and for a forEach node the element it was started for
+/// (null for a node without elements, and for sub-runs started before links named the element).</summary>
+public sealed record ParentLink(string RunId, string Node, int Iteration, int Attempt, int? ItemIndex = null);

@@ -88,6 +88,14 @@ public sealed class NodeRunState
         return _startedPrefix;
     }
 
+    /// <summary>The elements that started and have not completed: the only ones that can be running, retrying or
+    /// waiting for a sub-run or a task.</summary>
+    public ReadOnlySpan<ItemRunState> ActiveItems()
+    {
+        var from = FirstUnfinishedItem();
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Items)[from..Math.Max(from, FirstUnstartedItem())];
+    }
+
     private void Rescan(List<ItemRunState> items)
     {
         if (!ReferenceEquals(_scannedItems, items))

@@ -76,8 +76,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
         set
         {
             field = value;
-            _stateCopy = null;
-            _stateStored = false;
+            StateChanged();
         }
     } = [];
 
@@ -146,6 +145,12 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     public void SetStateValue(string key, JsonNode? value)
     {
         State[key] = value;
+        StateChanged();
+    }
+
+    /// <summary>The state changed: its copy is stale and the next write stores it.</summary>
+    private void StateChanged()
+    {
         _stateCopy = null;
         _stateStored = false;
     }
@@ -356,14 +361,14 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
 
     /// <summary>True while a node or a forEach element waits for a sub-run.</summary>
     public bool WaitsForSubRuns() =>
-        Nodes.Values.Any(node => node.SubRunId is not null || (node.Items is { } items && WaitsForSubRuns(node, items)));
+        Nodes.Values.Any(node => node.SubRunId is not null || WaitsForSubRuns(node));
 
     /// <summary>Only elements that started and have not completed can wait for a sub-run.</summary>
-    private static bool WaitsForSubRuns(NodeRunState node, List<ItemRunState> items)
+    private static bool WaitsForSubRuns(NodeRunState node)
     {
-        for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+        foreach (var item in node.ActiveItems())
         {
-            if (items[i].SubRunId is not null)
+            if (item.SubRunId is not null)
             {
                 return true;
             }

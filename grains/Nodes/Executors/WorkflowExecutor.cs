@@ -26,7 +26,7 @@ internal sealed class WorkflowExecutor(IServiceProvider services) : INodeExecuto
             {
                 Workflow = workflow,
                 Input = input?.DeepClone(),
-                Parent = new ParentLink(invocation.RunId, invocation.Node, invocation.Iteration, invocation.Attempt),
+                Parent = new ParentLink(invocation.RunId, invocation.Node, invocation.Iteration, invocation.Attempt, invocation.ItemIndex),
                 TraceParent = invocation.OutgoingTraceParent,
             })
             .WaitAsync(cancellationToken);

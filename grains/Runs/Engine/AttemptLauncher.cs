@@ -62,10 +62,8 @@ internal static class AttemptLauncher
                 released = true;
             }
 
-            var items = node.Items ?? [];
-            for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+            foreach (var item in node.ActiveItems())
             {
-                var item = items[i];
                 if (item.Status == NodeStatus.Retrying && item.NextAttemptAt <= turn.Now)
                 {
                     item.Status = NodeStatus.Pending;
@@ -96,12 +94,10 @@ internal static class AttemptLauncher
                 continue;
             }
 
-            if (node.Items is { } items)
+            if (node.Items is not null)
             {
-                // Only elements that started can be running.
-                for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+                foreach (var item in node.ActiveItems())
                 {
-                    var item = items[i];
                     if (item.Status == NodeStatus.Running && item.SubRunId is null && item.TaskId is null && item.Progress?.WaitingFor(node.Iteration, item.Attempts) != true)
                     {
                         count++;

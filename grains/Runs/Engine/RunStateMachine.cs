@@ -117,26 +117,10 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(child);
         var link = child.Parent ?? throw new ArgumentException($"Run {childRunId} is not a sub-run.", nameof(child));
+        // The link names the element; a sub-run started before links did is found by the id its element recorded.
         var items = run.Nodes.TryGetValue(link.Node, out var node) ? node.Items : null;
-        var index = items?.FindIndex(item => item.SubRunId == childRunId) ?? -1;
-        if (index < 0 && items is not null && ElementOf(run, link, childRunId) is { } element && element < items.Count)
-        {
-            // The sub-run ended before the report that its element waits for it was applied (a sub-run of steps that
-            // stay in its turn ends within its start): its id names the element.
-            index = element;
-        }
-
+        var index = link.ItemIndex ?? items?.FindIndex(item => item.SubRunId == childRunId) ?? -1;
         return AttemptOutcomes.SubRunEnded(link.Node, link.Iteration, link.Attempt, index >= 0 ? index : null, childRunId, child);
-    }
-
-    /// <summary>The forEach element a sub-run was started for, read from its id (<see cref="RunIds.ForSubRun"/>).</summary>
-    private static int? ElementOf(RunState run, ParentLink link, string childRunId)
-    {
-        var prefix = RunIds.ForSubRun(run.RunId!, link.Node, link.Iteration, link.Attempt, itemIndex: null) + ".";
-        return childRunId.StartsWith(prefix, StringComparison.Ordinal)
-            && int.TryParse(childRunId.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
-                ? index
-                : null;
     }
 
     private static void Start(RunTurn turn, RunCommand.Start command)

@@ -68,10 +68,9 @@ internal static class WorkerTasks
     /// <summary>Only elements that started and have not completed can wait for a task.</summary>
     private static bool ElementWaits(NodeRunState node)
     {
-        var items = node.Items ?? [];
-        for (int i = node.FirstUnfinishedItem(), started = node.FirstUnstartedItem(); i < started; i++)
+        foreach (var item in node.ActiveItems())
         {
-            if (items[i].Status == NodeStatus.Running && items[i].TaskId is not null)
+            if (item.Status == NodeStatus.Running && item.TaskId is not null)
             {
                 return true;
             }
