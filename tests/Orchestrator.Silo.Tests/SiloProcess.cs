@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Silo.Tests;
 
@@ -119,13 +119,8 @@ internal sealed class SiloProcess : IDisposable
         return silo;
     }
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port nobody listens on right now, never one handed out before (<see cref="FreePorts"/>).</summary>
+    public static int FreePort() => FreePorts.Next();
 
     /// <summary>Polls <c>/api/health</c> until it answers 200; fails when the process exits or attempts run out.</summary>
     public async Task WaitUntilHealthyAsync(HttpClient client, int attempts = 150)

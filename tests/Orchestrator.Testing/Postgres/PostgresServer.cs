@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Orchestrator.Testing.Postgres;
@@ -70,7 +69,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var failures = new List<string>();
             for (var attempt = 0; attempt < StartAttempts; attempt++)
             {
-                var server = new PostgresServer(installation, directory, FreePort());
+                var server = new PostgresServer(installation, directory, FreePorts.Next());
                 try
                 {
                     await server.StartServerAsync();
@@ -212,13 +211,6 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             // Best effort while the process exits.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Sanitize(string prefix)
