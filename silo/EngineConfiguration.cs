@@ -35,8 +35,11 @@ internal static class EngineConfiguration
                 case "defaultmaxiterations":
                     engine.DefaultMaxIterations = ReadInt(setting, minimum: 1, problems) ?? engine.DefaultMaxIterations;
                     break;
+                case "durabledelayfrom":
+                    engine.DurableDelayFrom = ReadDuration(setting, problems) ?? engine.DurableDelayFrom;
+                    break;
                 default:
-                    problems.Add($"{setting.Path} is not a setting; the {Section} section has Recovery, EscalationWebhook, MaxParallelAttempts and DefaultMaxIterations.");
+                    problems.Add($"{setting.Path} is not a setting; the {Section} section has Recovery, EscalationWebhook, MaxParallelAttempts, DefaultMaxIterations and DurableDelayFrom.");
                     break;
             }
         }

@@ -20,6 +20,9 @@ public sealed record NodeSnapshot
     /// <summary>When a retrying node's next attempt is due.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
+    /// <summary>When a running <c>delay</c> node that waits on a durable reminder ends.</summary>
+    public DateTimeOffset? WaitsUntil { get; init; }
+
     public JsonNode? Output { get; init; }
 
     public string? Error { get; init; }

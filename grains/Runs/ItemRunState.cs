@@ -19,6 +19,9 @@ public sealed class ItemRunState
 
     public DateTimeOffset? NextAttemptAt { get; set => Change(ref field, value); }
 
+    /// <summary>While the element runs a durable <c>delay</c>: when it ends (see <see cref="EngineOptions.DurableDelayFrom"/>).</summary>
+    public DateTimeOffset? WaitsUntil { get; set => Change(ref field, value); }
+
     public string? SubRunId { get; set => Change(ref field, value); }
 
     /// <summary>What the element's latest attempt recorded of its progress; null when none did.</summary>

@@ -28,6 +28,9 @@ public sealed class NodeRunState
 
     public DateTimeOffset? NextAttemptAt { get; set; }
 
+    /// <summary>While the node runs a durable <c>delay</c>: when it ends (see <see cref="EngineOptions.DurableDelayFrom"/>).</summary>
+    public DateTimeOffset? WaitsUntil { get; set; }
+
     public JsonNode? Output { get; set; }
 
     public string? Error { get; set; }

@@ -109,6 +109,9 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     /// <summary>When the run times out, if it has a timeout.</summary>
     public DateTimeOffset? Deadline { get; set; }
 
+    /// <summary>What the run's delays reminder is armed for: the end of its earliest durable delay; null when none waits.</summary>
+    public DateTimeOffset? DelaysDueAt { get; set; }
+
     /// <summary>Graph mode: the node running or last run; <c>END</c> after the run reached END.</summary>
     public string? CurrentNode { get; set; }
 
@@ -405,6 +408,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
                 StartedAt = pair.Value.StartedAt,
                 FinishedAt = pair.Value.FinishedAt,
                 NextAttemptAt = pair.Value.NextAttemptAt,
+                WaitsUntil = pair.Value.Status == NodeStatus.Running ? pair.Value.WaitsUntil : null,
                 Output = pair.Value.Output?.DeepClone(),
                 Error = pair.Value.Error,
                 Items = pair.Value.Items?.CountBy(i => StatusName(i.Status)).ToDictionary(StringComparer.Ordinal),

@@ -240,7 +240,7 @@ public sealed class SiloHostOptionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:Recovery:critical:Attempts"] = "8" })
             .AddSiloHostSources(["--Engine:Recovery:high:Attempts=5", "--Engine:Recovery:high:InitialDelay=30s", "--Engine:Recovery:HIGH:MaxDelay=00:10:00",
-                "--Engine:Recovery:low:Multiplier=1.5", "--Engine:EscalationWebhook=https://pager.example/hook"])
+                "--Engine:Recovery:low:Multiplier=1.5", "--Engine:EscalationWebhook=https://pager.example/hook", "--Engine:DurableDelayFrom=5m"])
             .Build();
 
         var options = configuration.GetSiloHostOptions(out var problems);
@@ -252,6 +252,7 @@ public sealed class SiloHostOptionsTests
         Assert.Equal(1.5, options.Engine.Recovery.Low.Multiplier);
         Assert.Equal(0, options.Engine.Recovery.Medium.Attempts);
         Assert.Equal("https://pager.example/hook", options.Engine.EscalationWebhook);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Engine.DurableDelayFrom);
     }
 
     [Theory]
@@ -263,6 +264,7 @@ public sealed class SiloHostOptionsTests
     [InlineData("--Engine:Recovery:urgent:Attempts=3", "Engine:Recovery:urgent", "low, medium, high, critical")]
     [InlineData("--Engine:Recovery:high:Tries=3", "Engine:Recovery:high:Tries", "Attempts, InitialDelay, Multiplier, MaxDelay")]
     [InlineData("--Engine:EscalationWebhook=pager", "Engine:EscalationWebhook", "'pager'")]
+    [InlineData("--Engine:DurableDelayFrom=later", "Engine:DurableDelayFrom", "'later'")]
     [InlineData("--Engine:Colour=blue", "Engine:Colour", "Recovery")]
     public void EngineSection_NamesTheKey_WhenASettingIsMalformedOrUnknown(string argument, string key, string expected)
     {

@@ -164,6 +164,7 @@ internal static class AttemptLauncher
             attempt = ++element.Attempts;
             element.Status = NodeStatus.Running;
             element.NextAttemptAt = null;
+            element.WaitsUntil = null;
             item = element.Item;
         }
         else
@@ -171,6 +172,7 @@ internal static class AttemptLauncher
             attempt = ++node.Attempts;
             node.Status = NodeStatus.Running;
             node.NextAttemptAt = null;
+            node.WaitsUntil = null;
             node.Error = null;
             if (attempt == 1)
             {
@@ -227,6 +229,11 @@ internal static class AttemptLauncher
         catch (ExpressionException e)
         {
             AttemptOutcomes.HandleAttemptFailure(turn, name, itemIndex, $"configuration: {e.Message}");
+            return;
+        }
+
+        if (!resumed && DurableDelays.TryWait(turn, name, itemIndex, definition, config))
+        {
             return;
         }
 

@@ -23,7 +23,8 @@ internal abstract record RunCommand
     /// <summary>A worker reported progress on the task of a <c>worker</c> node with a heartbeat.</summary>
     public sealed record TaskProgressed(Tasks.WorkerTaskProgress Progress) : RunCommand;
 
-    /// <summary>A retry reminder fired: retries whose time has come start (unless the run is paused).</summary>
+    /// <summary>A retry or delays reminder fired: durable delays that are due end, and retries whose time has come start
+    /// (unless the run is paused).</summary>
     public sealed record RetriesDue : RunCommand;
 
     /// <summary>The run's own timeout fired: the run fails.</summary>

@@ -84,6 +84,13 @@ internal static class RunRecovery
             {
                 for (var i = 0; i < items.Count; i++)
                 {
+                    if (items[i].Status == NodeStatus.Running && items[i].WaitsUntil is not null)
+                    {
+                        // A durable delay goes on waiting for its reminder.
+                        resumed++;
+                        continue;
+                    }
+
                     if (items[i].Status != NodeStatus.Running || ResumeSubRun(turn, name, node, i, items[i].SubRunId, items[i].Attempts, subRuns)
                         || WorkerTasks.GoesOnWaiting(turn, name, node, i, items[i].TaskId, items[i].Attempts))
                     {
@@ -102,6 +109,10 @@ internal static class RunRecovery
                     }
                 }
             }
+            else if (node.WaitsUntil is not null)
+            {
+                resumed++;
+            }
             else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
                 && !WorkerTasks.GoesOnWaiting(turn, name, node, null, node.TaskId, node.Attempts))
             {
@@ -119,6 +130,11 @@ internal static class RunRecovery
         }
 
         turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted, ["resumedAttempts"] = resumed });
+        foreach (var result in DurableDelays.Due(turn, rearm: true))
+        {
+            AttemptOutcomes.Apply(turn, result);
+        }
+
         if (run.Status == RunStatus.Running)
         {
             AttemptLauncher.ReleaseDueRetries(turn);

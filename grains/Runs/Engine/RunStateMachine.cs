@@ -75,8 +75,10 @@ internal sealed class RunStateMachine(CachedDefinition definition, EngineOptions
             case RunCommand.TaskProgressed progressed when !run.Status.IsFinished():
                 WorkerTasks.Progressed(turn, progressed.Progress);
                 break;
-            case RunCommand.RetriesDue when run.Status == RunStatus.Running:
-                if (AttemptLauncher.ReleaseDueRetries(turn))
+            case RunCommand.RetriesDue when !run.Status.IsFinished():
+                // Durable delays end while the run is paused too, as their timers would; retries start only when it runs.
+                ApplyResults(turn, DurableDelays.Due(turn));
+                if (run.Status == RunStatus.Running && AttemptLauncher.ReleaseDueRetries(turn))
                 {
                     turn.Advance();
                 }

@@ -192,6 +192,7 @@ internal sealed class RunTurn
         }
 
         Effect(new RunEffect.CancelAllAttempts());
+        DurableDelays.Forget(this);
         var type = status switch
         {
             RunStatus.Completed => RunEventTypes.RunCompleted,

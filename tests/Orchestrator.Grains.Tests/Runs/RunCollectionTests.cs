@@ -25,15 +25,16 @@ public sealed class RunCollectionTests
         await using var host = await EngineHost.StartAsync(
             silo: builder => builder.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromMilliseconds(200)));
         await host.PutAsync("""
-            name: long-wait
+            name: timer-wait
             nodes:
-              wait: { type: delay, duration: 1h }
+              wait: { type: delay, duration: 50s }
             """);
-        var run = await host.StartRunAsync("long-wait");
+        var run = await host.StartRunAsync("timer-wait");
         await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted);
         var management = host.Grains.GetGrain<IManagementGrain>(0);
 
-        // While its delay runs, the run keeps itself activated however long it is idle.
+        // While its delay runs (one too short for a durable reminder: a timer in the activation), the run keeps itself
+        // activated however long it is idle.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         await management.ForceActivationCollection(TimeSpan.FromMilliseconds(200));
         Assert.Equal(1, await RunActivationsAsync(management));
