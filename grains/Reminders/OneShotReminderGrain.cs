@@ -26,6 +26,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _standAlone = new(StringComparer.Ordinal);
     private TimeProvider? _clock;
 
     private ILogger? _logger;
@@ -33,6 +34,13 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     private ILogger Logger => _logger ??= Services.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
 
     private TimeProvider Clock => _clock ??= Services.GetRequiredKeyedService<TimeProvider>(OrchestratorClock.Key);
+
+    /// <summary>True while a reminder's timer stands without its durable backstop (the reminder service refused it):
+    /// only this activation will deliver it, so it should not be deactivated.</summary>
+    protected bool HasTimerWithoutBackstop => _standAlone.Count > 0;
+
+    /// <summary>When the reminder <paramref name="reminderName"/> is armed by this activation to fire; null when it is not.</summary>
+    protected DateTimeOffset? ArmedFor(string reminderName) => _armed.TryGetValue(reminderName, out var armed) ? armed.DueAt : null;
 
     /// <summary>Handles a tick of the reminder named <paramref name="reminderName"/>; it is removed afterwards unless the
     /// handling armed it again, and delivered again after a back-off when the handling throws.</summary>
@@ -119,6 +127,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            _standAlone.Add(reminderName);
             LogBackstopRefused(Logger, e, reminderName, this.GetGrainId());
         }
     }
@@ -153,6 +162,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     private void Forget(string reminderName)
     {
+        _standAlone.Remove(reminderName);
         if (_armed.Remove(reminderName, out var armed))
         {
             armed.Timer.Dispose();

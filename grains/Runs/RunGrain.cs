@@ -196,8 +196,22 @@ internal sealed class RunGrain(
         }
     }
 
-    protected override Task OnReminderAsync(string reminderName) =>
-        Run.Exists && !Run.Status.IsFinished() ? ApplyAsync(RunReminders.CommandFor(reminderName)) : Task.CompletedTask;
+    protected override async Task OnReminderAsync(string reminderName)
+    {
+        if (!Run.Exists || Run.Status.IsFinished())
+        {
+            return;
+        }
+
+        await ApplyAsync(RunReminders.CommandFor(reminderName));
+        if (reminderName == RunReminders.Delays && Run.DelaysDueAt is { } next && next > clock.GetUtcNow()
+            && (ArmedFor(reminderName) is not { } armedAt || (armedAt - next).Duration() > TimeSpan.FromSeconds(1)))
+        {
+            // A tick that ended nothing (an activation that did not arm it, a backstop after its timer) must not remove
+            // the reminder the state still counts on: it is armed again for the earliest delay waiting.
+            await ArmAsync(reminderName, next - clock.GetUtcNow());
+        }
+    }
 
     private async Task<RunSnapshot> ApplyRequestAsync(RunCommand command)
     {
@@ -340,10 +354,24 @@ internal sealed class RunGrain(
         return transition;
     }
 
-    /// <summary>A run stays activated while it waits on work in flight (attempts, sub-runs, worker tasks); otherwise it is
-    /// collected once idle (<see cref="IdleMinutes"/>).</summary>
-    private void KeepActiveWhileWaiting() =>
-        DelayDeactivation(_inFlight.Count > 0 || (Run.Exists && (Run.WaitsForSubRuns() || WorkerTasks.Waits(Run))) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(-1));
+    /// <summary>A run stays activated while it waits on work in flight (attempts, sub-runs, worker tasks); one that waits
+    /// only on durable delays that end a while from now (<see cref="DurableDelays.NeedNoActivation"/>) leaves memory at
+    /// once, its reminder brings it back; any other is collected once idle (<see cref="IdleMinutes"/>).</summary>
+    private void KeepActiveWhileWaiting()
+    {
+        if (_inFlight.Count > 0 || (Run.Exists && (Run.WaitsForSubRuns() || WorkerTasks.Waits(Run))) || HasTimerWithoutBackstop)
+        {
+            DelayDeactivation(TimeSpan.FromDays(1));
+        }
+        else if (Run.Exists && DurableDelays.NeedNoActivation(Run, clock.GetUtcNow(), options.DurableDelayFrom))
+        {
+            this.DeactivateOnIdle();
+        }
+        else
+        {
+            DelayDeactivation(TimeSpan.FromSeconds(-1));
+        }
+    }
 
     /// <summary>Ends this activation after a failed write: its attempts are abandoned as in a deactivation (their results
     /// go to the next activation, which has retried them), and the run is woken again.</summary>

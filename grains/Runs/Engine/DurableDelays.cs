@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Definitions;
+using Orchestrator.Loops;
 
 namespace Orchestrator.Runs.Engine;
 
@@ -44,9 +45,8 @@ internal static class DurableDelays
     }
 
     /// <summary>The results of the durable delays that are due: attempts that succeeded with no output. The reminder is
-    /// armed again for the earliest delay still waiting when that changed (removed when none waits), or always with <paramref name="rearm"/> (after
-    /// a restart: it is durable, but a silo that stopped while arming it may have left it unregistered).</summary>
-    public static List<NodeAttemptResult> Due(RunTurn turn, bool rearm = false)
+    /// armed again for the earliest delay still waiting when that changed, and removed when none waits.</summary>
+    public static List<NodeAttemptResult> Due(RunTurn turn)
     {
         var run = turn.Run;
         var due = new List<NodeAttemptResult>();
@@ -80,7 +80,7 @@ internal static class DurableDelays
             }
         }
 
-        if (next != run.DelaysDueAt || (rearm && next is not null))
+        if (next != run.DelaysDueAt)
         {
             run.DelaysDueAt = next;
             turn.Effect(next is { } at ? new RunEffect.ArmReminder(RunReminders.Delays, at - turn.Now) : new RunEffect.DisarmReminder(RunReminders.Delays));
@@ -104,6 +104,50 @@ internal static class DurableDelays
                 next = until;
             }
         }
+    }
+
+    /// <summary>True when the run needs no activation until a reminder wakes it: it waits only on durable delays
+    /// (<see cref="OnlyTheyWait"/>), and neither the earliest of them nor the run's timeout falls within
+    /// <paramref name="within"/> of <paramref name="now"/> (a wake-up that near is left to the activation's timer).</summary>
+    public static bool NeedNoActivation(RunState run, DateTimeOffset now, TimeSpan within) =>
+        OnlyTheyWait(run) && run.DelaysDueAt - now >= within && (run.Deadline is null || run.Deadline - now >= within);
+
+    /// <summary>True when the run waits on durable delays and on nothing else: every node under way is such a delay (or
+    /// a forEach of them), none retries, and no loop runs.</summary>
+    public static bool OnlyTheyWait(RunState run)
+    {
+        if (run.DelaysDueAt is null || run.Status is not (RunStatus.Running or RunStatus.Paused) || run.Loops.Values.Any(status => !status.IsEnded()))
+        {
+            return false;
+        }
+
+        foreach (var node in run.Nodes.Values)
+        {
+            switch (node.Status)
+            {
+                case NodeStatus.Running when node.Items is null:
+                    if (node.WaitsUntil is null)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case NodeStatus.Running:
+                    foreach (var item in node.ActiveItems())
+                    {
+                        if (item.Status != NodeStatus.Completed && (item.Status != NodeStatus.Running || item.WaitsUntil is null))
+                        {
+                            return false;
+                        }
+                    }
+
+                    break;
+                case NodeStatus.Retrying or NodeStatus.Ready:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The run ended: its delays reminder, if armed, is removed.</summary>

@@ -67,12 +67,16 @@ internal static class RunRecovery
     /// been done — effects are at least once), except those that had recorded that they only wait on work done elsewhere
     /// (a submitted job), which are resumed as they were (<see cref="AttemptLauncher.Resume"/>); nodes waiting for a
     /// sub-run or a worker task go on waiting, or take the sub-run's end if it ended meanwhile (a task's queue is asked,
-    /// see <see cref="WorkerTasks"/>); due retries are released and the run's loops started or resumed.</summary>
+    /// see <see cref="WorkerTasks"/>); durable delays go on waiting for their reminder, and those that fell due end; due
+    /// retries are released and the run's loops started or resumed. The <c>run.recovered</c> event says what was
+    /// interrupted and resumed; a run that waited only on durable delays gets none (it is activated again whenever one
+    /// ends or it is called, and nothing was interrupted).</summary>
     public static void Recover(RunTurn turn, IReadOnlyDictionary<string, RunSnapshot?> subRuns)
     {
         var run = turn.Run;
         var interrupted = 0;
         var resumed = 0;
+        var waitsOnlyOnDelays = DurableDelays.OnlyTheyWait(run);
         foreach (var (name, node) in run.Nodes)
         {
             if (node.Status != NodeStatus.Running)
@@ -87,7 +91,6 @@ internal static class RunRecovery
                     if (items[i].Status == NodeStatus.Running && items[i].WaitsUntil is not null)
                     {
                         // A durable delay goes on waiting for its reminder.
-                        resumed++;
                         continue;
                     }
 
@@ -111,7 +114,7 @@ internal static class RunRecovery
             }
             else if (node.WaitsUntil is not null)
             {
-                resumed++;
+                // A durable delay goes on waiting for its reminder.
             }
             else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
                 && !WorkerTasks.GoesOnWaiting(turn, name, node, null, node.TaskId, node.Attempts))
@@ -129,8 +132,14 @@ internal static class RunRecovery
             }
         }
 
-        turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted, ["resumedAttempts"] = resumed });
-        foreach (var result in DurableDelays.Due(turn, rearm: true))
+        if (!waitsOnlyOnDelays || interrupted + resumed > 0)
+        {
+            // A run that waits only on durable delays is activated again when one ends or when it is called; there is
+            // nothing to recover then, and no write is made for it.
+            turn.Emit(RunEventTypes.RunRecovered, data: new JsonObject { ["interruptedAttempts"] = interrupted, ["resumedAttempts"] = resumed });
+        }
+
+        foreach (var result in DurableDelays.Due(turn))
         {
             AttemptOutcomes.Apply(turn, result);
         }

@@ -1,13 +1,14 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Runs;
 using Orchestrator.Testing;
-using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace Orchestrator.Grains.Tests.Runs;
 
-/// <summary>A <c>delay</c> of a minute or more waits on the run's durable reminder: the run holds no activation while
-/// it waits, and the delay ends at the time it was given, whether its run was collected or its silo restarted meanwhile.</summary>
+/// <summary>A <c>delay</c> of a minute or more waits on the run's durable <c>delays</c> reminder: a run that waits on
+/// nothing else leaves memory at once, and the delay ends at the time it was given, whether the run was activated again
+/// meanwhile or its silo restarted. The tests deliver the reminder's tick as Orleans does, on the fake clock's time.</summary>
 public sealed class DurableDelayTests
 {
     private const string LongWait = """
@@ -18,11 +19,10 @@ public sealed class DurableDelayTests
         """;
 
     [Fact]
-    public async Task ALongDelay_RegistersAReminder_AndItsRunIsCollectedWhileItWaits_ThenEndsOnTime()
+    public async Task ALongDelay_RegistersAReminder_AndItsRunLeavesMemoryWhileItWaits_ThenEndsOnTime()
     {
         var clock = new FakeClock();
-        await using var host = await EngineHost.StartAsync(clock,
-            silo: builder => builder.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromMilliseconds(200)));
+        await using var host = await EngineHost.StartAsync(clock);
         await host.PutAsync(LongWait);
         var startedAt = clock.GetUtcNow();
 
@@ -30,16 +30,11 @@ public sealed class DurableDelayTests
 
         Assert.Equal(NodeStatus.Running, run.Nodes["wait"].Status);
         Assert.Equal(startedAt + TimeSpan.FromHours(1), run.Nodes["wait"].WaitsUntil);
-        var reminders = host.Silo.Services.GetRequiredService<IReminderTable>();
-        var rows = await reminders.ReadRows(GrainId.Create("run", run.RunId));
+        var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
         Assert.Equal(["delays"], rows.Reminders.Select(r => r.ReminderName));
+        await UntilNoRunIsActiveAsync(host);
 
-        // Nothing is in flight: the run is collected like any idle grain.
-        var management = host.Grains.GetGrain<IManagementGrain>(0);
-        await management.ForceActivationCollection(TimeSpan.Zero);
-        Assert.Equal(0, await RunActivationsAsync(management));
-
-        // Activated again before its time (by a read), it goes on waiting for the same end: not an interrupted attempt.
+        // Called before its time, it goes on waiting for the same end: nothing was interrupted, nothing is written.
         clock.Advance(TimeSpan.FromMinutes(30));
         var meanwhile = await host.Run(run.RunId).GetAsync();
         Assert.Equal(NodeStatus.Running, meanwhile.Nodes["wait"].Status);
@@ -47,6 +42,7 @@ public sealed class DurableDelayTests
         Assert.Equal(startedAt + TimeSpan.FromHours(1), meanwhile.Nodes["wait"].WaitsUntil);
 
         clock.Advance(TimeSpan.FromMinutes(30));
+        await host.TickAsync(run.RunId);
         var finished = await host.WaitForEndAsync(run.RunId);
 
         Assert.Equal(RunStatus.Completed, finished.Status);
@@ -54,7 +50,7 @@ public sealed class DurableDelayTests
         Assert.Equal(startedAt + TimeSpan.FromHours(1), finished.Nodes["wait"].FinishedAt);
         Assert.True(finished.State["done"]!.GetValue<bool>());
         var events = await host.Run(run.RunId).GetEventsAsync(0, 100);
-        Assert.DoesNotContain(events, e => e.Type == RunEventTypes.NodeFailed || e.Type == RunEventTypes.NodeRetryScheduled);
+        Assert.DoesNotContain(events, e => e.Type is RunEventTypes.NodeFailed or RunEventTypes.NodeRetryScheduled or RunEventTypes.RunRecovered);
     }
 
     [Fact]
@@ -72,18 +68,19 @@ public sealed class DurableDelayTests
 
             await host.RestartAsync();
 
+            // Not an interrupted attempt run again: the same attempt, waiting for the same end.
             var waiting = await host.Run(run.RunId).GetAsync();
-            var recovered = Assert.Single(await host.Run(run.RunId).GetEventsAsync(0, 100), e => e.Type == RunEventTypes.RunRecovered);
-            Assert.Equal(0, recovered.Data!["interruptedAttempts"]!.GetValue<int>());
-            Assert.Equal(1, recovered.Data!["resumedAttempts"]!.GetValue<int>());
             Assert.Equal(NodeStatus.Running, waiting.Nodes["wait"].Status);
+            Assert.Equal(1, waiting.Nodes["wait"].Attempts);
             Assert.Equal(startedAt + TimeSpan.FromHours(1), waiting.Nodes["wait"].WaitsUntil);
+            var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
+            Assert.Equal(["delays"], rows.Reminders.Select(r => r.ReminderName));
 
-            // Twenty minutes left, not the whole hour again.
-            await clock.WaitForArmedTimersAsync(1, startedAt + TimeSpan.FromHours(1));
             clock.Advance(TimeSpan.FromMinutes(20));
+            await host.TickAsync(run.RunId);
             var finished = await host.WaitForEndAsync(run.RunId);
             Assert.Equal(RunStatus.Completed, finished.Status);
+            Assert.Equal(1, finished.Nodes["wait"].Attempts);
             Assert.Equal(startedAt + TimeSpan.FromHours(1), finished.Nodes["wait"].FinishedAt);
         }
         finally
@@ -96,7 +93,7 @@ public sealed class DurableDelayTests
     }
 
     [Fact]
-    public async Task ForEachDelaysOfDifferentLengths_EachEndAtItsOwnTime()
+    public async Task ForEachDelaysOfDifferentLengths_EachEndAtItsOwnTime_OnOneReminder()
     {
         var clock = new FakeClock();
         await using var host = await EngineHost.StartAsync(clock);
@@ -106,20 +103,32 @@ public sealed class DurableDelayTests
               wait: { type: delay, duration: "${item}", forEach: "input.waits" }
             """);
 
-        var run = await host.StartRunAsync("staggered", System.Text.Json.Nodes.JsonNode.Parse("""{"waits": ["3m", "1m", "2m"]}"""));
+        var run = await host.StartRunAsync("staggered", JsonNode.Parse("""{"waits": ["3m", "1m", "2m"]}"""));
 
-        // One reminder, armed for the earliest end and again for the next after each.
         foreach (var (minutes, index) in new[] { (1, 1), (2, 2), (3, 0) })
         {
-            await clock.WaitForArmedTimersAsync(1, run.CreatedAt + TimeSpan.FromMinutes(minutes));
             clock.Advance(run.CreatedAt + TimeSpan.FromMinutes(minutes) - clock.GetUtcNow());
+            await host.TickAsync(run.RunId);
             var ended = await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeCompleted && (int?)e.Data?["itemIndex"] == index);
             Assert.Equal(run.CreatedAt + TimeSpan.FromMinutes(minutes), ended.Timestamp);
+            var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
+            Assert.Equal(minutes < 3 ? ["delays"] : [], rows.Reminders.Select(r => r.ReminderName));
         }
 
         var finished = await host.WaitForEndAsync(run.RunId);
         Assert.Equal(RunStatus.Completed, finished.Status);
         Assert.Equal(run.CreatedAt + TimeSpan.FromMinutes(3), finished.FinishedAt);
+    }
+
+    private static async Task UntilNoRunIsActiveAsync(EngineHost host)
+    {
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await RunActivationsAsync(management) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the waiting run is still activated 10 s after its start");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private static async Task<int> RunActivationsAsync(IManagementGrain management) =>

@@ -8,6 +8,7 @@ using Orchestrator.Runs.Engine;
 using Orchestrator.Providers.Streams;
 using Orchestrator.Testing;
 using Orchestrator.Workflows;
+using Orleans.Runtime;
 
 namespace Orchestrator.Grains.Tests.Runs;
 
@@ -83,6 +84,14 @@ internal sealed class EngineHost : IAsyncDisposable
             .StartAsync(new StartRun { Workflow = workflow, Input = input, IdempotencyKey = idempotencyKey });
 
     public IRunGrain Run(string runId) => Grains.GetGrain<IRunGrain>(runId);
+
+    /// <summary>Delivers a tick of the run's reminder <paramref name="name"/> as the reminder service does when it falls
+    /// due (Orleans' reminders keep real time; a test on the fake clock delivers the tick itself).</summary>
+    public Task TickAsync(string runId, string name = "delays")
+    {
+        var now = DateTime.UtcNow;
+        return Grains.GetGrain<IRemindable>(GrainId.Create("run", runId)).ReceiveReminder(name, new TickStatus(now, TimeSpan.FromSeconds(5), now));
+    }
 
     public IErrorRecordGrain Error(string errorId) => Grains.GetGrain<IErrorRecordGrain>(errorId);
 

@@ -62,7 +62,7 @@ public sealed class InTurnTests
             name: mixed
             nodes:
               first: { type: set, values: { a: "1" } }
-              wait:  { type: delay, duration: 1m, dependsOn: [first] }
+              wait:  { type: delay, duration: 50s, dependsOn: [first] }
               bad:   { type: set, values: { b: "len(state.a)" }, retry: { maxAttempts: 2, initialDelay: 1s, jitter: 0 }, dependsOn: [wait] }
             """);
 
@@ -71,8 +71,8 @@ public sealed class InTurnTests
         Assert.Equal(RunStatus.Running, started.Status);
         Assert.Equal(NodeStatus.Completed, started.Nodes["first"].Status);
         Assert.Equal(NodeStatus.Running, started.Nodes["wait"].Status);
-        await clock.WaitForArmedTimersAsync(1, clock.GetUtcNow() + TimeSpan.FromMinutes(1));
-        clock.Advance(TimeSpan.FromMinutes(1));
+        await clock.WaitForArmedTimersAsync(1, clock.GetUtcNow() + TimeSpan.FromSeconds(50));
+        clock.Advance(TimeSpan.FromSeconds(50));
         await host.WaitForAsync(started.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled && e.Node == "bad");
         clock.Advance(TimeSpan.FromSeconds(2));
         var finished = await host.WaitForEndAsync(started.RunId);
