@@ -112,11 +112,8 @@ internal static class RunRecovery
                     }
                 }
             }
-            else if (node.WaitsUntil is not null)
-            {
-                // A durable delay goes on waiting for its reminder.
-            }
-            else if (!ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
+            else if (node.WaitsUntil is null // a durable delay goes on waiting for its reminder
+                && !ResumeSubRun(turn, name, node, null, node.SubRunId, node.Attempts, subRuns)
                 && !WorkerTasks.GoesOnWaiting(turn, name, node, null, node.TaskId, node.Attempts))
             {
                 if (node.Progress?.WaitingFor(node.Iteration, node.Attempts) == true)

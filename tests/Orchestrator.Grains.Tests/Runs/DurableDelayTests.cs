@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Runs;
 using Orchestrator.Testing;
-using Orleans.Runtime;
 
 namespace Orchestrator.Grains.Tests.Runs;
 
@@ -30,8 +28,7 @@ public sealed class DurableDelayTests
 
         Assert.Equal(NodeStatus.Running, run.Nodes["wait"].Status);
         Assert.Equal(startedAt + TimeSpan.FromHours(1), run.Nodes["wait"].WaitsUntil);
-        var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
-        Assert.Equal(["delays"], rows.Reminders.Select(r => r.ReminderName));
+        Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
         await UntilNoRunIsActiveAsync(host);
 
         // Called before its time, it goes on waiting for the same end: nothing was interrupted, nothing is written.
@@ -42,12 +39,8 @@ public sealed class DurableDelayTests
         Assert.Equal(startedAt + TimeSpan.FromHours(1), meanwhile.Nodes["wait"].WaitsUntil);
 
         clock.Advance(TimeSpan.FromMinutes(30));
-        await host.TickAsync(run.RunId);
-        var finished = await host.WaitForEndAsync(run.RunId);
+        var finished = await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
 
-        Assert.Equal(RunStatus.Completed, finished.Status);
-        Assert.Equal(1, finished.Nodes["wait"].Attempts);
-        Assert.Equal(startedAt + TimeSpan.FromHours(1), finished.Nodes["wait"].FinishedAt);
         Assert.True(finished.State["done"]!.GetValue<bool>());
         var events = await host.Run(run.RunId).GetEventsAsync(0, 100);
         Assert.DoesNotContain(events, e => e.Type is RunEventTypes.NodeFailed or RunEventTypes.NodeRetryScheduled or RunEventTypes.RunRecovered);
@@ -73,15 +66,10 @@ public sealed class DurableDelayTests
             Assert.Equal(NodeStatus.Running, waiting.Nodes["wait"].Status);
             Assert.Equal(1, waiting.Nodes["wait"].Attempts);
             Assert.Equal(startedAt + TimeSpan.FromHours(1), waiting.Nodes["wait"].WaitsUntil);
-            var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
-            Assert.Equal(["delays"], rows.Reminders.Select(r => r.ReminderName));
+            Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
 
             clock.Advance(TimeSpan.FromMinutes(20));
-            await host.TickAsync(run.RunId);
-            var finished = await host.WaitForEndAsync(run.RunId);
-            Assert.Equal(RunStatus.Completed, finished.Status);
-            Assert.Equal(1, finished.Nodes["wait"].Attempts);
-            Assert.Equal(startedAt + TimeSpan.FromHours(1), finished.Nodes["wait"].FinishedAt);
+            await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
         }
         finally
         {
@@ -111,8 +99,7 @@ public sealed class DurableDelayTests
             await host.TickAsync(run.RunId);
             var ended = await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeCompleted && (int?)e.Data?["itemIndex"] == index);
             Assert.Equal(run.CreatedAt + TimeSpan.FromMinutes(minutes), ended.Timestamp);
-            var rows = await host.Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", run.RunId));
-            Assert.Equal(minutes < 3 ? ["delays"] : [], rows.Reminders.Select(r => r.ReminderName));
+            Assert.Equal(minutes < 3 ? ["delays"] : [], await host.RemindersAsync(run.RunId));
         }
 
         var finished = await host.WaitForEndAsync(run.RunId);
@@ -120,17 +107,25 @@ public sealed class DurableDelayTests
         Assert.Equal(run.CreatedAt + TimeSpan.FromMinutes(3), finished.FinishedAt);
     }
 
+    /// <summary>Delivers the reminder's tick at its due time (the clock already there): the run completes then, its
+    /// delay's one attempt ended at <paramref name="dueAt"/>.</summary>
+    private static async Task<RunSnapshot> EndsOnceAtItsTimeAsync(EngineHost host, string runId, DateTimeOffset dueAt)
+    {
+        await host.TickAsync(runId);
+        var finished = await host.WaitForEndAsync(runId);
+        Assert.Equal(RunStatus.Completed, finished.Status);
+        Assert.Equal(1, finished.Nodes["wait"].Attempts);
+        Assert.Equal(dueAt, finished.Nodes["wait"].FinishedAt);
+        return finished;
+    }
+
     private static async Task UntilNoRunIsActiveAsync(EngineHost host)
     {
-        var management = host.Grains.GetGrain<IManagementGrain>(0);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await RunActivationsAsync(management) > 0)
+        while (await host.RunActivationsAsync() > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the waiting run is still activated 10 s after its start");
             await Task.Delay(TimeSpan.FromMilliseconds(50));
         }
     }
-
-    private static async Task<int> RunActivationsAsync(IManagementGrain management) =>
-        (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.StartsWith("Orchestrator.Runs.RunGrain,", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 }

@@ -85,6 +85,15 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IRunGrain Run(string runId) => Grains.GetGrain<IRunGrain>(runId);
 
+    /// <summary>The run activations in the silo now.</summary>
+    public async Task<int> RunActivationsAsync() =>
+        (await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.StartsWith("Orchestrator.Runs.RunGrain,", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
+    /// <summary>The names of the run's registered (durable) reminders.</summary>
+    public async Task<IEnumerable<string>> RemindersAsync(string runId) =>
+        (await Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", runId))).Reminders.Select(r => r.ReminderName);
+
     /// <summary>Delivers a tick of the run's reminder <paramref name="name"/> as the reminder service does when it falls
     /// due (Orleans' reminders keep real time; a test on the fake clock delivers the tick itself).</summary>
     public Task TickAsync(string runId, string name = "delays")
