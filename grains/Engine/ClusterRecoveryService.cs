@@ -57,7 +57,16 @@ internal sealed partial class ClusterRecoveryService(
 
                 LogDeparted(logger, departed);
                 await Task.Delay(Settle, _stopping.Token);
-                await SweepAsync(_stopping.Token);
+                try
+                {
+                    await SweepAsync(_stopping.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A storage that stays down past the views' own retries fails this sweep, not the watch: the next
+                    // departure sweeps again, and the runs are activated whenever they are called.
+                    LogSweepFailed(logger, e);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -89,6 +98,9 @@ internal sealed partial class ClusterRecoveryService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not activate {Kind} {Key} after a silo left")]
     private static partial void LogActivationFailed(ILogger logger, Exception exception, string kind, string key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Resuming the runs and loops of departed silos failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Watching the cluster's membership for departed silos failed")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception);

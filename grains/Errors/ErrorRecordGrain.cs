@@ -28,6 +28,16 @@ internal sealed partial class ErrorRecordGrain(
 
     private ErrorRecordState Record => store.State;
 
+    /// <summary>A scheduled recovery attempt gets its reminder back if the reminder service does not hold it (its
+    /// registration was refused and the activation that armed the timer is gone).</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Record.Status == ErrorRecoveryStatus.RetryScheduled && Record.NextRetryAt is { } at)
+        {
+            await RestoreAsync(RecoveryReminder, at - clock.GetUtcNow());
+        }
+    }
+
     public async Task<ErrorRecordSnapshot> CreateAsync(NewErrorRecord error)
     {
         ArgumentNullException.ThrowIfNull(error);

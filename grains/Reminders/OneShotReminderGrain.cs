@@ -112,15 +112,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
             due = TimeSpan.Zero;
         }
 
-        Forget(reminderName);
-        var self = this.AsReference<IRemindable>();
-        var dueAt = Clock.GetUtcNow() + due;
-        var timer = Clock.CreateTimer(
-            _ => _ = DeliverAsync(self, reminderName, dueAt, Clock),
-            null,
-            due,
-            Timeout.InfiniteTimeSpan);
-        _armed[reminderName] = (dueAt, timer);
+        ArmTimer(reminderName, due);
         try
         {
             await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);
@@ -130,6 +122,52 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
             _standAlone.Add(reminderName);
             LogBackstopRefused(Logger, e, reminderName, this.GetGrainId());
         }
+    }
+
+    /// <summary>On activation, arms the reminder <paramref name="reminderName"/> that the grain's state counts on to fire
+    /// after <paramref name="due"/>, unless this activation armed it already: its timer, and its durable backstop only when
+    /// the reminder service holds none (one whose registration was refused, before an activation that gave way, say).
+    /// An activation whose reminders are all in place writes nothing.</summary>
+    protected async Task RestoreAsync(string reminderName, TimeSpan due)
+    {
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+        if (_armed.ContainsKey(reminderName))
+        {
+            return;
+        }
+
+        IGrainReminder? stored = null;
+        try
+        {
+            stored = await this.GetReminder(reminderName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not known to be registered: registered again below, which is harmless if it was.
+            LogBackstopUnread(Logger, e, reminderName, this.GetGrainId());
+        }
+
+        if (stored is null)
+        {
+            await ArmAsync(reminderName, due);
+        }
+        else
+        {
+            ArmTimer(reminderName, due);
+        }
+    }
+
+    private void ArmTimer(string reminderName, TimeSpan due)
+    {
+        Forget(reminderName);
+        var self = this.AsReference<IRemindable>();
+        var dueAt = Clock.GetUtcNow() + due;
+        var timer = Clock.CreateTimer(
+            _ => _ = DeliverAsync(self, reminderName, dueAt, Clock),
+            null,
+            due,
+            Timeout.InfiniteTimeSpan);
+        _armed[reminderName] = (dueAt, timer);
     }
 
     /// <summary>Removes the reminder <paramref name="reminderName"/>; removing one that does not exist does nothing.</summary>
@@ -174,4 +212,7 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} was not registered; its timer stands alone")]
     private static partial void LogBackstopRefused(ILogger logger, Exception exception, string reminder, GrainId grain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} could not be read; it is registered again")]
+    private static partial void LogBackstopUnread(ILogger logger, Exception exception, string reminder, GrainId grain);
 }

@@ -67,6 +67,14 @@ internal sealed class RunGrain(
         {
             await ApplyAsync(new RunCommand.Recover(await RunGrainCalls.ReadSubRunsAsync(Factory, Run)));
         }
+
+        // A reminder whose registration was refused is lost with the activation that armed it: without it, a run whose
+        // next step waits for a retry's time would sleep until it is called.
+        var now = clock.GetUtcNow();
+        foreach (var (name, dueAt) in RunReminders.CountedOn(Run))
+        {
+            await RestoreAsync(name, dueAt - now);
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

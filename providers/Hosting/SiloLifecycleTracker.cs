@@ -15,10 +15,18 @@ internal sealed partial class SiloLifecycleTracker(
             async cancellationToken =>
             {
                 // Orleans' reminder service has started in an earlier stage; its table holds every reminder of the silo.
+                // The count is for the log only: a storage that fails to give it does not stop the silo's start.
                 if (logger.IsEnabled(LogLevel.Information))
                 {
-                    var stored = await reminders.ReadRows(0, 0, cancellationToken).ConfigureAwait(false);
-                    LogRemindersStarted(logger, stored.Reminders.Count);
+                    try
+                    {
+                        var stored = await reminders.ReadRows(0, 0, cancellationToken).ConfigureAwait(false);
+                        LogRemindersStarted(logger, stored.Reminders.Count);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogRemindersNotCounted(logger, e);
+                    }
                 }
 
                 lifecycle.SetComponent(RemindersComponent, "ready");
@@ -41,4 +49,7 @@ internal sealed partial class SiloLifecycleTracker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder service started with {Count} reminders")]
     private static partial void LogRemindersStarted(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder service started; its reminders could not be counted")]
+    private static partial void LogRemindersNotCounted(ILogger logger, Exception exception);
 }

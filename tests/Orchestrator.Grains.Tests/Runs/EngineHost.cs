@@ -90,9 +90,21 @@ internal sealed class EngineHost : IAsyncDisposable
         (await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
             .Where(s => s.GrainType.StartsWith("Orchestrator.Runs.RunGrain,", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 
-    /// <summary>The names of the run's registered (durable) reminders.</summary>
-    public async Task<IEnumerable<string>> RemindersAsync(string runId) =>
-        (await Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create("run", runId))).Reminders.Select(r => r.ReminderName);
+    /// <summary>The names of the run's (or another grain's) registered durable reminders.</summary>
+    public async Task<IEnumerable<string>> RemindersAsync(string key, string grainType = "run") =>
+        (await Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create(grainType, key))).Reminders.Select(r => r.ReminderName);
+
+    /// <summary>Removes the run's (or another grain's) durable reminders from the reminder table, as if their registration
+    /// had been refused.</summary>
+    public async Task ForgetRemindersAsync(string key, string grainType = "run")
+    {
+        var table = Silo.Services.GetRequiredService<IReminderTable>();
+        var grain = GrainId.Create(grainType, key);
+        foreach (var reminder in (await table.ReadRows(grain)).Reminders)
+        {
+            Assert.True(await table.RemoveRow(grain, reminder.ReminderName, reminder.ETag!), $"reminder {reminder.ReminderName} was not removed");
+        }
+    }
 
     /// <summary>Delivers a tick of the run's reminder <paramref name="name"/> as the reminder service does when it falls
     /// due (Orleans' reminders keep real time; a test on the fake clock delivers the tick itself).</summary>

@@ -127,6 +127,45 @@ public sealed class ErrorRecordTests
     }
 
     [Fact]
+    public async Task AScheduledRecovery_GetsItsReminderBack_WhenTheRecordIsActivatedWithoutIt()
+    {
+        var clock = new FakeClock();
+        var database = Path.Combine(Path.GetTempPath(), $"errors-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var host = await EngineHost.StartAsync(clock, database, engine: o => o.Recovery.High = new RecoveryPolicy
+            {
+                Attempts = 1,
+                InitialDelay = TimeSpan.FromMinutes(1),
+            });
+            await host.PutAsync("""
+                name: hopeless
+                nodes:
+                  call: { type: fail, message: "always", severity: high, retry: { maxAttempts: 1 } }
+                """);
+            var run = await host.WaitForEndAsync((await host.StartRunAsync("hopeless")).RunId);
+            var errorId = $"{run.RunId}.call.1";
+            await WaitForStatusAsync(host, errorId, ErrorRecoveryStatus.RetryScheduled);
+            Assert.Equal(["recovery"], await host.RemindersAsync(errorId, "error"));
+
+            await host.ForgetRemindersAsync(errorId, "error");
+            await host.RestartAsync();
+            Assert.Equal(ErrorRecoveryStatus.RetryScheduled, (await host.Error(errorId).GetAsync())!.RecoveryStatus);
+
+            Assert.Equal(["recovery"], await host.RemindersAsync(errorId, "error"));
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await host.WaitForCountAsync(run.RunId, e => e.Type == RunEventTypes.NodeStarted, 2);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(database + suffix);
+            }
+        }
+    }
+
+    [Fact]
     public async Task DefaultPolicies_RetryHighAndCriticalRecordsOnTheirOwn_AndLeaveLowAndMediumToAPerson()
     {
         var clock = new FakeClock();

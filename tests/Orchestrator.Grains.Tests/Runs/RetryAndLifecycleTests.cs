@@ -97,6 +97,48 @@ public sealed class RetryAndLifecycleTests
     }
 
     [Fact]
+    public async Task TheRemindersARunCountsOn_AreRegisteredAgain_WhenItIsActivatedWithoutThem()
+    {
+        // A registration the reminder service refused (its storage restarting, say) followed by the loss of the activation
+        // that armed the timer: the run's next activation registers what its state still counts on, rather than leaving
+        // the run asleep until something calls it.
+        var clock = new FakeClock();
+        var database = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var host = await EngineHost.StartAsync(clock, database);
+            await host.PutAsync("""
+                name: counts-on-reminders
+                timeout: 3h
+                nodes:
+                  call: { type: fail, times: 1, retry: { maxAttempts: 2, initialDelay: 10m } }
+                  wait: { type: delay, duration: 1h }
+                """);
+            var run = await host.StartRunAsync("counts-on-reminders");
+            await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled);
+            string[] expected = ["delays", "retry|call", "run-timeout"];
+            Assert.Equal(expected, (await host.RemindersAsync(run.RunId)).Order());
+
+            await host.ForgetRemindersAsync(run.RunId);
+            await host.RestartAsync();
+            var waiting = await host.Run(run.RunId).GetAsync();
+
+            Assert.Equal(NodeStatus.Retrying, waiting.Nodes["call"].Status);
+            Assert.Equal(expected, (await host.RemindersAsync(run.RunId)).Order());
+            clock.Advance(TimeSpan.FromMinutes(25));
+            var retried = await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeCompleted && e.Node == "call");
+            Assert.Equal(2, retried.Attempt);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(database + suffix);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Cancel_KillsTheRunningProcess_AndCancelsTheRun()
     {
         var pidFile = await Fifos.CreateAsync(Path.Combine(Path.GetTempPath(), $"pid-{Guid.NewGuid():N}"));
