@@ -6,13 +6,14 @@ namespace Orchestrator.Runs;
 
 /// <summary>Brings runs back whose activation gave way after a failed write: a fresh activation reads what is stored and
 /// recovers from there, as after a crash (attempts that were running are run again). Each run is woken once at a time,
-/// retried with a back-off while activating it fails (storage still failing, say); a silo that stops leaves the rest to
-/// the recovery on start.</summary>
+/// retried with a back-off while activating it fails (storage still failing, say): doubling from 0.1 s to 5 s, so that a
+/// run is back within seconds of its storage, for about ten minutes; a silo that stops leaves the rest to the recovery on
+/// start.</summary>
 internal sealed partial class RunWakeUps(IGrainFactory grains, ILogger<RunWakeUps> logger)
 {
-    private const int MaxTries = 30;
+    private const int MaxTries = 128;
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, byte> _waking = new(StringComparer.Ordinal);
 
     /// <summary>Wakes <paramref name="runId"/> soon, unless a wake-up of it is already under way.</summary>
