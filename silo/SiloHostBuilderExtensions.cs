@@ -35,6 +35,7 @@ internal static partial class SiloHostBuilderExtensions
         var traceGrainCalls = options.TraceGrainCalls && SiloTelemetry.Exports(options, builder.Configuration);
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddHostedService<Memory.IdleMemoryTrim>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout + HostShutdownMargin);
         builder.UseOrleans(silo =>
         {
