@@ -5,8 +5,8 @@ using Orleans.Runtime;
 namespace Orchestrator.Api.Runs;
 
 /// <summary>Waits for a run to end: watches its live topic for the ending event and, since a live topic may drop items,
-/// also reads the run now and then. Subscribe before starting the run, so that its end cannot slip between starting and
-/// listening.</summary>
+/// also reads the run now and then. <see cref="WaitAsync"/> reads the run first, once it listens, so an end before the
+/// subscription is not missed either.</summary>
 internal sealed class RunEndWatcher : ITopicObserver<RunEvent>, IAsyncDisposable
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);

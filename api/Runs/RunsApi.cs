@@ -127,11 +127,13 @@ public static class RunsApi
                 return TypedResults.Accepted(location, new StartRunResponse(started.RunId));
             }
 
-            await using var watcher = await RunEndWatcher.SubscribeAsync(http.HttpContext.RequestServices, runId);
             var grain = grains.GetGrain<IRunGrain>(runId);
             var run = await grain.StartAsync(command);
             if (!run.Status.IsFinished())
             {
+                // Most short runs end within their start. The watcher reads the run once it listens, so an end between
+                // the start's answer and the subscription is not missed.
+                await using var watcher = await RunEndWatcher.SubscribeAsync(http.HttpContext.RequestServices, runId);
                 using var bounded = new CancellationTokenSource(bound, clock);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(bounded.Token, cancellationToken);
                 run = await watcher.WaitAsync(grain, linked.Token);

@@ -32,7 +32,10 @@ internal sealed class LoadBenchOptions
           --poll-ms N                      how often completion is polled (default 200)
           --timeout-s N                    give up on a scenario after N seconds (default 600)
           --pause-s N                      idle seconds before each scenario, so the silo settles (default 2)
-          --no-warmup                      skip the unreported warm-up (50 runs x 20 tasks per silo)
+          --no-warmup                      skip the unreported warm-up (50 runs x 20 tasks per silo; with --targets,
+                                           then --warmup-runs runs of item 2's closed loop)
+          --warmup-runs N                  with --targets: closed-loop runs in the warm-up, so that the silo's hot
+                                           code is compiled optimized before anything is measured (default 3,000)
           --dashboards N                   also run every scenario with N open dashboards simulated (each: the overview,
                                            read every 10 s, and a run's page following the newest run over its event
                                            socket), taking turns with the same scenario without them, and print tasks/s
@@ -81,6 +84,9 @@ internal sealed class LoadBenchOptions
     public TimeSpan Pause { get; private set; } = TimeSpan.FromSeconds(2);
 
     public bool Warmup { get; private set; } = true;
+
+    /// <summary>With <see cref="MeasureTargets"/>: runs of the closed loop in the warm-up.</summary>
+    public int WarmupRuns { get; private set; } = 3_000;
 
     /// <summary>Dashboards simulated in the runs measured with them; 0: no such runs.</summary>
     public int Dashboards { get; private set; }
@@ -158,6 +164,9 @@ internal sealed class LoadBenchOptions
                     break;
                 case "--no-warmup":
                     options.Warmup = false;
+                    break;
+                case "--warmup-runs":
+                    options.WarmupRuns = PositiveInt(name, Value());
                     break;
                 case "--targets":
                     options.MeasureTargets = true;

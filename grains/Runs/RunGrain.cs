@@ -22,8 +22,8 @@ namespace Orchestrator.Runs;
 /// results applied before its write.</summary>
 /// <remarks>An idle run is collected after two minutes rather than Orleans' default fifteen: a silo that finishes
 /// thousands of runs a second would otherwise hold every one of them in memory for a quarter of an hour. A run that
-/// waits on work in flight (attempts, sub-runs, worker tasks) keeps itself active; one woken by a reminder or a call
-/// is activated again from storage.</remarks>
+/// waits on work in flight (attempts, sub-runs, worker tasks) keeps itself active; one that has ended leaves memory as
+/// soon as its end is written; one woken by a reminder or a call is activated again from storage.</remarks>
 [GrainType("run")]
 [CollectionAgeLimit(Minutes = RunGrain.IdleMinutes)]
 internal sealed class RunGrain(
@@ -362,16 +362,17 @@ internal sealed class RunGrain(
         return transition;
     }
 
-    /// <summary>A run stays activated while it waits on work in flight (attempts, sub-runs, worker tasks); one that waits
-    /// only on durable delays that end a while from now (<see cref="DurableDelays.NeedNoActivation"/>) leaves memory at
-    /// once, its reminder brings it back; any other is collected once idle (<see cref="IdleMinutes"/>).</summary>
+    /// <summary>A run stays activated while it waits on work in flight (attempts, sub-runs, worker tasks); one that has
+    /// ended, or waits only on durable delays that end a while from now (<see cref="DurableDelays.NeedNoActivation"/>),
+    /// leaves memory at once (a later call reads it again, a reminder brings it back); any other is collected once idle
+    /// (<see cref="IdleMinutes"/>).</summary>
     private void KeepActiveWhileWaiting()
     {
         if (_inFlight.Count > 0 || (Run.Exists && (Run.WaitsForSubRuns() || WorkerTasks.Waits(Run))) || HasTimerWithoutBackstop)
         {
             DelayDeactivation(TimeSpan.FromDays(1));
         }
-        else if (Run.Exists && DurableDelays.NeedNoActivation(Run, clock.GetUtcNow(), options.DurableDelayFrom))
+        else if (Run.Exists && (Run.Status.IsFinished() || DurableDelays.NeedNoActivation(Run, clock.GetUtcNow(), options.DurableDelayFrom)))
         {
             this.DeactivateOnIdle();
         }

@@ -35,7 +35,19 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     private const string DeletePart = "DELETE FROM grain_state_parts WHERE " + StateMatch + " AND part = $part";
     private const string DeleteParts = "DELETE FROM grain_state_parts WHERE " + StateMatch;
 
-    private const string InsertJournal = "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ($type, $key, $seq, $payload)";
+    /// <summary>The most journal entries one statement inserts.</summary>
+    private const int JournalRowsPerInsert = 32;
+
+    private static readonly string[] JournalSequenceNames = [.. Enumerable.Range(0, JournalRowsPerInsert).Select(row => $"$seq{row}")];
+    private static readonly string[] JournalPayloadNames = [.. Enumerable.Range(0, JournalRowsPerInsert).Select(row => $"$payload{row}")];
+
+    /// <summary>Index n: the statement inserting n entries (index 0 unused).</summary>
+    private static readonly string[] InsertJournalRows =
+    [
+        .. Enumerable.Range(0, JournalRowsPerInsert + 1).Select(rows =>
+            "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES " +
+            string.Join(", ", Enumerable.Range(0, rows).Select(row => $"($type, $key, {JournalSequenceNames[row]}, {JournalPayloadNames[row]})"))),
+    ];
     private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
     private const string TrimJournal = DeleteJournal + " AND seq < $keepsFrom";
     private const string SelectJournal =
@@ -220,12 +232,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             ReplaceViews(scope, write.Grain, views);
         }
 
-        foreach (var entry in write.Journal ?? [])
+        if (write.Journal is { Count: > 0 } journal)
         {
-            scope.Command(InsertJournal)
-                .With("$type", write.Grain.GrainType).With("$key", write.Grain.GrainKey)
-                .With("$seq", entry.Sequence).With("$payload", entry.Payload)
-                .ExecuteNonQuery();
+            AppendJournal(scope, write.Grain, journal);
         }
 
         if (write.JournalKeepsFrom is { } keepsFrom)
@@ -258,6 +267,24 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         scope.Command(DeleteGrainViews).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
         scope.Command(DeleteJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).ExecuteNonQuery();
         return (true, null);
+    }
+
+    /// <summary>Appends the entries with as few statements as it can: one for each <see cref="JournalRowsPerInsert"/>
+    /// entries, each statement's text prepared once and reused.</summary>
+    private static void AppendJournal(SqliteWriteScope scope, StateKey grain, IReadOnlyList<JournalEntry> journal)
+    {
+        for (var start = 0; start < journal.Count; start += JournalRowsPerInsert)
+        {
+            var rows = Math.Min(JournalRowsPerInsert, journal.Count - start);
+            var command = scope.Command(InsertJournalRows[rows]).With("$type", grain.GrainType).With("$key", grain.GrainKey);
+            for (var row = 0; row < rows; row++)
+            {
+                var entry = journal[start + row];
+                command.With(JournalSequenceNames[row], entry.Sequence).With(JournalPayloadNames[row], entry.Payload);
+            }
+
+            command.ExecuteNonQuery();
+        }
     }
 
     private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views)

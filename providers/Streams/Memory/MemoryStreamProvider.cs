@@ -12,8 +12,10 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
     /// publish the events of hundreds of steps at once (the buffer grows only as far as it is used).</summary>
     public const int SubscriptionBuffer = 16_384;
 
-    private readonly ConcurrentDictionary<StreamId, ConcurrentDictionary<long, IMemorySubscription>> _subscriptions = new();
-    private long _nextSubscription;
+    /// <summary>Each stream's subscribers, an array replaced (under <see cref="_subscribing"/>) on every change, so a
+    /// publisher reads it without a lock or a copy.</summary>
+    private readonly ConcurrentDictionary<StreamId, IMemorySubscription[]> _subscriptions = new();
+    private readonly Lock _subscribing = new();
 
     public string Name => TopicProviderNames.Memory;
 
@@ -41,7 +43,7 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
         }
 
         var delivered = 0;
-        foreach (var subscription in subscribers.Values)
+        foreach (var subscription in subscribers)
         {
             if (subscription.TryPost(item))
             {
@@ -54,17 +56,27 @@ internal sealed partial class MemoryStreamProvider(ILogger<MemoryStreamProvider>
 
     internal TopicSubscription Subscribe<T>(StreamId id, ITopicObserver<T> observer)
     {
-        var key = Interlocked.Increment(ref _nextSubscription);
         var subscription = new MemorySubscription<T>(id, observer, SubscriptionBuffer, logger);
-        _subscriptions.GetOrAdd(id, _ => new ConcurrentDictionary<long, IMemorySubscription>())[key] = subscription;
+        lock (_subscribing)
+        {
+            _subscriptions[id] = _subscriptions.TryGetValue(id, out var subscribers) ? [.. subscribers, subscription] : [subscription];
+        }
+
         return new DelegateTopicSubscription(id, async () =>
         {
-            if (_subscriptions.TryGetValue(id, out var subscribers))
+            lock (_subscribing)
             {
-                subscribers.TryRemove(key, out _);
-                if (subscribers.IsEmpty)
+                if (_subscriptions.TryGetValue(id, out var subscribers))
                 {
-                    _subscriptions.TryRemove(new KeyValuePair<StreamId, ConcurrentDictionary<long, IMemorySubscription>>(id, subscribers));
+                    IMemorySubscription[] rest = [.. subscribers.Where(other => !ReferenceEquals(other, subscription))];
+                    if (rest.Length == 0)
+                    {
+                        _subscriptions.TryRemove(id, out _);
+                    }
+                    else
+                    {
+                        _subscriptions[id] = rest;
+                    }
                 }
             }
 

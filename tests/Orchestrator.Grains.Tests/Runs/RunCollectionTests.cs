@@ -20,6 +20,38 @@ public sealed class RunCollectionTests
     }
 
     [Fact]
+    public async Task AFinishedRun_LeavesMemory_AsSoonAsItsEndIsWritten_AndIsReadBackWhole()
+    {
+        await using var host = await EngineHost.StartAsync();
+        await host.PutAsync("""
+            name: quick
+            nodes:
+              a: { type: noop }
+              b: { type: set, values: { done: "true" }, dependsOn: [a] }
+            """);
+
+        var started = await host.StartRunAsync("quick");
+        Assert.Equal(RunStatus.Completed, started.Status);
+
+        // No collection is forced: without leaving at once, the run would stay activated for its two idle minutes.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await host.RunActivationsAsync() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the finished run is still activated 10 s after its end");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        var read = await host.Run(started.RunId).GetAsync();
+        Assert.Equal(RunStatus.Completed, read.Status);
+        Assert.Equal(started.FinishedAt, read.FinishedAt);
+        Assert.True(read.State["done"]?.GetValue<bool>());
+        var events = await host.Run(started.RunId).GetEventsAsync(0, 100);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(seq => (long)seq), events.Select(e => e.Seq));
+        Assert.Equal(RunEventTypes.RunCreated, events[0].Type);
+        Assert.Equal(RunEventTypes.RunCompleted, events[^1].Type);
+    }
+
+    [Fact]
     public async Task ACancelledRun_StopsKeepingItselfActive_OnceItsCancelledAttemptsReport()
     {
         await using var host = await EngineHost.StartAsync(

@@ -539,6 +539,19 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_AppendsEveryEntryOfALongJournal_InOneWrite()
+    {
+        // More entries than one statement carries, and a payload with quotes and text beyond ASCII.
+        JournalEntry[] first = [.. Enumerable.Range(1, 70).Select(seq => new JournalEntry(seq, $"{{\"seq\":{seq},\"note\":\"it's ü\"}}"))];
+        JournalEntry[] second = [.. Enumerable.Range(71, 33).Select(seq => new JournalEntry(seq, $"e{seq}"))];
+        var etag = await WriteStateAsync(Run1, "state", "v1", null, journal: first);
+        await WriteStateAsync(Run1, "state", "v2", etag, journal: second);
+        await ReopenBackendAsync();
+
+        Assert.Equal([.. first, .. second], await Backend.Queries.ReadJournalAsync(Run1, 0, 200, Ct));
+    }
+
+    [Fact]
     public async Task WriteAsync_AppendsNoJournal_WhenEtagConflicts_AndClearRemovesIt()
     {
         var etag = await WriteStateAsync(Run1, "state", "v1", null, journal: [new(1, "e1")]);
