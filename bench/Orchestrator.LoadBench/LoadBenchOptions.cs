@@ -35,7 +35,8 @@ internal sealed class LoadBenchOptions
           --no-warmup                      skip the unreported warm-up (50 runs x 20 tasks per silo; with --targets,
                                            then --warmup-runs runs of item 2's closed loop)
           --warmup-runs N                  with --targets: closed-loop runs in the warm-up, so that the silo's hot
-                                           code is compiled optimized before anything is measured (default 3,000)
+                                           code is compiled optimized before anything is measured (default 10,000;
+                                           0 leaves it out)
           --dashboards N                   also run every scenario with N open dashboards simulated (each: the overview,
                                            read every 10 s, and a run's page following the newest run over its event
                                            socket), taking turns with the same scenario without them, and print tasks/s
@@ -86,7 +87,7 @@ internal sealed class LoadBenchOptions
     public bool Warmup { get; private set; } = true;
 
     /// <summary>With <see cref="MeasureTargets"/>: runs of the closed loop in the warm-up.</summary>
-    public int WarmupRuns { get; private set; } = 3_000;
+    public int WarmupRuns { get; private set; } = 10_000;
 
     /// <summary>Dashboards simulated in the runs measured with them; 0: no such runs.</summary>
     public int Dashboards { get; private set; }
@@ -166,7 +167,9 @@ internal sealed class LoadBenchOptions
                     options.Warmup = false;
                     break;
                 case "--warmup-runs":
-                    options.WarmupRuns = PositiveInt(name, Value());
+                    options.WarmupRuns = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var warmupRuns)
+                        ? warmupRuns
+                        : throw new ArgumentException($"{name} must be 0 or more");
                     break;
                 case "--targets":
                     options.MeasureTargets = true;

@@ -48,7 +48,10 @@ internal sealed class TargetSuite(LoadBenchOptions options, SiloClient client, S
             await ItemAsync("warm-up", async token =>
             {
                 await ScenarioRunner.WarmUpAsync(client, label, $"loadbench-{tag}-warmup", options);
-                await WarmUpClosedLoopAsync(token);
+                if (options.WarmupRuns > 0)
+                {
+                    await WarmUpClosedLoopAsync(token);
+                }
             });
         }
 
