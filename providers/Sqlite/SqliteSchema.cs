@@ -120,6 +120,14 @@ internal static class SqliteSchema
             PRIMARY KEY (grain_type, grain_key, state_name, part));
         """;
 
+    /// <summary>A write's journal entries in one row: <c>seq</c> is the first entry's sequence, <c>last_seq</c> the last
+    /// one's, <c>payload</c> the entries' texts one after another and <c>entries</c> where each ends
+    /// (<c>seq:end,seq:end,…</c>, ends counted in UTF-16 code units). Rows of one entry leave both null.</summary>
+    private const string Version4 = """
+        ALTER TABLE grain_journal ADD COLUMN last_seq INTEGER;
+        ALTER TABLE grain_journal ADD COLUMN entries TEXT;
+        """;
+
     /// <summary>Migration steps; step i brings the schema to version i + 1.</summary>
     private static readonly Action<SqliteConnection, SqliteTransaction>[] Migrations =
     [
@@ -130,6 +138,7 @@ internal static class SqliteSchema
             CopyFirstReminders(connection, transaction);
         },
         (connection, transaction) => Execute(connection, transaction, Version3),
+        (connection, transaction) => Execute(connection, transaction, Version4),
     ];
 
     /// <summary>Applies the missing migrations in one transaction; returns the schema version.</summary>

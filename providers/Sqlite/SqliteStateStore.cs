@@ -35,23 +35,20 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     private const string DeletePart = "DELETE FROM grain_state_parts WHERE " + StateMatch + " AND part = $part";
     private const string DeleteParts = "DELETE FROM grain_state_parts WHERE " + StateMatch;
 
-    /// <summary>The most journal entries one statement inserts.</summary>
-    private const int JournalRowsPerInsert = 32;
-
-    private static readonly string[] JournalSequenceNames = [.. Enumerable.Range(0, JournalRowsPerInsert).Select(row => $"$seq{row}")];
-    private static readonly string[] JournalPayloadNames = [.. Enumerable.Range(0, JournalRowsPerInsert).Select(row => $"$payload{row}")];
-
-    /// <summary>Index n: the statement inserting n entries (index 0 unused).</summary>
-    private static readonly string[] InsertJournalRows =
-    [
-        .. Enumerable.Range(0, JournalRowsPerInsert + 1).Select(rows =>
-            "INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES " +
-            string.Join(", ", Enumerable.Range(0, rows).Select(row => $"($type, $key, {JournalSequenceNames[row]}, {JournalPayloadNames[row]})"))),
-    ];
+    private const string InsertJournal = """
+        INSERT INTO grain_journal (grain_type, grain_key, seq, payload, last_seq, entries) VALUES ($type, $key, $seq, $payload, $last, $entries)
+        """;
     private const string DeleteJournal = "DELETE FROM grain_journal WHERE " + GrainMatch;
     private const string TrimJournal = DeleteJournal + " AND seq < $keepsFrom";
+    /// <summary>Rows from the one that may hold <c>$after</c> (the last to start at or before it) on.</summary>
     private const string SelectJournal =
-        "SELECT seq, payload FROM grain_journal WHERE " + GrainMatch + " AND seq > $after ORDER BY seq LIMIT $limit";
+        "SELECT seq, payload, entries FROM grain_journal WHERE " + GrainMatch
+        + " AND seq >= COALESCE((SELECT MAX(seq) FROM grain_journal WHERE " + GrainMatch + " AND seq <= $after), $after)"
+        + " ORDER BY seq LIMIT $limit";
+
+    /// <summary>The row of several entries that starts before <c>$keepsFrom</c> and ends at or after it.</summary>
+    private const string SelectStraddlingJournal =
+        "SELECT seq, payload, entries FROM grain_journal WHERE " + GrainMatch + " AND seq < $keepsFrom AND last_seq >= $keepsFrom";
 
     private const string SelectViewRows = "SELECT grain_type, grain_key, key1, key2, sort_at, payload FROM view_rows WHERE view = $view";
     private const string ViewPageTail =
@@ -118,16 +115,18 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         return database.ReadAsync<IReadOnlyList<JournalEntry>>(connection =>
         {
+            // Every row holds at least one entry: one row more than asked for covers a first row wholly at or before
+            // afterSequence.
             using var command = connection.Command(SelectJournal)
-                .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$after", afterSequence).With("$limit", maxCount);
+                .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$after", afterSequence).With("$limit", maxCount + 1);
             using var reader = command.ExecuteReader();
             var entries = new List<JournalEntry>();
             while (reader.Read())
             {
-                entries.Add(new JournalEntry(reader.GetInt64(0), reader.GetString(1)));
+                SqliteJournalRows.Unpack(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), entries);
             }
 
-            return entries;
+            return entries.Where(entry => entry.Sequence > afterSequence).Take(maxCount).ToList();
         }, cancellationToken);
     }
 
@@ -239,9 +238,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
         if (write.JournalKeepsFrom is { } keepsFrom)
         {
-            scope.Command(TrimJournal)
-                .With("$type", write.Grain.GrainType).With("$key", write.Grain.GrainKey).With("$keepsFrom", keepsFrom)
-                .ExecuteNonQuery();
+            TrimJournalBefore(scope, write.Grain, keepsFrom);
         }
 
         foreach (var part in write.Parts ?? [])
@@ -269,21 +266,57 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         return (true, null);
     }
 
-    /// <summary>Appends the entries with as few statements as it can: one for each <see cref="JournalRowsPerInsert"/>
-    /// entries, each statement's text prepared once and reused.</summary>
+    /// <summary>Appends the entries in one row when their sequences rise (a run's always do), else a row each.</summary>
     private static void AppendJournal(SqliteWriteScope scope, StateKey grain, IReadOnlyList<JournalEntry> journal)
     {
-        for (var start = 0; start < journal.Count; start += JournalRowsPerInsert)
+        if (journal.Count > 1 && SqliteJournalRows.Ascending(journal))
         {
-            var rows = Math.Min(JournalRowsPerInsert, journal.Count - start);
-            var command = scope.Command(InsertJournalRows[rows]).With("$type", grain.GrainType).With("$key", grain.GrainKey);
-            for (var row = 0; row < rows; row++)
-            {
-                var entry = journal[start + row];
-                command.With(JournalSequenceNames[row], entry.Sequence).With(JournalPayloadNames[row], entry.Payload);
-            }
+            InsertJournalRow(scope, grain, journal, 0, journal.Count);
+            return;
+        }
 
-            command.ExecuteNonQuery();
+        for (var i = 0; i < journal.Count; i++)
+        {
+            InsertJournalRow(scope, grain, journal, i, 1);
+        }
+    }
+
+    private static void InsertJournalRow(SqliteWriteScope scope, StateKey grain, IReadOnlyList<JournalEntry> journal, int start, int count)
+    {
+        var command = scope.Command(InsertJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$seq", journal[start].Sequence);
+        if (count == 1)
+        {
+            command.With("$payload", journal[start].Payload).With("$last", null).With("$entries", null);
+        }
+        else
+        {
+            var (payload, entries) = SqliteJournalRows.Pack(journal, start, count);
+            command.With("$payload", payload).With("$last", journal[start + count - 1].Sequence).With("$entries", entries);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes the grain's entries below <paramref name="keepsFrom"/>; a row of several entries that holds some
+    /// on either side is written again with those it keeps.</summary>
+    private static void TrimJournalBefore(SqliteWriteScope scope, StateKey grain, long keepsFrom)
+    {
+        var kept = new List<JournalEntry>();
+        using (var reader = scope.Command(SelectStraddlingJournal)
+            .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$keepsFrom", keepsFrom)
+            .ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                SqliteJournalRows.Unpack(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), kept);
+            }
+        }
+
+        scope.Command(TrimJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$keepsFrom", keepsFrom).ExecuteNonQuery();
+        kept.RemoveAll(entry => entry.Sequence < keepsFrom);
+        if (kept.Count > 0)
+        {
+            InsertJournalRow(scope, grain, kept, 0, kept.Count);
         }
     }
 

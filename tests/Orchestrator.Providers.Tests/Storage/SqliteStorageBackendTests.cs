@@ -101,7 +101,7 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
         using var connection = OpenFreshConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT group_concat(version) FROM schema_version";
-        Assert.Equal("1,2,3", command.ExecuteScalar());
+        Assert.Equal("1,2,3,4", command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -133,6 +133,35 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
         Assert.Single((await migrated.Reminders.ReadRows(hash - 1, hash)).Reminders);
         var newer = await migrated.Reminders.UpsertRow(entry);
         Assert.NotEqual("7", newer);
+    }
+
+    [Fact]
+    public async Task ReadJournalAsync_ReadsTheThirdSchemasRows_BesideRowsOfSeveralEntries()
+    {
+        var path = Path.Combine(_directory, "third-schema.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection, TimeProvider.System, NullLogger.Instance, targetVersion: 3);
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO grain_state (grain_type, grain_key, state_name, payload, etag, updated_at) VALUES ('run', 'old', 'state', 'v1', 5, 0);
+                INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ('run', 'old', 1, 'e1'), ('run', 'old', 2, 'e2');
+                UPDATE counters SET value = 5 WHERE name = 'etag';
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        await using var migrated = await OpenAsync(new SqliteStorageOptions(path));
+        var grain = GrainId.Create("run", "old");
+        Assert.Equal([new JournalEntry(1, "e1"), new JournalEntry(2, "e2")], await migrated.Queries.ReadJournalAsync(grain, 0, 10, Ct));
+
+        var state = new ContractState { Payload = "v2", Journal = [new(3, "e3"), new(4, "e4"), new(5, "e5")], JournalKeepsFrom = 2 };
+        await migrated.Grains.WriteStateAsync("state", grain, new GrainState<ContractState>(state, "5") { RecordExists = true });
+
+        Assert.Equal([new JournalEntry(2, "e2"), new JournalEntry(3, "e3"), new JournalEntry(4, "e4"), new JournalEntry(5, "e5")],
+            await migrated.Queries.ReadJournalAsync(grain, 0, 10, Ct));
+        Assert.Equal([new JournalEntry(4, "e4")], await migrated.Queries.ReadJournalAsync(grain, 3, 1, Ct));
     }
 
     [Fact]

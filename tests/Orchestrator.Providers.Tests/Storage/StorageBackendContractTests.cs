@@ -549,6 +549,23 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
         await ReopenBackendAsync();
 
         Assert.Equal([.. first, .. second], await Backend.Queries.ReadJournalAsync(Run1, 0, 200, Ct));
+        // Pages that start and end inside one write's entries.
+        Assert.Equal(first[35..45], await Backend.Queries.ReadJournalAsync(Run1, 35, 10, Ct));
+        Assert.Equal([.. first[65..], .. second[..5]], await Backend.Queries.ReadJournalAsync(Run1, 65, 10, Ct));
+        Assert.Equal(second[32..], await Backend.Queries.ReadJournalAsync(Run1, 102, 10, Ct));
+        Assert.Empty(await Backend.Queries.ReadJournalAsync(Run1, 103, 10, Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_KeepsTheLaterEntriesOfAWrite_WhenTheJournalIsTrimmedInsideIt()
+    {
+        JournalEntry[] first = [.. Enumerable.Range(1, 10).Select(seq => new JournalEntry(seq, $"e{seq}"))];
+        var etag = await WriteStateAsync(Run1, "state", "v1", null, journal: first);
+        await WriteStateAsync(Run1, "state", "v2", etag, journal: [new(11, "e11"), new(12, "e12")], journalKeepsFrom: 7);
+        await ReopenBackendAsync();
+
+        Assert.Equal([.. first[6..], new(11, "e11"), new(12, "e12")], await Backend.Queries.ReadJournalAsync(Run1, 0, 100, Ct));
+        Assert.Equal([new JournalEntry(9, "e9")], await Backend.Queries.ReadJournalAsync(Run1, 8, 1, Ct));
     }
 
     [Fact]
