@@ -1,13 +1,18 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.Providers.Sqlite;
 
 /// <summary>One SQLite database file in WAL mode: a dedicated writer connection behind the group-commit
-/// <see cref="SqliteWriter"/>, and pooled connections for reads (WAL lets them run beside the writer and see every
-/// committed write).</summary>
+/// <see cref="SqliteWriter"/>, and read connections of its own pool (WAL lets them run beside the writer and see every
+/// committed write), each keeping its statements prepared.</summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
+    /// <summary>Read connections kept open between reads; more are opened while more reads run at once, and closed after.</summary>
+    private const int IdleReaders = 8;
+
+    private readonly ConcurrentStack<SqliteReadScope> _readers = new();
     private readonly SqliteStorageOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -15,7 +20,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private SqliteWriter? _writer;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     public SqliteDatabase(SqliteStorageOptions options, TimeProvider clock, ILogger logger)
     {
@@ -29,7 +34,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         {
             DataSource = _path,
             Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
+            Pooling = false,
         }.ToString();
         _writeConnectionString = new SqliteConnectionStringBuilder
         {
@@ -87,12 +92,40 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<SqliteWriteScope, T> execute, CancellationToken cancellationToken) =>
         Writer.EnqueueAsync(execute, cancellationToken);
 
-    /// <summary>Runs a read on a pooled connection of its own.</summary>
-    public Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    /// <summary>Runs a read on a read connection of its own.</summary>
+    public Task<T> ReadAsync<T>(Func<SqliteReadScope, T> read, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        SqliteReadScope? scope = null;
+        try
+        {
+            EnsureOpen();
+            scope = TakeReader();
+            var result = read(scope);
+            GiveBack(scope);
+            return Task.FromResult(result);
+        }
+        catch (Exception exception)
+        {
+            // A connection that failed a read is not trusted with the next one.
+            scope?.Dispose();
+
+            // Reported through the task, as an async method would.
+            return Task.FromException<T>(exception);
+        }
+    }
+
+    /// <summary>Checks the file on a new connection (the pool's stay open on a file even after it is deleted); on a
+    /// failure the idle read connections are closed too, so that later reads find what the check found.</summary>
+    public Task PingAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
         }
 
         try
@@ -100,12 +133,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             EnsureOpen();
             using var connection = new SqliteConnection(_readConnectionString);
             connection.Open();
-            return Task.FromResult(read(connection));
+            using var command = connection.Command("SELECT COUNT(*) FROM schema_version");
+            command.ExecuteScalar();
+            return Task.CompletedTask;
         }
         catch (Exception exception)
         {
-            // Reported through the task, as an async method would.
-            return Task.FromException<T>(exception);
+            CloseIdleReaders();
+            return Task.FromException(exception);
         }
     }
 
@@ -127,8 +162,51 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             await writer.DisposeAsync().ConfigureAwait(false);
         }
 
-        using var pooled = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(pooled);
+        CloseIdleReaders();
+    }
+
+    private SqliteReadScope TakeReader()
+    {
+        if (_readers.TryPop(out var idle))
+        {
+            return idle;
+        }
+
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            connection.Open();
+            return new SqliteReadScope(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void GiveBack(SqliteReadScope scope)
+    {
+        if (_readers.Count >= IdleReaders)
+        {
+            scope.Dispose();
+            return;
+        }
+
+        _readers.Push(scope);
+        if (_disposed)
+        {
+            // Closed meanwhile: this connection must not outlive the database.
+            CloseIdleReaders();
+        }
+    }
+
+    private void CloseIdleReaders()
+    {
+        while (_readers.TryPop(out var scope))
+        {
+            scope.Dispose();
+        }
     }
 
     private SqliteWriter Writer

@@ -88,9 +88,9 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<QueueItem>> ReadAsync(StreamId stream, long afterSequence, int maxCount, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<QueueItem>>(connection =>
+        database.ReadAsync<IReadOnlyList<QueueItem>>(scope =>
         {
-            using var command = Bind(connection.Command(SelectItems), stream).With("$after", afterSequence).With("$max", maxCount);
+            var command = Bind(scope.Command(SelectItems), stream).With("$after", afterSequence).With("$max", maxCount);
             using var reader = command.ExecuteReader();
             var items = new List<QueueItem>();
             while (reader.Read())
@@ -158,18 +158,18 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<QueueConsumer>> ListConsumersAsync(string? streamNamespace, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<QueueConsumer>>(connection =>
+        database.ReadAsync<IReadOnlyList<QueueConsumer>>(scope =>
         {
-            using var command = connection.Command(SelectAllConsumers).With("$ns", streamNamespace);
+            var command = scope.Command(SelectAllConsumers).With("$ns", streamNamespace);
             using var reader = command.ExecuteReader();
             return ReadConsumers(reader);
         }, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StreamId>> ListQueuesAsync(string? streamNamespace, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<StreamId>>(connection =>
+        database.ReadAsync<IReadOnlyList<StreamId>>(scope =>
         {
-            using var command = connection.Command(SelectStreams).With("$ns", streamNamespace);
+            var command = scope.Command(SelectStreams).With("$ns", streamNamespace);
             using var reader = command.ExecuteReader();
             var streams = new List<StreamId>();
             while (reader.Read())
@@ -182,22 +182,22 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : IQueueStore
 
     /// <inheritdoc/>
     public Task<QueueStats> GetStatsAsync(StreamId stream, CancellationToken cancellationToken) =>
-        database.ReadAsync(connection =>
+        database.ReadAsync(scope =>
         {
             // One read transaction, so the counters and the consumers come from the same snapshot.
-            using var transaction = connection.BeginTransaction(deferred: true);
-            using var positionCommand = connection.Command(SelectPosition, transaction);
+            using var transaction = scope.Connection.BeginTransaction(deferred: true);
+            using var positionCommand = scope.Connection.Command(SelectPosition, transaction);
             var position = ReadPosition(positionCommand, stream);
-            using var consumersCommand = Bind(connection.Command(SelectStreamConsumers, transaction), stream);
+            using var consumersCommand = Bind(scope.Connection.Command(SelectStreamConsumers, transaction), stream);
             using var reader = consumersCommand.ExecuteReader();
             return new QueueStats(stream, position.LastSequence, position.Depth, position.DeadLettered, ReadConsumers(reader));
         }, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<QueueDeadLetter>> ReadDeadLettersAsync(StreamId stream, int maxCount, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<QueueDeadLetter>>(connection =>
+        database.ReadAsync<IReadOnlyList<QueueDeadLetter>>(scope =>
         {
-            using var command = Bind(connection.Command(SelectDeadLetters), stream).With("$max", maxCount);
+            var command = Bind(scope.Command(SelectDeadLetters), stream).With("$max", maxCount);
             using var reader = command.ExecuteReader();
             var deadLetters = new List<QueueDeadLetter>();
             while (reader.Read())

@@ -23,27 +23,27 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
 
     /// <inheritdoc/>
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
-        database.ReadAsync(connection =>
+        database.ReadAsync(scope =>
         {
-            using var command = connection.Command(SelectByGrain).With("$id", grainId.ToString());
+            var command = scope.Command(SelectByGrain).With("$id", grainId.ToString());
             return new ReminderTableData(ReadEntries(command));
         }, CancellationToken.None);
 
     /// <inheritdoc/>
     /// <remarks>The range is the ring's arc (begin, end]; when begin is not below end it wraps past the top.</remarks>
     public Task<ReminderTableData> ReadRows(uint begin, uint end) =>
-        database.ReadAsync(connection =>
+        database.ReadAsync(scope =>
         {
-            using var command = connection.Command(begin < end ? SelectInRange : SelectOutsideRange)
+            var command = scope.Command(begin < end ? SelectInRange : SelectOutsideRange)
                 .With("$begin", (long)begin).With("$end", (long)end);
             return new ReminderTableData(ReadEntries(command));
         }, CancellationToken.None);
 
     /// <inheritdoc/>
     public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) =>
-        database.ReadAsync(connection =>
+        database.ReadAsync(scope =>
         {
-            using var command = connection.Command(SelectOne).With("$id", grainId.ToString()).With("$name", reminderName);
+            var command = scope.Command(SelectOne).With("$id", grainId.ToString()).With("$name", reminderName);
             return ReadEntries(command).FirstOrDefault();
         }, CancellationToken.None);
 

@@ -63,9 +63,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <inheritdoc/>
     public Task<StoredState?> ReadAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
-        database.ReadAsync(connection =>
+        database.ReadAsync(scope =>
         {
-            using var command = connection.Command(SelectState).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
+            var command = scope.Command(SelectState).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new StoredState(reader.GetString(0), SqliteEtag.Format(reader.GetInt64(1)))
@@ -74,9 +74,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StatePart>> ReadPartsAsync(StateKey grain, string stateName, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<StatePart>>(connection =>
+        database.ReadAsync<IReadOnlyList<StatePart>>(scope =>
         {
-            using var command = Bind(connection.Command(SelectParts), grain, stateName);
+            var command = Bind(scope.Command(SelectParts), grain, stateName);
             using var reader = command.ExecuteReader();
             var parts = new List<StatePart>();
             while (reader.Read())
@@ -113,11 +113,11 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(StateKey grain, long afterSequence, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        return database.ReadAsync<IReadOnlyList<JournalEntry>>(connection =>
+        return database.ReadAsync<IReadOnlyList<JournalEntry>>(scope =>
         {
             // Every row holds at least one entry: one row more than asked for covers a first row wholly at or before
             // afterSequence.
-            using var command = connection.Command(SelectJournal)
+            var command = scope.Command(SelectJournal)
                 .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$after", afterSequence).With("$limit", maxCount + 1);
             using var reader = command.ExecuteReader();
             var entries = new List<JournalEntry>();
@@ -135,9 +135,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var bucket = ViewCounts.BucketMilliseconds(query.Bucket);
-        return database.ReadAsync<IReadOnlyList<ViewCount>>(connection =>
+        return database.ReadAsync<IReadOnlyList<ViewCount>>(scope =>
         {
-            using var command = connection.Command(CountView + (query.Key1 is null ? "" : " AND key1 = $key1") + CountViewGroups)
+            var command = scope.Command(CountView + (query.Key1 is null ? "" : " AND key1 = $key1") + CountViewGroups)
                 .With("$view", query.View)
                 .With("$key1", query.Key1)
                 .With("$since", query.Since.ToUnixTimeMilliseconds())
@@ -166,9 +166,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             _ => QueryViewByKeys,
         };
 
-        return database.ReadAsync(connection =>
+        return database.ReadAsync(scope =>
         {
-            using var command = connection.Command(sql)
+            var command = scope.Command(sql)
                 .With("$view", query.View)
                 .With("$key1", query.Key1)
                 .With("$key2", query.Key2)

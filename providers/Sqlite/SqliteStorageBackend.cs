@@ -60,12 +60,7 @@ public sealed class SqliteStorageBackend : IStorageBackend
     }
 
     /// <inheritdoc/>
-    public Task PingAsync(CancellationToken cancellationToken) =>
-        _database.ReadAsync(connection =>
-        {
-            using var command = connection.Command("SELECT COUNT(*) FROM schema_version");
-            return command.ExecuteScalar();
-        }, cancellationToken);
+    public Task PingAsync(CancellationToken cancellationToken) => _database.PingAsync(cancellationToken);
 
     /// <inheritdoc/>
     public Task FlushAsync(CancellationToken cancellationToken) => _database.FlushAsync(cancellationToken);

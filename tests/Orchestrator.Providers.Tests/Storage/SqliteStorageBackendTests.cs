@@ -165,6 +165,23 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     }
 
     [Fact]
+    public async Task ReadAsync_GivesEachConcurrentReadItsOwnConnection_AndReusesThemAfter()
+    {
+        var grains = Enumerable.Range(0, 32).Select(i => GrainId.Create("run", $"read-{i}")).ToList();
+        foreach (var grain in grains)
+        {
+            await WriteAsync(grain, $"payload of {grain.Key}", null);
+        }
+
+        // More reads at once than the pool keeps idle, from many threads, twice: each sees its own grain's record.
+        for (var round = 0; round < 2; round++)
+        {
+            var reads = await Task.WhenAll(grains.Select(grain => Task.Run(() => ReadAsync(grain))));
+            Assert.Equal(grains.Select(grain => $"payload of {grain.Key}"), reads.Select(read => read?.Payload));
+        }
+    }
+
+    [Fact]
     public async Task WriteAsync_Throws_WhenBackendIsDisposed()
     {
         await Backend.DisposeAsync();
