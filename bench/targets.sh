@@ -5,6 +5,10 @@
 # against it (each figure printed as "target <name> <value> (reference/target …)", again in a summary at the end),
 # then stops the silo (SIGTERM) and removes the temporary directory.
 #   bench/targets.sh [LoadBench options]     e.g. bench/targets.sh --scale 0.1   (a quick smoke run)
+#   bench/targets.sh --postgres [LoadBench options]
+#     the silo on a throwaway PostgreSQL server instead (fsync and synchronous_commit on), started from the installed
+#     binaries (/usr/lib/postgresql/*/bin, as the postgres user when run as root) on a free port in the same temporary
+#     directory, and stopped with it; item 1's raw commit reference is still SQLite's (leave it out: --items 2,3,4,5,6).
 # The silo's working directory is not its data directory's parent (a watcher there would wake on every write), and the
 # raw commit reference writes its throwaway file in the same temporary directory, so on the data directory's disk.
 set -euo pipefail
@@ -15,8 +19,18 @@ root="$PWD"
 dotnet build -c Release silo -nologo -v q
 dotnet build -c Release bench/Orchestrator.LoadBench -nologo -v q
 
+postgres=""
+if [ "${1:-}" = "--postgres" ]; then
+  postgres=1
+  shift
+fi
+
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/orchestrator-targets.XXXXXX")"
 silo_pid=""
+pg_bin=""
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 stop_silo() {
   if [ -n "$silo_pid" ] && kill -0 "$silo_pid" 2>/dev/null; then
     kill -TERM "$silo_pid" 2>/dev/null || true
@@ -34,6 +48,9 @@ stop_silo() {
 }
 cleanup() {
   stop_silo
+  if [ -n "$pg_bin" ] && [ -f "$tmp/pg/data/postmaster.pid" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$tmp/pg/data" -m fast -w -t 30 stop >/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -54,9 +71,26 @@ EOF
 
 mkdir -p "$tmp/data" "$tmp/work"
 url="http://127.0.0.1:$http_port"
-echo "silo: $url, silo port $silo_port, gateway port $gateway_port, data $tmp/data, log $tmp/silo.log"
+storage=(--data-dir "$tmp/data")
+if [ -n "$postgres" ]; then
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$pg_bin" ]; then
+    echo "--postgres: no PostgreSQL under /usr/lib/postgresql (install the postgresql package)" >&2
+    exit 1
+  fi
+  pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$tmp/pg"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$tmp" "$tmp/pg"; chmod 755 "$tmp"; fi
+  as_postgres "$pg_bin/initdb" -D "$tmp/pg/data" -U postgres -A trust -E UTF8 >/dev/null
+  as_postgres "$pg_bin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/server.log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $pg_port -k $tmp/pg -c fsync=on -c synchronous_commit=on" start >/dev/null
+  as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -q -c "CREATE DATABASE orchestrator"
+  storage=(--storage postgres --postgres "Host=127.0.0.1;Port=$pg_port;Database=orchestrator;Username=postgres")
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (fsync=on, synchronous_commit=on)"
+fi
+echo "silo: $url, silo port $silo_port, gateway port $gateway_port, storage ${storage[*]}, log $tmp/silo.log"
 (cd "$tmp/work" && exec dotnet "$root/silo/bin/Release/net10.0/Orchestrator.Silo.dll" \
-  --urls "$url" --data-dir "$tmp/data" --silo-port "$silo_port" --gateway-port "$gateway_port" \
+  --urls "$url" "${storage[@]}" --silo-port "$silo_port" --gateway-port "$gateway_port" \
   >"$tmp/silo.log" 2>&1) &
 silo_pid=$!
 
