@@ -109,18 +109,10 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     [Fact]
     public async Task InitializeAsync_CarriesRemindersOver_WhenTheDatabaseHasTheFirstSchema()
     {
-        var path = Path.Combine(_directory, "first-schema.db");
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            connection.Open();
-            SqliteSchema.Migrate(connection, TimeProvider.System, NullLogger.Instance, targetVersion: 1);
-            using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO reminders (grain_type, grain_key, name, first_due_at, due_at, period_ms, etag)
-                VALUES ('schedule', 'nightly', 'fire', 1000, 86401000, 86400000, 7)
-                """;
-            insert.ExecuteNonQuery();
-        }
+        var path = OlderDatabase("first-schema.db", version: 1, """
+            INSERT INTO reminders (grain_type, grain_key, name, first_due_at, due_at, period_ms, etag)
+            VALUES ('schedule', 'nightly', 'fire', 1000, 86401000, 86400000, 7)
+            """);
 
         await using var migrated = await OpenAsync(new SqliteStorageOptions(path));
 
@@ -138,19 +130,11 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     [Fact]
     public async Task ReadJournalAsync_ReadsTheThirdSchemasRows_BesideRowsOfSeveralEntries()
     {
-        var path = Path.Combine(_directory, "third-schema.db");
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            connection.Open();
-            SqliteSchema.Migrate(connection, TimeProvider.System, NullLogger.Instance, targetVersion: 3);
-            using var insert = connection.CreateCommand();
-            insert.CommandText = """
-                INSERT INTO grain_state (grain_type, grain_key, state_name, payload, etag, updated_at) VALUES ('run', 'old', 'state', 'v1', 5, 0);
-                INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ('run', 'old', 1, 'e1'), ('run', 'old', 2, 'e2');
-                UPDATE counters SET value = 5 WHERE name = 'etag';
-                """;
-            insert.ExecuteNonQuery();
-        }
+        var path = OlderDatabase("third-schema.db", version: 3, """
+            INSERT INTO grain_state (grain_type, grain_key, state_name, payload, etag, updated_at) VALUES ('run', 'old', 'state', 'v1', 5, 0);
+            INSERT INTO grain_journal (grain_type, grain_key, seq, payload) VALUES ('run', 'old', 1, 'e1'), ('run', 'old', 2, 'e2');
+            UPDATE counters SET value = 5 WHERE name = 'etag';
+            """);
 
         await using var migrated = await OpenAsync(new SqliteStorageOptions(path));
         var grain = GrainId.Create("run", "old");
@@ -188,6 +172,20 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => WriteAsync(GrainId.Create("run", "late"), "{}", null));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAsync(GrainId.Create("run", "late")));
+    }
+
+    /// <summary>A database file at schema <paramref name="version"/> holding the rows <paramref name="rows"/> inserts;
+    /// returns its path.</summary>
+    private string OlderDatabase(string name, int version, string rows)
+    {
+        var path = Path.Combine(_directory, name);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        SqliteSchema.Migrate(connection, TimeProvider.System, NullLogger.Instance, targetVersion: version);
+        using var insert = connection.CreateCommand();
+        insert.CommandText = rows;
+        insert.ExecuteNonQuery();
+        return path;
     }
 
     private static async Task<IStorageBackend> OpenAsync(SqliteStorageOptions options)
