@@ -131,8 +131,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             EnsureOpen();
-            using var connection = new SqliteConnection(_readConnectionString);
-            connection.Open();
+            using var connection = OpenReadConnection();
             using var command = connection.Command("SELECT COUNT(*) FROM schema_version");
             command.ExecuteScalar();
             return Task.CompletedTask;
@@ -165,18 +164,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         CloseIdleReaders();
     }
 
-    private SqliteReadScope TakeReader()
-    {
-        if (_readers.TryPop(out var idle))
-        {
-            return idle;
-        }
+    private SqliteReadScope TakeReader() =>
+        _readers.TryPop(out var idle) ? idle : new SqliteReadScope(OpenReadConnection());
 
+    private SqliteConnection OpenReadConnection()
+    {
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
             connection.Open();
-            return new SqliteReadScope(connection);
+            return connection;
         }
         catch
         {

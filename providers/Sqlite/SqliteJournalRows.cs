@@ -10,19 +10,15 @@ namespace Orchestrator.Providers.Sqlite;
 internal static class SqliteJournalRows
 {
     /// <summary>The payload and index of one row holding <paramref name="journal"/> (in ascending sequence order).</summary>
-    public static (string Payload, string Entries) Pack(IReadOnlyList<JournalEntry> journal, int start, int count)
+    public static (string Payload, string Entries) Pack(IReadOnlyList<JournalEntry> journal)
     {
         var payload = new StringBuilder();
         var entries = new StringBuilder();
-        for (var i = start; i < start + count; i++)
+        foreach (var entry in journal)
         {
-            payload.Append(journal[i].Payload);
-            if (i > start)
-            {
-                entries.Append(',');
-            }
-
-            entries.Append(journal[i].Sequence.ToString(CultureInfo.InvariantCulture))
+            payload.Append(entry.Payload);
+            entries.Append(entries.Length == 0 ? "" : ",")
+                .Append(entry.Sequence.ToString(CultureInfo.InvariantCulture))
                 .Append(':')
                 .Append(payload.Length.ToString(CultureInfo.InvariantCulture));
         }

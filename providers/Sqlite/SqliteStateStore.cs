@@ -231,7 +231,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             ReplaceViews(scope, write.Grain, views);
         }
 
-        if (write.Journal is { Count: > 0 } journal)
+        if (write.Journal is { } journal)
         {
             AppendJournal(scope, write.Grain, journal);
         }
@@ -271,31 +271,22 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     {
         if (journal.Count > 1 && SqliteJournalRows.Ascending(journal))
         {
-            InsertJournalRow(scope, grain, journal, 0, journal.Count);
+            var (payload, entries) = SqliteJournalRows.Pack(journal);
+            InsertJournalRow(scope, grain, journal[0].Sequence, payload, journal[^1].Sequence, entries);
             return;
         }
 
-        for (var i = 0; i < journal.Count; i++)
+        foreach (var entry in journal)
         {
-            InsertJournalRow(scope, grain, journal, i, 1);
+            InsertJournalRow(scope, grain, entry.Sequence, entry.Payload, lastSequence: null, entries: null);
         }
     }
 
-    private static void InsertJournalRow(SqliteWriteScope scope, StateKey grain, IReadOnlyList<JournalEntry> journal, int start, int count)
-    {
-        var command = scope.Command(InsertJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$seq", journal[start].Sequence);
-        if (count == 1)
-        {
-            command.With("$payload", journal[start].Payload).With("$last", null).With("$entries", null);
-        }
-        else
-        {
-            var (payload, entries) = SqliteJournalRows.Pack(journal, start, count);
-            command.With("$payload", payload).With("$last", journal[start + count - 1].Sequence).With("$entries", entries);
-        }
-
-        command.ExecuteNonQuery();
-    }
+    private static void InsertJournalRow(SqliteWriteScope scope, StateKey grain, long sequence, string payload, long? lastSequence, string? entries) =>
+        scope.Command(InsertJournal)
+            .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$seq", sequence)
+            .With("$payload", payload).With("$last", lastSequence).With("$entries", entries)
+            .ExecuteNonQuery();
 
     /// <summary>Deletes the grain's entries below <paramref name="keepsFrom"/>; a row of several entries that holds some
     /// on either side is written again with those it keeps.</summary>
@@ -314,10 +305,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
         scope.Command(TrimJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$keepsFrom", keepsFrom).ExecuteNonQuery();
         kept.RemoveAll(entry => entry.Sequence < keepsFrom);
-        if (kept.Count > 0)
-        {
-            InsertJournalRow(scope, grain, kept, 0, kept.Count);
-        }
+        AppendJournal(scope, grain, kept);
     }
 
     private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views)

@@ -13,7 +13,7 @@ internal sealed class SqliteWriteScope : IDisposable
     private const string SaveEtagCounter = "UPDATE counters SET value = $value WHERE name = 'etag'";
 
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqliteStatementCache _statements;
     private SqliteTransaction? _transaction;
     private long _lastEtag;
     private long _savedEtag;
@@ -21,6 +21,7 @@ internal sealed class SqliteWriteScope : IDisposable
     public SqliteWriteScope(SqliteConnection connection)
     {
         _connection = connection;
+        _statements = new SqliteStatementCache(connection);
         _lastEtag = Convert.ToInt64(Command(ReadEtagCounter).ExecuteScalar(), CultureInfo.InvariantCulture);
         _savedEtag = _lastEtag;
     }
@@ -29,15 +30,8 @@ internal sealed class SqliteWriteScope : IDisposable
     /// its parameters cleared.</summary>
     public SqliteCommand Command(string sql)
     {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = _connection.CreateCommand();
-            command.CommandText = sql;
-            _commands[sql] = command;
-        }
-
+        var command = _statements.Get(sql);
         command.Transaction = _transaction;
-        command.Parameters.Clear();
         return command;
     }
 
@@ -84,12 +78,7 @@ internal sealed class SqliteWriteScope : IDisposable
     public void Dispose()
     {
         Rollback();
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
-        _commands.Clear();
+        _statements.Dispose();
         _connection.Dispose();
     }
 

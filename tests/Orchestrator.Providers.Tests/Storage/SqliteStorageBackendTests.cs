@@ -149,7 +149,7 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     }
 
     [Fact]
-    public async Task ReadAsync_GivesEachConcurrentReadItsOwnConnection_AndReusesThemAfter()
+    public async Task ReadAsync_GivesEachOfManyConcurrentReadsItsOwnRecord_RoundAfterRound()
     {
         var grains = Enumerable.Range(0, 32).Select(i => GrainId.Create("run", $"read-{i}")).ToList();
         foreach (var grain in grains)
