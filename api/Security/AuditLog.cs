@@ -11,7 +11,6 @@ using Orchestrator.Audit;
 using Orchestrator.Providers.Storage;
 using Orchestrator.Queries;
 using Orleans;
-using Orleans.Runtime;
 
 namespace Orchestrator.Api.Security;
 
@@ -101,19 +100,14 @@ public static partial class AuditLog
             context.Request.Path.Value ?? "",
             context.Connection.RemoteIpAddress?.ToString(),
             context.Response.StatusCode);
-        var storage = services.GetRequiredService<IStorageBackend>().Grains;
-        var row = new GrainState<AuditState>(new AuditState { Entry = entry });
+        var store = services.GetRequiredService<IStorageBackend>().Audit;
+        var record = new AuditRecord(entry.Id, entry.At, JsonSerializer.Serialize(entry, JsonSerializerOptions.Web));
         for (var tries = 1; ; tries++)
         {
             try
             {
-                // A row is written once under a new id: trying again after a storage failure cannot store it twice.
-                await storage.WriteStateAsync(StateName, GrainId.Create("audit", entry.Id), row);
-                return;
-            }
-            catch (Orleans.Storage.InconsistentStateException) when (tries > 1)
-            {
-                // The row exists: the try whose answer was lost had stored it.
+                // Stored under a new id and time: trying again after a storage failure cannot store it twice.
+                await store.AppendAsync(record, CancellationToken.None);
                 return;
             }
             catch (Exception e) when (tries < AuditTries && StorageFailures.IsUnavailable(e))
@@ -132,13 +126,4 @@ public static partial class AuditLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit row of {Method} {Target} ({Status}) could not be stored")]
     private static partial void LogNotRecorded(ILogger logger, string method, string target, int status, Exception exception);
-}
-
-/// <summary>One audit record as stored: its row in the <c>audit</c> view is what <c>GET /api/audit</c> pages.</summary>
-public sealed class AuditState : IQueryViewSource
-{
-    public AuditEntry? Entry { get; set; }
-
-    public IReadOnlyList<ViewRow> GetViewRows(GrainId grainId) =>
-        Entry is null ? [] : [new ViewRow("audit", Entry.KeyId ?? "", Entry.Method, Entry.At, JsonSerializer.Serialize(Entry, JsonSerializerOptions.Web))];
 }

@@ -19,7 +19,7 @@ namespace Orchestrator.Queries;
 
 /// <summary>Reads listings from the query views; its calls interleave.</summary>
 [GrainType("query")]
-internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IQueryGrain
+internal sealed class QueryGrain(IGrainStateQueries queries, IAuditStore audit, [FromKeyedServices(OrchestratorClock.Key)] TimeProvider clock) : OrchestratorGrain, IQueryGrain
 {
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 500;
@@ -153,11 +153,16 @@ internal sealed class QueryGrain(IGrainStateQueries queries, [FromKeyedServices(
     public Task<Page<LoopSummary>> ListLoopsAsync(string? runId, LoopStatus? state, int limit, string? cursor) =>
         QueryAsync<LoopSummary>(LoopState.LoopsView, runId, state?.Name(), limit, cursor);
 
-    public Task<Page<Audit.AuditEntry>> ListAuditAsync(int limit, string? cursor) =>
-        QueryAsync<Audit.AuditEntry>(AuditView, null, null, limit, cursor);
-
-    /// <summary>The view the API's audit records write (one row per mutating request).</summary>
-    public const string AuditView = "audit";
+    public async Task<Page<Audit.AuditEntry>> ListAuditAsync(int limit, string? cursor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        // The audit log's cursors are those of the view it was kept in before its table: the time and the record's id.
+        var page = await audit.ListAsync(limit, DecodeCursor(cursor), CancellationToken.None);
+        return new Page<Audit.AuditEntry>(
+            [.. page.Records.Select(record => JsonSerializer.Deserialize<Audit.AuditEntry>(record.Payload, JsonSerializerOptions.Web)!)],
+            page.Next is { } next ? EncodeCursor(next) : null);
+    }
 
     private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
     {

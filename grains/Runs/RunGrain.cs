@@ -319,13 +319,32 @@ internal sealed class RunGrain(
     {
         try
         {
+            // A reminder's registration commits beside the state's write instead of before it (one commit wait per
+            // turn, not two): a crash between the two leaves a waiting run without its backstop only until the run is
+            // activated again, which the silo's start (or a survivor's sweep) does for every running run, and whose
+            // activation arms the reminders its state counts on (OnActivateAsync).
+            List<Task>? arming = null;
             foreach (var effect in transition.Effects.Where(effect => effect.BeforeWrite))
             {
-                await CarryOutBeforeWriteAsync(effect);
+                if (effect is RunEffect.ArmReminder arm)
+                {
+                    (arming ??= []).Add(ArmAsync(arm.Name, arm.Due));
+                }
+                else
+                {
+                    await CarryOutBeforeWriteAsync(effect);
+                }
             }
 
             Run.Journal(transition.Events);
-            await store.WriteStateAsync();
+            var write = store.WriteStateAsync();
+            if (arming is not null)
+            {
+                // ArmAsync does not throw (a refused registration leaves its timer standing alone).
+                await Task.WhenAll(arming);
+            }
+
+            await write;
         }
         catch
         {
@@ -406,7 +425,6 @@ internal sealed class RunGrain(
 
     private Task CarryOutBeforeWriteAsync(RunEffect effect) => effect switch
     {
-        RunEffect.ArmReminder arm => ArmAsync(arm.Name, arm.Due),
         RunEffect.CreateErrorRecord error => Factory.GetGrain<IErrorRecordGrain>(error.ErrorId).CreateAsync(error.Record),
         _ => Task.CompletedTask,
     };

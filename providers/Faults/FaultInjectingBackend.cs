@@ -5,7 +5,7 @@ using Orleans.Storage;
 
 namespace Orchestrator.Providers.Faults;
 
-/// <summary>A storage backend whose grain states (with their journals and views), reminders and queues go through
+/// <summary>A storage backend whose grain states (with their journals and views), reminders, queues and audit records go through
 /// <see cref="StorageFaults"/>.
 /// Opening, closing, flushing and the health ping are left alone: the injector spoils the work, not the silo's life
 /// cycle.</summary>
@@ -31,6 +31,7 @@ public sealed partial class FaultInjectingBackend : IStorageBackend
         Queries = grains;
         Reminders = new FaultInjectingReminderTable(inner.Reminders, faults);
         Queues = new FaultInjectingQueueStore(inner.Queues, faults);
+        Audit = new FaultInjectingAuditStore(inner.Audit, faults);
     }
 
     /// <summary>What the injector did so far.</summary>
@@ -50,6 +51,9 @@ public sealed partial class FaultInjectingBackend : IStorageBackend
 
     /// <inheritdoc/>
     public IQueueStore Queues { get; }
+
+    /// <inheritdoc/>
+    public IAuditStore Audit { get; }
 
     /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken) => _inner.InitializeAsync(cancellationToken);
@@ -120,6 +124,15 @@ public sealed partial class FaultInjectingBackend : IStorageBackend
             faults.ChangeAsync($"removing reminder {reminderName} of {grainId}", () => inner.RemoveRow(grainId, reminderName, eTag));
 
         public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
+    }
+
+    private sealed class FaultInjectingAuditStore(IAuditStore inner, StorageFaults faults) : IAuditStore
+    {
+        public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken) =>
+            faults.ChangeAsync($"appending audit record {record.Id}", () => inner.AppendAsync(record, cancellationToken));
+
+        public Task<AuditPage> ListAsync(int limit, ViewCursor? after, CancellationToken cancellationToken) =>
+            faults.ReadAsync("listing audit records", () => inner.ListAsync(limit, after, cancellationToken));
     }
 
     private sealed class FaultInjectingQueueStore(IQueueStore inner, StorageFaults faults) : IQueueStore

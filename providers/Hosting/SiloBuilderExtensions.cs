@@ -54,6 +54,7 @@ public static class SiloBuilderExtensions
         services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<ObservedGrainStorage>());
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queries);
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Queues);
+        services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Audit);
         silo.AddReminders();
         services.AddSingleton(sp => sp.GetRequiredService<IStorageBackend>().Reminders);
         return silo;

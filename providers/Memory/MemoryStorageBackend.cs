@@ -30,6 +30,9 @@ public sealed class MemoryStorageBackend : IStorageBackend
     public IQueueStore Queues { get; } = new MemoryQueueStore();
 
     /// <inheritdoc/>
+    public IAuditStore Audit { get; } = new MemoryAuditStore();
+
+    /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc/>

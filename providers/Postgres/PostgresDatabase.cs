@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Providers.Postgres;
 
@@ -42,7 +43,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public TimeProvider Clock => _clock;
 
-    public long CommittedTransactions => _writer?.CommittedTransactions ?? 0;
+    public CommitStatistics Commits => _writer?.Commits ?? default;
 
     /// <summary>Connects (retrying a server that does not answer yet, up to the startup timeout), migrates the schema
     /// and starts the writer.</summary>

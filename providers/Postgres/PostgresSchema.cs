@@ -107,15 +107,34 @@ internal static class PostgresSchema
             PRIMARY KEY (grain_type, grain_key, state_name, part));
         """;
 
+    /// <summary>The audit log in a table of its own (its primary key is the order it is listed in), instead of a grain
+    /// state and a view row per record; the records written before move over.</summary>
+    private const string Version4 = """
+        CREATE TABLE audit_log (
+            at timestamptz NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            payload text NOT NULL,
+            PRIMARY KEY (at, id));
+        INSERT INTO audit_log (at, id, payload)
+            SELECT sort_at, grain_key, payload FROM view_rows WHERE view_name = 'audit' AND grain_type = 'audit'
+            ON CONFLICT DO NOTHING;
+        DELETE FROM view_rows WHERE view_name = 'audit' AND grain_type = 'audit';
+        DELETE FROM grain_state WHERE grain_type = 'audit';
+        """;
+
     /// <summary>Migration steps; step i brings the schema to version i + 1. Version 2 adds cluster membership
-    /// (<see cref="PostgresMembershipSchema"/>), version 3 the parts of grain states.</summary>
-    private static readonly string[] Migrations = [Version1, PostgresMembershipSchema.Version2, Version3];
+    /// (<see cref="PostgresMembershipSchema"/>), version 3 the parts of grain states, version 4 the audit log's table.</summary>
+    private static readonly string[] Migrations = [Version1, PostgresMembershipSchema.Version2, Version3, Version4];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Migrations.Length;
 
     /// <summary>Applies the missing migrations in one transaction under the migration lock; returns the schema version.</summary>
-    public static async Task<int> MigrateAsync(NpgsqlConnection connection, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
+    public static Task<int> MigrateAsync(NpgsqlConnection connection, TimeProvider clock, ILogger logger, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, clock, logger, Migrations.Length, cancellationToken);
+
+    /// <summary>Applies the missing migrations up to <paramref name="targetVersion"/> (tests build older databases with it).</summary>
+    internal static async Task<int> MigrateAsync(NpgsqlConnection connection, TimeProvider clock, ILogger logger, int targetVersion, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@lock)", cancellationToken, ("lock", MigrationLock)).ConfigureAwait(false);
@@ -135,7 +154,7 @@ internal static class PostgresSchema
                 $"The PostgreSQL database is at schema version {current}, newer than this build knows ({Migrations.Length}); use a newer build.");
         }
 
-        for (var version = current + 1; version <= Migrations.Length; version++)
+        for (var version = current + 1; version <= targetVersion; version++)
         {
             await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@version, @at)",
@@ -144,7 +163,7 @@ internal static class PostgresSchema
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return Math.Max(current, Migrations.Length);
+        return Math.Max(current, targetVersion);
     }
 
     private static async Task ExecuteAsync(

@@ -11,7 +11,7 @@ namespace Orchestrator.Providers.Postgres;
 /// journals and views, reminders and durable queues. ETags are checked by the database, so silos cannot overwrite each
 /// other; grain-state writes that arrive together share one transaction (group commit); the schema is created or
 /// migrated on start under an advisory lock.</summary>
-public sealed class PostgresStorageBackend : IStorageBackend
+public sealed class PostgresStorageBackend : IStorageBackend, ICommitCounting
 {
     private readonly PostgresDatabase _database;
     private readonly JsonGrainStorage _grains;
@@ -27,6 +27,7 @@ public sealed class PostgresStorageBackend : IStorageBackend
         _grains = new JsonGrainStorage(new PostgresStateStore(_database), json ?? StorageJson.CreateOptions());
         Reminders = new PostgresReminderTable(_database);
         Queues = new PostgresQueueStore(_database);
+        Audit = new PostgresAuditStore(_database);
     }
 
     /// <summary>Connects with <paramref name="connectionString"/> and the default options.</summary>
@@ -53,8 +54,14 @@ public sealed class PostgresStorageBackend : IStorageBackend
     /// <inheritdoc/>
     public IQueueStore Queues { get; }
 
+    /// <inheritdoc/>
+    public IAuditStore Audit { get; }
+
+    /// <inheritdoc/>
+    public CommitStatistics Commits => _database.Commits;
+
     /// <summary>Transactions the grain-state writer has committed; fewer than the writes when group commit batches them.</summary>
-    internal long CommittedTransactions => _database.CommittedTransactions;
+    internal long CommittedTransactions => Commits.Transactions;
 
     /// <inheritdoc/>
     /// <exception cref="PostgresUnavailableException">The server did not answer within the startup timeout, or refused

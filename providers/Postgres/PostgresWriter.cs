@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Providers.Postgres;
 
@@ -20,7 +22,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
-    private long _committedTransactions;
+    private readonly CommitCounter _commits = new();
 
     public PostgresWriter(NpgsqlDataSource dataSource, int maxBatchSize, ILogger logger)
     {
@@ -31,7 +33,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
     }
 
     /// <summary>Transactions committed so far.</summary>
-    public long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+    public CommitStatistics Commits => _commits.Read();
 
     /// <summary>Queues a write; the task completes once it is committed (durable) or has failed.</summary>
     public Task<long?> EnqueueAsync(PostgresWrite write)
@@ -103,6 +105,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
     /// the transaction could not commit (it is rolled back and no write is answered).</summary>
     private async Task<Exception?> TryCommitAsync(List<PostgresWrite> writes)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -135,7 +138,7 @@ internal sealed class PostgresWriter : IAsyncDisposable
             return exception;
         }
 
-        Interlocked.Increment(ref _committedTransactions);
+        _commits.Committed(writes.Count, Stopwatch.GetElapsedTime(started));
         foreach (var write in writes)
         {
             write.Complete();

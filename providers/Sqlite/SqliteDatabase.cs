@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Providers.Sqlite;
 
@@ -46,7 +47,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public TimeProvider Clock => _clock;
 
-    public long CommittedTransactions => _writer?.CommittedTransactions ?? 0;
+    public CommitStatistics Commits => _writer?.Commits ?? default;
 
     /// <summary>Creates the file and its directory when missing, migrates the schema and starts the writer.</summary>
     public void Open()

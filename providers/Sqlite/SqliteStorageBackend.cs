@@ -10,7 +10,7 @@ namespace Orchestrator.Providers.Sqlite;
 /// <summary>The embedded backend: one SQLite file (WAL, synchronous=FULL) holding grain states with their journals and
 /// views, reminders and durable queues. All writes share one writer that commits those arriving together in one
 /// transaction (group commit).</summary>
-public sealed class SqliteStorageBackend : IStorageBackend
+public sealed class SqliteStorageBackend : IStorageBackend, ICommitCounting
 {
     private readonly SqliteDatabase _database;
     private readonly JsonGrainStorage _grains;
@@ -25,6 +25,7 @@ public sealed class SqliteStorageBackend : IStorageBackend
         _grains = new JsonGrainStorage(new SqliteStateStore(_database), json ?? StorageJson.CreateOptions());
         Reminders = new SqliteReminderTable(_database);
         Queues = new SqliteQueueStore(_database);
+        Audit = new SqliteAuditStore(_database);
     }
 
     /// <summary>Opens the file at <paramref name="path"/> with the default options.</summary>
@@ -48,8 +49,14 @@ public sealed class SqliteStorageBackend : IStorageBackend
     /// <inheritdoc/>
     public IQueueStore Queues { get; }
 
+    /// <inheritdoc/>
+    public IAuditStore Audit { get; }
+
+    /// <inheritdoc/>
+    public CommitStatistics Commits => _database.Commits;
+
     /// <summary>Transactions the writer has committed; fewer than the writes when group commit batches them.</summary>
-    internal long CommittedTransactions => _database.CommittedTransactions;
+    internal long CommittedTransactions => Commits.Transactions;
 
     /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Providers.Storage;
 
 namespace Orchestrator.Providers.Sqlite;
 
@@ -18,7 +20,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
-    private long _committedTransactions;
+    private readonly CommitCounter _commits = new();
 
     public SqliteWriter(SqliteWriteScope scope, int maxBatchSize, ILogger logger)
     {
@@ -28,8 +30,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Transactions committed so far.</summary>
-    public long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+    /// <summary>Transactions committed so far, the writes in them and the time they took.</summary>
+    public CommitStatistics Commits => _commits.Read();
 
     /// <summary>Queues a write; the task completes once it is committed (durable) or has failed.</summary>
     public Task<T> EnqueueAsync<T>(Func<SqliteWriteScope, T> execute, CancellationToken cancellationToken)
@@ -116,6 +118,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// the transaction could not commit (it is rolled back and no write is answered).</summary>
     private Exception? TryCommit(List<SqliteWrite> writes)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _scope.Begin();
@@ -133,7 +136,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return exception;
         }
 
-        Interlocked.Increment(ref _committedTransactions);
+        _commits.Committed(writes.Count, Stopwatch.GetElapsedTime(started));
         foreach (var write in writes)
         {
             write.Complete();

@@ -21,6 +21,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Durable queue items, consumer offsets and dead letters.</summary>
     IQueueStore Queues { get; }
 
+    /// <summary>The audit log's records.</summary>
+    IAuditStore Audit { get; }
+
     /// <summary>Opens the store and creates or migrates its schema. Called once before anything else.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

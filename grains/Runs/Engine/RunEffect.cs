@@ -10,9 +10,11 @@ namespace Orchestrator.Runs.Engine;
 /// are created once, reminders are named.</summary>
 internal abstract record RunEffect
 {
-    /// <summary>True for effects carried out before the write: a reminder or an error record that exists without the
-    /// state that asked for it is harmless (the reminder finds nothing due, the record is created again the same), while
-    /// a written state without its reminder would wait for ever.</summary>
+    /// <summary>True for effects carried out before the write is answered: a reminder or an error record that exists
+    /// without the state that asked for it is harmless (the reminder finds nothing due, the record is created again the
+    /// same). An error record is created before the write starts; a reminder is registered while the state is written
+    /// (a state written without its reminder, as a crash between the two commits leaves it, has the reminder armed again
+    /// when the run is next activated, and every running run is activated when a silo starts).</summary>
     public virtual bool BeforeWrite => false;
 
     /// <summary>Arms (or moves) the one-shot reminder <see cref="Name"/> to fire after <see cref="Due"/>.</summary>

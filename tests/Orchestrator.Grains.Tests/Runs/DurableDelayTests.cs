@@ -107,6 +107,44 @@ public sealed class DurableDelayTests
         Assert.Equal(run.CreatedAt + TimeSpan.FromMinutes(3), finished.FinishedAt);
     }
 
+    [Fact]
+    public async Task ALongDelayWhoseReminderDidNotCommit_IsArmedAgain_WhenTheSiloStarts_WithoutAnyoneCallingTheRun()
+    {
+        // The reminder's registration commits beside the run's state, not before it: a crash between the two commits
+        // leaves the state waiting without the reminder. The silo's start activates every running run, and the
+        // activation registers what the state counts on.
+        var clock = new FakeClock();
+        var database = Path.Combine(Path.GetTempPath(), $"durable-delay-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var host = await EngineHost.StartAsync(clock, sqlitePath: database);
+            await host.PutAsync(LongWait);
+            var startedAt = clock.GetUtcNow();
+            var run = await host.StartRunAsync("long-wait");
+            await UntilNoRunIsActiveAsync(host);
+            await host.ForgetRemindersAsync(run.RunId);
+
+            await host.RestartAsync();
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!(await host.RemindersAsync(run.RunId)).Contains("delays"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the waiting run's reminder was not registered again within 10 s of the restart");
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+
+            clock.Advance(TimeSpan.FromHours(1));
+            await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(database + suffix);
+            }
+        }
+    }
+
     /// <summary>Delivers the reminder's tick at its due time (the clock already there): the run completes then, its
     /// delay's one attempt ended at <paramref name="dueAt"/>.</summary>
     private static async Task<RunSnapshot> EndsOnceAtItsTimeAsync(EngineHost host, string runId, DateTimeOffset dueAt)

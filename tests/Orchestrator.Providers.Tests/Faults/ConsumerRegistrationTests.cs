@@ -72,6 +72,8 @@ public sealed class ConsumerRegistrationTests : IAsyncLifetime
 
         public IQueueStore Queues => field ??= new Store(inner.Queues, this);
 
+        public IAuditStore Audit => inner.Audit;
+
         public void FailNextRegistrations(int count) => Volatile.Write(ref _toFail, count);
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
