@@ -68,7 +68,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             var command = scope.Command(SelectState).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
             using var reader = command.ExecuteReader();
             return reader.Read()
-                ? new StoredState(reader.GetString(0), SqliteEtag.Format(reader.GetInt64(1)))
+                ? new StoredState(SqliteText.Read(reader, 0), SqliteEtag.Format(reader.GetInt64(1)))
                 : null;
         }, cancellationToken);
 
@@ -81,7 +81,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             var parts = new List<StatePart>();
             while (reader.Read())
             {
-                parts.Add(new StatePart(reader.GetString(0), reader.GetString(1)));
+                parts.Add(new StatePart(reader.GetString(0), SqliteText.Read(reader, 1)));
             }
 
             return parts;
@@ -92,7 +92,12 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     {
         ArgumentNullException.ThrowIfNull(write);
         var updatedAt = database.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, updatedAt), cancellationToken).ConfigureAwait(false);
+        // Packed and compressed here, on the caller's thread, so that the single writer only runs the statements.
+        var rows = new EncodedRows(
+            SqliteText.Encode(write.Payload),
+            write.Journal is { } journal ? JournalRows(journal) : [],
+            write.Parts is { } parts ? [.. parts.Select(part => part.Payload is null ? null : SqliteText.Encode(part.Payload))] : []);
+        var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, rows, updatedAt), cancellationToken).ConfigureAwait(false);
         return applied
             ? etag!
             : throw StateConflicts.Stale(write.Grain, write.StateName, write.ExpectedEtag, etag);
@@ -123,7 +128,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             var entries = new List<JournalEntry>();
             while (reader.Read())
             {
-                SqliteJournalRows.Unpack(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), entries);
+                SqliteJournalRows.Unpack(reader.GetInt64(0), SqliteText.Read(reader, 1), reader.GetNullableString(2), entries);
             }
 
             return entries.Where(entry => entry.Sequence > afterSequence).Take(maxCount).ToList();
@@ -200,20 +205,20 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     }
 
     /// <summary>Runs in the writer's transaction. Returns the new ETag, or (not applied) the stored one.</summary>
-    private static (bool Applied, string? Etag) Write(SqliteWriteScope scope, StateWrite write, long updatedAt)
+    private static (bool Applied, string? Etag) Write(SqliteWriteScope scope, StateWrite write, EncodedRows rows, long updatedAt)
     {
         var etag = scope.NextEtag();
         int changed;
         if (write.ExpectedEtag is null)
         {
             changed = Bind(scope.Command(InsertState), write.Grain, write.StateName)
-                .With("$payload", write.Payload).With("$etag", etag).With("$at", updatedAt)
+                .With("$payload", rows.Payload).With("$etag", etag).With("$at", updatedAt)
                 .ExecuteNonQuery();
         }
         else if (SqliteEtag.TryParse(write.ExpectedEtag, out var expected))
         {
             changed = Bind(scope.Command(UpdateState), write.Grain, write.StateName)
-                .With("$payload", write.Payload).With("$etag", etag).With("$at", updatedAt).With("$expected", expected)
+                .With("$payload", rows.Payload).With("$etag", etag).With("$at", updatedAt).With("$expected", expected)
                 .ExecuteNonQuery();
         }
         else
@@ -231,20 +236,18 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             ReplaceViews(scope, write.Grain, views);
         }
 
-        if (write.Journal is { } journal)
-        {
-            AppendJournal(scope, write.Grain, journal);
-        }
+        InsertJournalRows(scope, write.Grain, rows.Journal);
 
         if (write.JournalKeepsFrom is { } keepsFrom)
         {
             TrimJournalBefore(scope, write.Grain, keepsFrom);
         }
 
-        foreach (var part in write.Parts ?? [])
+        for (var i = 0; i < rows.Parts.Length; i++)
         {
-            var command = Bind(scope.Command(part.Payload is null ? DeletePart : UpsertPart), write.Grain, write.StateName).With("$part", part.Key);
-            (part.Payload is null ? command : command.With("$payload", part.Payload)).ExecuteNonQuery();
+            var payload = rows.Parts[i];
+            var command = Bind(scope.Command(payload is null ? DeletePart : UpsertPart), write.Grain, write.StateName).With("$part", write.Parts![i].Key);
+            (payload is null ? command : command.With("$payload", payload)).ExecuteNonQuery();
         }
 
         return (true, SqliteEtag.Format(etag));
@@ -266,27 +269,29 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         return (true, null);
     }
 
-    /// <summary>Appends the entries in one row when their sequences rise (a run's always do), else a row each.</summary>
-    private static void AppendJournal(SqliteWriteScope scope, StateKey grain, IReadOnlyList<JournalEntry> journal)
+    /// <summary>The rows that hold <paramref name="journal"/>: one row when the sequences rise (a run's always do), else
+    /// a row each; payloads encoded for storage (<see cref="SqliteText"/>).</summary>
+    private static List<JournalRow> JournalRows(IReadOnlyList<JournalEntry> journal)
     {
         if (journal.Count > 1 && SqliteJournalRows.Ascending(journal))
         {
             var (payload, entries) = SqliteJournalRows.Pack(journal);
-            InsertJournalRow(scope, grain, journal[0].Sequence, payload, journal[^1].Sequence, entries);
-            return;
+            return [new JournalRow(journal[0].Sequence, SqliteText.Encode(payload), journal[^1].Sequence, entries)];
         }
 
-        foreach (var entry in journal)
-        {
-            InsertJournalRow(scope, grain, entry.Sequence, entry.Payload, lastSequence: null, entries: null);
-        }
+        return [.. journal.Select(entry => new JournalRow(entry.Sequence, SqliteText.Encode(entry.Payload), null, null))];
     }
 
-    private static void InsertJournalRow(SqliteWriteScope scope, StateKey grain, long sequence, string payload, long? lastSequence, string? entries) =>
-        scope.Command(InsertJournal)
-            .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$seq", sequence)
-            .With("$payload", payload).With("$last", lastSequence).With("$entries", entries)
-            .ExecuteNonQuery();
+    private static void InsertJournalRows(SqliteWriteScope scope, StateKey grain, List<JournalRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            scope.Command(InsertJournal)
+                .With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$seq", row.Sequence)
+                .With("$payload", row.Payload).With("$last", row.LastSequence).With("$entries", row.Entries)
+                .ExecuteNonQuery();
+        }
+    }
 
     /// <summary>Deletes the grain's entries below <paramref name="keepsFrom"/>; a row of several entries that holds some
     /// on either side is written again with those it keeps.</summary>
@@ -299,13 +304,13 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         {
             while (reader.Read())
             {
-                SqliteJournalRows.Unpack(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), kept);
+                SqliteJournalRows.Unpack(reader.GetInt64(0), SqliteText.Read(reader, 1), reader.GetNullableString(2), kept);
             }
         }
 
         scope.Command(TrimJournal).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$keepsFrom", keepsFrom).ExecuteNonQuery();
         kept.RemoveAll(entry => entry.Sequence < keepsFrom);
-        AppendJournal(scope, grain, kept);
+        InsertJournalRows(scope, grain, JournalRows(kept));
     }
 
     private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views)
@@ -330,4 +335,11 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     private static SqliteCommand Bind(SqliteCommand command, StateKey grain, string stateName) =>
         command.With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$state", stateName);
+
+    /// <summary>A write's payloads as they are bound: each a text or its compressed BLOB (<see cref="SqliteText"/>); a
+    /// part's null deletes it.</summary>
+    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, object?[] Parts);
+
+    /// <summary>One row of <c>grain_journal</c> as it is bound (see <see cref="SqliteJournalRows"/>).</summary>
+    private sealed record JournalRow(long Sequence, object Payload, long? LastSequence, string? Entries);
 }

@@ -181,6 +181,43 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     }
 
     [Fact]
+    public async Task LargeStatesAndJournalRows_AreStoredCompressed_AndReadBackAsWritten_ThroughATrimOfAPackedRow()
+    {
+        var grain = GrainId.Create("run", "large");
+        var payload = string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"node\":\"t{i:000}\",\"status\":\"completed\",\"note\":\"été 日本\"}}"));
+        var journal = Enumerable.Range(1, 40).Select(i => new JournalEntry(i, $"{{\"seq\":{i},\"type\":\"node.completed\",\"text\":\"日本 ü\"}}")).ToList();
+        var etag = await WriteStateAsync(grain, "state", payload, null, journal: journal);
+
+        Assert.Equal(payload, (await ReadAsync(grain))?.Payload);
+        Assert.Equal(journal, await Backend.Queries.ReadJournalAsync(grain, 0, 100, Ct));
+        Assert.Equal(journal.Skip(17).Take(5), await Backend.Queries.ReadJournalAsync(grain, 17, 5, Ct));
+        using (var connection = OpenFreshConnection())
+        using (var command = connection.CreateCommand())
+        {
+            // In the file: BLOBs, a fraction of the texts' size.
+            command.CommandText = "SELECT typeof(payload), length(payload) FROM grain_state WHERE grain_key = 'large' "
+                + "UNION ALL SELECT typeof(payload), length(payload) FROM grain_journal WHERE grain_key = 'large'";
+            using var reader = command.ExecuteReader();
+            var stored = new List<(string Type, long Length)>();
+            while (reader.Read())
+            {
+                stored.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            Assert.Equal(["blob", "blob"], stored.Select(row => row.Type));
+            Assert.True(stored[0].Length < payload.Length / 4, $"state stored in {stored[0].Length} bytes");
+            Assert.True(stored[1].Length < journal.Sum(entry => entry.Payload.Length) / 4, $"journal row stored in {stored[1].Length} bytes");
+        }
+
+        // A trim inside the packed, compressed row rewrites what it keeps.
+        var more = Enumerable.Range(41, 5).Select(i => new JournalEntry(i, $"{{\"seq\":{i}}}")).ToList();
+        await WriteStateAsync(grain, "state", payload + "!", etag, journal: more, journalKeepsFrom: 20);
+
+        Assert.Equal(payload + "!", (await ReadAsync(grain))?.Payload);
+        Assert.Equal([.. journal.Skip(19), .. more], await Backend.Queries.ReadJournalAsync(grain, 0, 100, Ct));
+    }
+
+    [Fact]
     public async Task ReadAsync_GivesEachOfManyConcurrentReadsItsOwnRecord_RoundAfterRound()
     {
         var grains = Enumerable.Range(0, 32).Select(i => GrainId.Create("run", $"read-{i}")).ToList();
