@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Orleans.Storage;
 
@@ -7,9 +8,14 @@ namespace Orchestrator.Providers.Storage;
 /// (<see cref="IJournalSource"/>), view rows (<see cref="IQueryViewSource"/>) and changed parts (<see cref="IPartedState"/>)
 /// written in the same transaction. A write
 /// or clear whose answer was lost (the store failed other than by refusing the ETag) is looked up again: when the record
-/// shows it landed, the grain carries on with the stored ETag instead of an error and a stale ETag.</summary>
+/// shows it landed, the grain carries on with the stored ETag instead of an error and a stale ETag. A write leaves out
+/// the views whose rows are as this state object last wrote them (a running run's rows through its steps), so that the
+/// store does not rewrite rows and their indexes that did not change.</summary>
 internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions json) : IGrainStorage, IGrainStateQueries
 {
+    /// <summary>The view rows each state object last wrote (a state object lives as long as its activation).</summary>
+    private readonly ConditionalWeakTable<object, IReadOnlyList<ViewRow>> _writtenViews = new();
+
     /// <summary>The store underneath.</summary>
     internal IStateStore Store => store;
 
@@ -73,7 +79,8 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         ArgumentNullException.ThrowIfNull(grainState);
         var state = grainState.State;
         var payload = JsonSerializer.Serialize(state, json);
-        var views = (state as IQueryViewSource)?.GetViewRows(grainId);
+        var allViews = (state as IQueryViewSource)?.GetViewRows(grainId);
+        var views = ChangedViews(state, allViews);
         var journalSource = state as IJournalSource;
         var journal = journalSource?.PendingJournal is { Count: > 0 } pending ? pending.ToArray() : null;
         var keepsFrom = (state as ITrimmedJournalSource)?.JournalKeepsFrom;
@@ -84,8 +91,19 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         {
             grainState.ETag = await store.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not (InconsistentStateException or OperationCanceledException))
+        catch (Exception e)
         {
+            // Whatever the store holds now, the next write writes every view.
+            if (state is not null)
+            {
+                _writtenViews.Remove(state);
+            }
+
+            if (e is InconsistentStateException or OperationCanceledException)
+            {
+                throw;
+            }
+
             // Landed when the record now holds this payload under another ETag than the one the write expected.
             var stored = await LookAgainAsync(write.Grain, stateName, e).ConfigureAwait(false);
             if (stored is null || stored.Etag == write.ExpectedEtag || stored.Payload != payload)
@@ -102,12 +120,38 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
         }
 
         grainState.RecordExists = true;
+        if (state is not null && allViews is not null)
+        {
+            _writtenViews.AddOrUpdate(state, allViews);
+        }
+
         if (journal is not null)
         {
             journalSource!.JournalWritten(journal.Length);
         }
 
         parted?.PartsWritten();
+    }
+
+    /// <summary>The rows of <paramref name="views"/> to write: those of every view whose rows differ from what
+    /// <paramref name="state"/> last wrote (all of them when it wrote none yet). A view left out keeps its stored rows.</summary>
+    private IReadOnlyList<ViewRow>? ChangedViews(object? state, IReadOnlyList<ViewRow>? views)
+    {
+        if (state is null || views is null || !_writtenViews.TryGetValue(state, out var written))
+        {
+            return views;
+        }
+
+        var changed = new List<ViewRow>(views.Count);
+        foreach (var group in views.GroupBy(row => row.View, StringComparer.Ordinal))
+        {
+            if (!group.SequenceEqual(written.Where(row => string.Equals(row.View, group.Key, StringComparison.Ordinal))))
+            {
+                changed.AddRange(group);
+            }
+        }
+
+        return changed;
     }
 
     /// <inheritdoc/>
@@ -118,6 +162,11 @@ internal sealed class JsonGrainStorage(IStateStore store, JsonSerializerOptions 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grainState);
+        if (grainState.State is { } cleared)
+        {
+            _writtenViews.Remove(cleared);
+        }
+
         var grain = StateKey.From(grainId);
         try
         {

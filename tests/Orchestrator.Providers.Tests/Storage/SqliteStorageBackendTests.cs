@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Providers.Storage;
 using Orchestrator.Providers.Sqlite;
+using Orleans.Storage;
 
 namespace Orchestrator.Providers.Tests.Storage;
 
@@ -215,6 +216,63 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
 
         Assert.Equal(payload + "!", (await ReadAsync(grain))?.Payload);
         Assert.Equal([.. journal.Skip(19), .. more], await Backend.Queries.ReadJournalAsync(grain, 0, 100, Ct));
+    }
+
+    [Fact]
+    public async Task AWrite_LeavesTheViewRowsItsStateObjectWroteAsTheyAre_UntilTheyChange_OrAWriteFails()
+    {
+        var grain = GrainId.Create("run", "steps");
+        var runs = new ViewRow("runs", "wf", "running", T0, "{\"status\":\"running\"}");
+        var byTrigger = new ViewRow("runs-by-trigger", "api", "running", T0, "{\"status\":\"running\"}");
+        var run = new ContractState { Payload = "step 1", Views = [runs, byTrigger] };
+        var state = new GrainState<ContractState>(run);
+        await Backend.Grains.WriteStateAsync("state", grain, state);
+
+        // Rows marked in the file show whether a later write rewrote them.
+        MarkViewRows();
+        run.Payload = "step 2";
+        await Backend.Grains.WriteStateAsync("state", grain, state);
+        Assert.Equal(new Dictionary<string, string> { ["runs"] = "marked", ["runs-by-trigger"] = "marked" }, ViewPayloads());
+
+        // One view changes: only its row is rewritten.
+        var done = runs with { Key2 = "completed", Payload = "{\"status\":\"completed\"}" };
+        run.Views = [done, byTrigger];
+        await Backend.Grains.WriteStateAsync("state", grain, state);
+        Assert.Equal(new Dictionary<string, string> { ["runs"] = done.Payload, ["runs-by-trigger"] = "marked" }, ViewPayloads());
+        Assert.Equal("steps", Assert.Single((await Backend.Queries.QueryViewAsync(new ViewQuery("runs", "wf", "completed", 10), Ct)).Rows).GrainKey);
+
+        // After a write that failed, the next one writes every view again.
+        MarkViewRows();
+        var etag = state.ETag;
+        state.ETag = "999999";
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Backend.Grains.WriteStateAsync("state", grain, state));
+        state.ETag = etag;
+        await Backend.Grains.WriteStateAsync("state", grain, state);
+        Assert.Equal(new Dictionary<string, string> { ["runs"] = done.Payload, ["runs-by-trigger"] = byTrigger.Payload }, ViewPayloads());
+    }
+
+    private void MarkViewRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false;Default Timeout=10");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE view_rows SET payload = 'marked' WHERE grain_key = 'steps'";
+        Assert.Equal(2, command.ExecuteNonQuery());
+    }
+
+    private Dictionary<string, string> ViewPayloads()
+    {
+        using var connection = OpenFreshConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT view, payload FROM view_rows WHERE grain_key = 'steps'";
+        using var reader = command.ExecuteReader();
+        var payloads = new Dictionary<string, string>();
+        while (reader.Read())
+        {
+            payloads.Add(reader.GetString(0), reader.GetString(1));
+        }
+
+        return payloads;
     }
 
     [Fact]
