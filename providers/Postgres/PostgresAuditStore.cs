@@ -8,7 +8,9 @@ namespace Orchestrator.Providers.Postgres;
 /// append returns).</summary>
 internal sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
 {
-    private const string Insert = "INSERT INTO audit_log (at, id, payload) VALUES (@at, @id, @payload) ON CONFLICT DO NOTHING";
+    /// <summary>Every statement of the writer's batch returns a result set (its first column of its first row is the
+    /// write's result): this one returns one row when it inserted, none when the record was stored already.</summary>
+    private const string Insert = "INSERT INTO audit_log (at, id, payload) VALUES (@at, @id, @payload) ON CONFLICT DO NOTHING RETURNING 1";
     private const string SelectPage =
         "SELECT at, id, payload FROM audit_log WHERE (at, id) < (COALESCE(@after_at, 'infinity'::timestamptz), @after_id) ORDER BY at DESC, id DESC LIMIT @limit";
 

@@ -49,6 +49,24 @@ public sealed class PostgresStorageBackendTests(PostgresFixture postgres) : Stor
     }
 
     [Fact]
+    public async Task AuditAppendsAndStateWrites_ShareTransactions_WhenTheyArriveTogether()
+    {
+        // Every statement in a batch must answer as the writer reads it; one that does not fails its batch, and each
+        // write is then committed alone: as many transactions as writes.
+        var backend = (PostgresStorageBackend)Backend;
+        var before = backend.Commits;
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => i % 2 == 0
+            ? Backend.Audit.AppendAsync(new AuditRecord($"a{i:000}", T0.AddMilliseconds(i), "{}"), Ct)
+            : WriteAsync(GrainId.Create("run", $"w{i:000}"), "written", null)));
+
+        var after = backend.Commits;
+        Assert.Equal(100, after.Writes - before.Writes);
+        Assert.InRange(after.Transactions - before.Transactions, 1, 99);
+        Assert.Equal(50, (await Backend.Audit.ListAsync(100, null, Ct)).Records.Count);
+    }
+
+    [Fact]
     public async Task WriteAsync_CommitsEachWriteAlone_WhenGroupCommitIsOff()
     {
         await using var baseline = (PostgresStorageBackend)await OpenAsync(new PostgresStorageOptions(ConnectionString) { GroupCommit = false });
