@@ -4,9 +4,9 @@ using NpgsqlTypes;
 
 namespace Orchestrator.Providers.Postgres;
 
-/// <summary>Orleans' reminder table in PostgreSQL. Each change is a single statement committed on its own (durable
-/// before it returns); ETags come from the database's sequence, so silos sharing the table never hand out the same
-/// one. Grains are found on the ring by their hash stored as a signed 32-bit integer (see <see cref="RingArc"/>).</summary>
+/// <summary>Orleans' reminder table in PostgreSQL. Each change is a single statement that goes through the
+/// group-commit writer with the grain-state writes (durable before it returns); ETags come from the database's
+/// sequence, so silos sharing the table never hand out the same one. Grains are found on the ring by their hash stored as a signed 32-bit integer (see <see cref="RingArc"/>).</summary>
 internal sealed class PostgresReminderTable(PostgresDatabase database) : IReminderTable
 {
     private const string Columns = "SELECT grain_id, reminder_name, start_at, period_ms, etag FROM grain_reminders";
@@ -24,7 +24,8 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
             grain_hash = excluded.grain_hash, start_at = excluded.start_at, period_ms = excluded.period_ms, etag = excluded.etag
         RETURNING etag
         """;
-    private const string DeleteIfEtag = "DELETE FROM grain_reminders WHERE grain_id = @id AND reminder_name = @name AND etag = @expected";
+    private const string DeleteIfEtag =
+        "DELETE FROM grain_reminders WHERE grain_id = @id AND reminder_name = @name AND etag = @expected RETURNING 1";
     private const string DeleteAll = "DELETE FROM grain_reminders";
 
     /// <inheritdoc/>
@@ -61,14 +62,14 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
     {
         ArgumentNullException.ThrowIfNull(entry);
         var startAt = entry.StartAt.Kind == DateTimeKind.Local ? entry.StartAt.ToUniversalTime() : DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc);
-        await using var command = database.Command(Upsert)
-            .WithText("id", entry.GrainId.ToString())
+        var grainId = entry.GrainId.ToString();
+        var etag = await database.WriteAsync(OrderKey(grainId, entry.ReminderName), () => new NpgsqlBatchCommand(Upsert)
+            .WithText("id", grainId)
             .With("hash", NpgsqlDbType.Integer, RingArc.ToStored(entry.GrainId.GetUniformHashCode()))
             .WithText("name", entry.ReminderName)
             .With("start_at", NpgsqlDbType.TimestampTz, startAt)
-            .WithBigint("period_ms", (long)entry.Period.TotalMilliseconds);
-        var etag = await command.ExecuteScalarAsync().ConfigureAwait(false);
-        return PostgresParameters.FormatEtag((long)etag!);
+            .WithBigint("period_ms", (long)entry.Period.TotalMilliseconds), CancellationToken.None).ConfigureAwait(false);
+        return PostgresParameters.FormatEtag(etag ?? throw new InvalidOperationException($"Writing reminder {entry.ReminderName} of {grainId} returned no ETag."));
     }
 
     /// <inheritdoc/>
@@ -79,10 +80,14 @@ internal sealed class PostgresReminderTable(PostgresDatabase database) : IRemind
             return false;
         }
 
-        await using var command = database.Command(DeleteIfEtag)
-            .WithText("id", grainId.ToString()).WithText("name", reminderName).WithBigint("expected", expected);
-        return await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
+        var id = grainId.ToString();
+        var deleted = await database.WriteAsync(OrderKey(id, reminderName), () => new NpgsqlBatchCommand(DeleteIfEtag)
+            .WithText("id", id).WithText("name", reminderName).WithBigint("expected", expected), CancellationToken.None).ConfigureAwait(false);
+        return deleted is not null;
     }
+
+    /// <summary>The row a change locks, for the writer's lock order.</summary>
+    private static string OrderKey(string grainId, string reminderName) => $"reminder/{grainId}/{reminderName}";
 
     /// <inheritdoc/>
     public async Task TestOnlyClearTable()

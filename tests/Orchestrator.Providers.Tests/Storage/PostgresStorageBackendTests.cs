@@ -67,6 +67,30 @@ public sealed class PostgresStorageBackendTests(PostgresFixture postgres) : Stor
     }
 
     [Fact]
+    public async Task ReminderChanges_ShareTransactionsWithStateWrites_WhenTheyArriveTogether()
+    {
+        var backend = (PostgresStorageBackend)Backend;
+        var grains = Enumerable.Range(0, 50).Select(i => GrainId.Create("run", $"d{i:000}")).ToArray();
+        var before = backend.Commits;
+
+        var upserts = grains.Select(grain => Backend.Reminders.UpsertRow(
+            new ReminderEntry { GrainId = grain, ReminderName = "delays", StartAt = T0.UtcDateTime, Period = TimeSpan.FromSeconds(5) })).ToList();
+        var writes = grains.Select(grain => WriteAsync(grain, "waiting", null)).ToList();
+        await Task.WhenAll(writes);
+        var etags = await Task.WhenAll(upserts);
+
+        var after = backend.Commits;
+        Assert.Equal(100, after.Writes - before.Writes);
+        Assert.InRange(after.Transactions - before.Transactions, 1, 99);
+        Assert.Equal(50, etags.Distinct().Count());
+        // A removal goes the same way, and still only with the ETag stored.
+        Assert.False(await Backend.Reminders.RemoveRow(grains[0], "delays", etags[1]!));
+        Assert.True(await Backend.Reminders.RemoveRow(grains[0], "delays", etags[0]!));
+        Assert.Empty((await Backend.Reminders.ReadRows(grains[0])).Reminders);
+        Assert.Single((await Backend.Reminders.ReadRows(grains[1])).Reminders);
+    }
+
+    [Fact]
     public async Task WriteAsync_CommitsEachWriteAlone_WhenGroupCommitIsOff()
     {
         await using var baseline = (PostgresStorageBackend)await OpenAsync(new PostgresStorageOptions(ConnectionString) { GroupCommit = false });
