@@ -32,14 +32,7 @@ internal sealed class MemoryAuditStore : IAuditStore
             records = [.. _records.Where(record => cursor is null || NewestFirst(record, cursor) > 0).Take(limit + 1)];
         }
 
-        ViewCursor? next = null;
-        if (records.Count > limit)
-        {
-            records.RemoveAt(records.Count - 1);
-            next = new ViewCursor(records[^1].At, records[^1].Id);
-        }
-
-        return Task.FromResult(new AuditPage(records, next));
+        return Task.FromResult(AuditPage.Of(records, limit));
     }
 
     private static int NewestFirst(AuditRecord? x, AuditRecord? y)

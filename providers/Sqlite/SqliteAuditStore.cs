@@ -39,14 +39,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                 records.Add(new AuditRecord(reader.GetString(1), reader.GetUnixMilliseconds(0), reader.GetString(2)));
             }
 
-            ViewCursor? next = null;
-            if (records.Count > limit)
-            {
-                records.RemoveAt(records.Count - 1);
-                next = new ViewCursor(records[^1].At, records[^1].Id);
-            }
-
-            return new AuditPage(records, next);
+            return AuditPage.Of(records, limit);
         }, cancellationToken);
     }
 }

@@ -18,4 +18,19 @@ public interface IAuditStore
 public sealed record AuditRecord(string Id, DateTimeOffset At, string Payload);
 
 /// <summary>One page of audit records; <see cref="Next"/> is null on the last page.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, ViewCursor? Next);
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, ViewCursor? Next)
+{
+    /// <summary>The page of <paramref name="limit"/> records from <paramref name="fetched"/>, read one past the limit:
+    /// when that one came, the page is cut to the limit and its cursor points after its last record.</summary>
+    public static AuditPage Of(List<AuditRecord> fetched, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(fetched);
+        if (fetched.Count <= limit)
+        {
+            return new AuditPage(fetched, null);
+        }
+
+        fetched.RemoveRange(limit, fetched.Count - limit);
+        return new AuditPage(fetched, new ViewCursor(fetched[^1].At, fetched[^1].Id));
+    }
+}

@@ -47,38 +47,27 @@ public sealed class DurableDelayTests
     }
 
     [Fact]
-    public async Task ALongDelay_KeepsItsDueTime_AcrossASiloRestart()
+    public Task ALongDelay_KeepsItsDueTime_AcrossASiloRestart() => OnSqliteAsync(async database =>
     {
         var clock = new FakeClock();
-        var database = Path.Combine(Path.GetTempPath(), $"durable-delay-{Guid.NewGuid():N}.db");
-        try
-        {
-            await using var host = await EngineHost.StartAsync(clock, sqlitePath: database);
-            await host.PutAsync(LongWait);
-            var startedAt = clock.GetUtcNow();
-            var run = await host.StartRunAsync("long-wait");
-            clock.Advance(TimeSpan.FromMinutes(40));
+        await using var host = await EngineHost.StartAsync(clock, sqlitePath: database);
+        await host.PutAsync(LongWait);
+        var startedAt = clock.GetUtcNow();
+        var run = await host.StartRunAsync("long-wait");
+        clock.Advance(TimeSpan.FromMinutes(40));
 
-            await host.RestartAsync();
+        await host.RestartAsync();
 
-            // Not an interrupted attempt run again: the same attempt, waiting for the same end.
-            var waiting = await host.Run(run.RunId).GetAsync();
-            Assert.Equal(NodeStatus.Running, waiting.Nodes["wait"].Status);
-            Assert.Equal(1, waiting.Nodes["wait"].Attempts);
-            Assert.Equal(startedAt + TimeSpan.FromHours(1), waiting.Nodes["wait"].WaitsUntil);
-            Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
+        // Not an interrupted attempt run again: the same attempt, waiting for the same end.
+        var waiting = await host.Run(run.RunId).GetAsync();
+        Assert.Equal(NodeStatus.Running, waiting.Nodes["wait"].Status);
+        Assert.Equal(1, waiting.Nodes["wait"].Attempts);
+        Assert.Equal(startedAt + TimeSpan.FromHours(1), waiting.Nodes["wait"].WaitsUntil);
+        Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
 
-            clock.Advance(TimeSpan.FromMinutes(20));
-            await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
-        }
-        finally
-        {
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(database + suffix);
-            }
-        }
-    }
+        clock.Advance(TimeSpan.FromMinutes(20));
+        await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
+    });
 
     [Fact]
     public async Task ForEachDelaysOfDifferentLengths_EachEndAtItsOwnTime_OnOneReminder()
@@ -108,33 +97,39 @@ public sealed class DurableDelayTests
     }
 
     [Fact]
-    public async Task ALongDelayWhoseReminderDidNotCommit_IsArmedAgain_WhenTheSiloStarts_WithoutAnyoneCallingTheRun()
+    public Task ALongDelayWhoseReminderDidNotCommit_IsArmedAgain_WhenTheSiloStarts_WithoutAnyoneCallingTheRun() => OnSqliteAsync(async database =>
     {
         // The reminder's registration commits beside the run's state, not before it: a crash between the two commits
         // leaves the state waiting without the reminder. The silo's start activates every running run, and the
         // activation registers what the state counts on.
         var clock = new FakeClock();
+        await using var host = await EngineHost.StartAsync(clock, sqlitePath: database);
+        await host.PutAsync(LongWait);
+        var startedAt = clock.GetUtcNow();
+        var run = await host.StartRunAsync("long-wait");
+        await UntilNoRunIsActiveAsync(host);
+        await host.ForgetRemindersAsync(run.RunId);
+
+        await host.RestartAsync();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!(await host.RemindersAsync(run.RunId)).Contains("delays"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the waiting run's reminder was not registered again within 10 s of the restart");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
+    });
+
+    /// <summary>Runs <paramref name="test"/> on a SQLite file of its own, removed afterwards.</summary>
+    private static async Task OnSqliteAsync(Func<string, Task> test)
+    {
         var database = Path.Combine(Path.GetTempPath(), $"durable-delay-{Guid.NewGuid():N}.db");
         try
         {
-            await using var host = await EngineHost.StartAsync(clock, sqlitePath: database);
-            await host.PutAsync(LongWait);
-            var startedAt = clock.GetUtcNow();
-            var run = await host.StartRunAsync("long-wait");
-            await UntilNoRunIsActiveAsync(host);
-            await host.ForgetRemindersAsync(run.RunId);
-
-            await host.RestartAsync();
-
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (!(await host.RemindersAsync(run.RunId)).Contains("delays"))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the waiting run's reminder was not registered again within 10 s of the restart");
-                await Task.Delay(TimeSpan.FromMilliseconds(50));
-            }
-
-            clock.Advance(TimeSpan.FromHours(1));
-            await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
+            await test(database);
         }
         finally
         {
