@@ -19,9 +19,6 @@ namespace Orchestrator.Api.Security;
 /// answer leaves the silo, and listed for admins at <c>GET /api/audit</c>, newest first.</summary>
 public static partial class AuditLog
 {
-    /// <summary>The state name of audit records.</summary>
-    private const string StateName = "audit";
-
     internal static IApplicationBuilder UseAuditLog(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (!HttpMethods.IsPost(context.Request.Method) && !HttpMethods.IsPut(context.Request.Method)

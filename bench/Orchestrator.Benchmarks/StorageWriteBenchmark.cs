@@ -55,12 +55,12 @@ internal static class StorageWriteBenchmark
             return state.ETag!;
         }));
 
-        var transactionsBefore = backend.CommittedTransactions;
+        var transactionsBefore = backend.Commits.Transactions;
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var latencies = await Task.WhenAll(grains.Select((grain, i) => WriteUntilAsync(backend.Grains, grain, etags[i], payload, deadline)));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var transactions = backend.CommittedTransactions - transactionsBefore;
+        var transactions = backend.Commits.Transactions - transactionsBefore;
 
         var all = latencies.SelectMany(list => list).Order().ToArray();
         return new Result(

@@ -155,24 +155,29 @@ internal sealed class QueryGrain(IGrainStateQueries queries, IAuditStore audit, 
 
     public async Task<Page<Audit.AuditEntry>> ListAuditAsync(int limit, string? cursor)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
+        CheckLimit(limit);
         // The audit log's cursors are those of the view it was kept in before its table: the time and the record's id.
         var page = await audit.ListAsync(limit, DecodeCursor(cursor), CancellationToken.None);
-        return new Page<Audit.AuditEntry>(
-            [.. page.Records.Select(record => JsonSerializer.Deserialize<Audit.AuditEntry>(record.Payload, JsonSerializerOptions.Web)!)],
-            page.Next is { } next ? EncodeCursor(next) : null);
+        return PageOf<Audit.AuditEntry>(page.Records.Select(record => record.Payload), page.Next);
     }
 
     private async Task<Page<T>> QueryAsync<T>(string view, string? key1, string? key2, int limit, string? cursor)
     {
+        CheckLimit(limit);
+        var page = await queries.QueryViewAsync(new ViewQuery(view, key1, key2, limit, DecodeCursor(cursor)), CancellationToken.None);
+        return PageOf<T>(page.Rows.Select(row => row.Payload), page.Next);
+    }
+
+    private static void CheckLimit(int limit)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxLimit);
-        var page = await queries.QueryViewAsync(new ViewQuery(view, key1, key2, limit, DecodeCursor(cursor)), CancellationToken.None);
-        return new Page<T>(
-            [.. page.Rows.Select(row => JsonSerializer.Deserialize<T>(row.Payload, JsonSerializerOptions.Web)!)],
-            page.Next is { } next ? EncodeCursor(next) : null);
     }
+
+    /// <summary>A page of the items stored as <paramref name="payloads"/>, with the cursor that follows it.</summary>
+    private static Page<T> PageOf<T>(IEnumerable<string> payloads, ViewCursor? next) =>
+        new([.. payloads.Select(payload => JsonSerializer.Deserialize<T>(payload, JsonSerializerOptions.Web)!)],
+            next is null ? null : EncodeCursor(next));
 
     /// <summary>Cursors are opaque to callers: base64url of <c>t{utcTicks}:grainKey</c>. Ticks keep every digit a store
     /// keeps (PostgreSQL: microseconds), so rows created within one millisecond are not skipped between pages.</summary>

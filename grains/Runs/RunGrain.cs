@@ -319,31 +319,17 @@ internal sealed class RunGrain(
     {
         try
         {
-            // A reminder's registration commits beside the state's write instead of before it (one commit wait per
-            // turn, not two): a crash between the two leaves a waiting run without its backstop only until the run is
-            // activated again, which the silo's start (or a survivor's sweep) does for every running run, and whose
-            // activation arms the reminders its state counts on (OnActivateAsync).
-            List<Task>? arming = null;
-            foreach (var effect in transition.Effects.Where(effect => effect.BeforeWrite))
+            foreach (var effect in transition.Effects.Where(effect => effect.Timing == EffectTiming.BeforeWrite))
             {
-                if (effect is RunEffect.ArmReminder arm)
-                {
-                    (arming ??= []).Add(ArmAsync(arm.Name, arm.Due));
-                }
-                else
-                {
-                    await CarryOutBeforeWriteAsync(effect);
-                }
+                await CarryOutBeforeWriteAsync(effect);
             }
 
+            // One commit wait for the turn, not two (see EffectTiming.BesideWrite). ArmAsync does not throw: a refused
+            // registration leaves its timer standing alone.
+            var beside = transition.Effects.Where(effect => effect.Timing == EffectTiming.BesideWrite).Select(CarryOutBesideWriteAsync).ToList();
             Run.Journal(transition.Events);
             var write = store.WriteStateAsync();
-            if (arming is not null)
-            {
-                // ArmAsync does not throw (a refused registration leaves its timer standing alone).
-                await Task.WhenAll(arming);
-            }
-
+            await Task.WhenAll(beside);
             await write;
         }
         catch
@@ -365,7 +351,7 @@ internal sealed class RunGrain(
         RunEventTopics.Publish(Services, Run.RunId!, transition.Events);
 
         var detached = new List<Func<Task>>();
-        foreach (var effect in transition.Effects.Where(effect => !effect.BeforeWrite))
+        foreach (var effect in transition.Effects.Where(effect => effect.Timing == EffectTiming.AfterWrite))
         {
             await CarryOutAsync(effect, detached);
         }
@@ -422,6 +408,12 @@ internal sealed class RunGrain(
             () => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString(),
             () => metrics.RunFinished(run.Workflow, RunState.StatusName(run.Status), (run.FinishedAt ?? run.CreatedAt) - (run.StartedAt ?? run.CreatedAt)));
     }
+
+    private Task CarryOutBesideWriteAsync(RunEffect effect) => effect switch
+    {
+        RunEffect.ArmReminder arm => ArmAsync(arm.Name, arm.Due),
+        _ => Task.CompletedTask,
+    };
 
     private Task CarryOutBeforeWriteAsync(RunEffect effect) => effect switch
     {

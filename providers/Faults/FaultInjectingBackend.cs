@@ -5,8 +5,8 @@ using Orleans.Storage;
 
 namespace Orchestrator.Providers.Faults;
 
-/// <summary>A storage backend whose grain states (with their journals and views), reminders, queues and audit records go through
-/// <see cref="StorageFaults"/>.
+/// <summary>A storage backend whose grain states (with their journals and views), reminders, queues and audit records
+/// go through <see cref="StorageFaults"/>.
 /// Opening, closing, flushing and the health ping are left alone: the injector spoils the work, not the silo's life
 /// cycle.</summary>
 public sealed partial class FaultInjectingBackend : IStorageBackend

@@ -6,7 +6,8 @@ namespace Orchestrator.Providers.Postgres;
 
 /// <summary>Orleans' reminder table in PostgreSQL. Each change is a single statement that goes through the
 /// group-commit writer with the grain-state writes (durable before it returns); ETags come from the database's
-/// sequence, so silos sharing the table never hand out the same one. Grains are found on the ring by their hash stored as a signed 32-bit integer (see <see cref="RingArc"/>).</summary>
+/// sequence, so silos sharing the table never hand out the same one. Grains are found on the ring by their hash stored
+/// as a signed 32-bit integer (see <see cref="RingArc"/>).</summary>
 internal sealed class PostgresReminderTable(PostgresDatabase database) : IReminderTable
 {
     private const string Columns = "SELECT grain_id, reminder_name, start_at, period_ms, etag FROM grain_reminders";

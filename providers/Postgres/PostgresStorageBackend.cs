@@ -60,8 +60,6 @@ public sealed class PostgresStorageBackend : IStorageBackend, ICommitCounting
     /// <inheritdoc/>
     public CommitStatistics Commits => _database.Commits;
 
-    /// <summary>Transactions the grain-state writer has committed; fewer than the writes when group commit batches them.</summary>
-    internal long CommittedTransactions => Commits.Transactions;
 
     /// <inheritdoc/>
     /// <exception cref="PostgresUnavailableException">The server did not answer within the startup timeout, or refused

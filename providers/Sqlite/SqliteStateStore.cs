@@ -96,7 +96,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         var rows = new EncodedRows(
             SqliteText.Encode(write.Payload),
             write.Journal is { } journal ? JournalRows(journal) : [],
-            write.Parts is { } parts ? [.. parts.Select(part => part.Payload is null ? null : SqliteText.Encode(part.Payload))] : []);
+            write.Parts is { } parts ? [.. parts.Select(part => (part.Key, part.Payload is null ? null : SqliteText.Encode(part.Payload)))] : []);
         var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, rows, updatedAt), cancellationToken).ConfigureAwait(false);
         return applied
             ? etag!
@@ -243,10 +243,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             TrimJournalBefore(scope, write.Grain, keepsFrom);
         }
 
-        for (var i = 0; i < rows.Parts.Length; i++)
+        foreach (var (key, payload) in rows.Parts)
         {
-            var payload = rows.Parts[i];
-            var command = Bind(scope.Command(payload is null ? DeletePart : UpsertPart), write.Grain, write.StateName).With("$part", write.Parts![i].Key);
+            var command = Bind(scope.Command(payload is null ? DeletePart : UpsertPart), write.Grain, write.StateName).With("$part", key);
             (payload is null ? command : command.With("$payload", payload)).ExecuteNonQuery();
         }
 
@@ -338,7 +337,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <summary>A write's payloads as they are bound: each a text or its compressed BLOB (<see cref="SqliteText"/>); a
     /// part's null deletes it.</summary>
-    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, object?[] Parts);
+    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, (string Key, object? Payload)[] Parts);
 
     /// <summary>One row of <c>grain_journal</c> as it is bound (see <see cref="SqliteJournalRows"/>).</summary>
     private sealed record JournalRow(long Sequence, object Payload, long? LastSequence, string? Entries);

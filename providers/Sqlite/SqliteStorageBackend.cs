@@ -55,8 +55,6 @@ public sealed class SqliteStorageBackend : IStorageBackend, ICommitCounting
     /// <inheritdoc/>
     public CommitStatistics Commits => _database.Commits;
 
-    /// <summary>Transactions the writer has committed; fewer than the writes when group commit batches them.</summary>
-    internal long CommittedTransactions => Commits.Transactions;
 
     /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken)

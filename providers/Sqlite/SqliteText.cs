@@ -30,11 +30,12 @@ internal static class SqliteText
             return text;
         }
 
-        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var compressed = ArrayPool<byte>.Shared.Rent(HeaderLength + BrotliEncoder.GetMaxCompressedLength(utf8.Length));
+        var length = Encoding.UTF8.GetByteCount(text);
+        var utf8 = ArrayPool<byte>.Shared.Rent(length);
+        var compressed = ArrayPool<byte>.Shared.Rent(HeaderLength + BrotliEncoder.GetMaxCompressedLength(length));
         try
         {
-            var length = Encoding.UTF8.GetBytes(text, utf8);
+            Encoding.UTF8.GetBytes(text, utf8);
             // Quality 1: most of the size for a small part of the time; the window fits any state we write.
             if (!BrotliEncoder.TryCompress(utf8.AsSpan(0, length), compressed.AsSpan(HeaderLength), out var written, quality: 1, window: 22)
                 || HeaderLength + written >= length)
@@ -56,9 +57,6 @@ internal static class SqliteText
     /// <summary>Reads a text column written through <see cref="Encode"/> (or as plain TEXT).</summary>
     public static string Read(SqliteDataReader reader, int ordinal) =>
         reader.GetFieldType(ordinal) == typeof(byte[]) ? Decode((byte[])reader.GetValue(ordinal)) : reader.GetString(ordinal);
-
-    /// <summary>Like <see cref="Read"/>, null for SQL NULL.</summary>
-    public static string? ReadNullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Read(reader, ordinal);
 
     private static string Decode(byte[] blob)
     {

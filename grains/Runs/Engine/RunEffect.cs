@@ -10,17 +10,13 @@ namespace Orchestrator.Runs.Engine;
 /// are created once, reminders are named.</summary>
 internal abstract record RunEffect
 {
-    /// <summary>True for effects carried out before the write is answered: a reminder or an error record that exists
-    /// without the state that asked for it is harmless (the reminder finds nothing due, the record is created again the
-    /// same). An error record is created before the write starts; a reminder is registered while the state is written
-    /// (a state written without its reminder, as a crash between the two commits leaves it, has the reminder armed again
-    /// when the run is next activated, and every running run is activated when a silo starts).</summary>
-    public virtual bool BeforeWrite => false;
+    /// <summary>When the grain carries the effect out, relative to the turn's write (by default after it).</summary>
+    public virtual EffectTiming Timing => EffectTiming.AfterWrite;
 
     /// <summary>Arms (or moves) the one-shot reminder <see cref="Name"/> to fire after <see cref="Due"/>.</summary>
     public sealed record ArmReminder(string Name, TimeSpan Due) : RunEffect
     {
-        public override bool BeforeWrite => true;
+        public override EffectTiming Timing => EffectTiming.BesideWrite;
     }
 
     /// <summary>Removes the reminder <see cref="Name"/>.</summary>
@@ -39,7 +35,7 @@ internal abstract record RunEffect
     /// <summary>Creates the error record <see cref="ErrorId"/> for a node whose attempts ran out.</summary>
     public sealed record CreateErrorRecord(string ErrorId, NewErrorRecord Record) : RunEffect
     {
-        public override bool BeforeWrite => true;
+        public override EffectTiming Timing => EffectTiming.BeforeWrite;
     }
 
     /// <summary>Tells the error record <see cref="ErrorId"/> how the node it retried ended.</summary>
@@ -69,4 +65,22 @@ internal abstract record RunEffect
 
     /// <summary>Stops the loops named by <see cref="LoopIds"/> for good.</summary>
     public sealed record StopLoops(IReadOnlyList<string> LoopIds, string Reason) : RunEffect;
+}
+
+/// <summary>When a run's grain carries out an effect, relative to the write of the turn that asked for it. A reminder or
+/// an error record that exists without the state that asked for it is harmless (the reminder finds nothing due, the
+/// record is created again the same); the other effects must not be seen before the state is durable.</summary>
+internal enum EffectTiming
+{
+    /// <summary>Once the state is written.</summary>
+    AfterWrite,
+
+    /// <summary>Before the write starts (an error record the written state refers to).</summary>
+    BeforeWrite,
+
+    /// <summary>While the state is written, both awaited before the turn goes on (a reminder's registration, in the same
+    /// group commit as a rule). A crash between the two commits leaves the state without its reminder only until the run
+    /// is activated again, which a silo's start or a survivor's sweep does for every running run, and the activation
+    /// arms the reminders the state counts on.</summary>
+    BesideWrite,
 }

@@ -39,6 +39,20 @@ public abstract partial class StorageBackendContractTests
         Assert.Equal(records.OrderByDescending(r => r.At).ThenByDescending(r => r.Id, StringComparer.Ordinal), listed);
     }
 
+    /// <summary>After a migration from a schema that kept audit records as grain states with rows of the 'audit' view
+    /// (records 'older' and 'newer', at the times given, payloads <c>{"id":…}</c>, beside a run 'r1' in the 'runs' view):
+    /// the records are listed from their table, the old rows are gone, and the run's are as they were.</summary>
+    protected static async Task AssertAuditRecordsMovedAsync(IStorageBackend migrated, DateTimeOffset olderAt, DateTimeOffset newerAt)
+    {
+        var page = await migrated.Audit.ListAsync(10, null, Ct);
+        Assert.Equal([new AuditRecord("newer", newerAt, "{\"id\":\"newer\"}"), new AuditRecord("older", olderAt, "{\"id\":\"older\"}")], page.Records);
+        Assert.Empty((await migrated.Queries.QueryViewAsync(new ViewQuery("audit", null, null, 10), Ct)).Rows);
+        var oldState = new GrainState<ContractState>(new ContractState());
+        await migrated.Grains.ReadStateAsync("audit", GrainId.Create("audit", "older"), oldState);
+        Assert.False(oldState.RecordExists);
+        Assert.Equal("r1", Assert.Single((await migrated.Queries.QueryViewAsync(new ViewQuery("runs", null, null, 10), Ct)).Rows).GrainKey);
+    }
+
     [Fact]
     public async Task AuditAppendAsync_StoresOnce_WhenTheSameRecordIsAppendedAgain_AndKeepsItAcrossAReopen()
     {
