@@ -142,6 +142,21 @@ internal static class SqliteSchema
         DELETE FROM grain_state WHERE grain_type = 'audit';
         """;
 
+    /// <summary>Two view indexes instead of four, in ascending order. A listing by key1 alone or by neither key merges
+    /// the listings of each key2 value (a view's key2 takes a few values: a status), so the indexes by key1 alone and
+    /// by time go; rows written with the newest time join the end of an index instead of its start, where SQLite's
+    /// page splits leave the new rows room. In a closed loop of 20-task runs (about 20 writes a commit), the four
+    /// indexes took 30 of a commit's 48 pages; the two take 10 of 29, and the writer is busy a fifth to a third less
+    /// per commit.</summary>
+    private const string Version6 = """
+        DROP INDEX view_rows_by_keys;
+        DROP INDEX view_rows_by_key1;
+        DROP INDEX view_rows_by_key2;
+        DROP INDEX view_rows_by_time;
+        CREATE INDEX view_rows_by_keys ON view_rows (view, key1, key2, sort_at, grain_key);
+        CREATE INDEX view_rows_by_key2 ON view_rows (view, key2, sort_at, grain_key);
+        """;
+
     /// <summary>Migration steps; step i brings the schema to version i + 1.</summary>
     private static readonly Action<SqliteConnection, SqliteTransaction>[] Migrations =
     [
@@ -154,6 +169,7 @@ internal static class SqliteSchema
         (connection, transaction) => Execute(connection, transaction, Version3),
         (connection, transaction) => Execute(connection, transaction, Version4),
         (connection, transaction) => Execute(connection, transaction, Version5),
+        (connection, transaction) => Execute(connection, transaction, Version6),
     ];
 
     /// <summary>Applies the missing migrations in one transaction; returns the schema version.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Orchestrator.Providers.Storage;
 
@@ -51,11 +52,23 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         "SELECT seq, payload, entries FROM grain_journal WHERE " + GrainMatch + " AND seq < $keepsFrom AND last_seq >= $keepsFrom";
 
     private const string SelectViewRows = "SELECT grain_type, grain_key, key1, key2, sort_at, payload FROM view_rows WHERE view = $view";
-    private const string ViewPageTail =
-        " AND sort_at <= $afterAt AND (sort_at < $afterAt OR grain_key < $afterKey) ORDER BY sort_at DESC, grain_key DESC LIMIT $limit";
+    private const string ViewPageAfter = " AND sort_at <= $afterAt AND (sort_at < $afterAt OR grain_key < $afterKey)";
+    private const string ViewPageOrder = " ORDER BY sort_at DESC, grain_key DESC LIMIT $limit";
+    private const string ViewPageTail = ViewPageAfter + ViewPageOrder;
     private const string QueryView = SelectViewRows + ViewPageTail;
     private const string QueryViewByKey1 = SelectViewRows + " AND key1 = $key1" + ViewPageTail;
     private const string QueryViewByKey2 = SelectViewRows + " AND key2 = $key2" + ViewPageTail;
+
+    private const string ByKey1 = " AND key1 = $key1";
+    private static readonly string SelectKey2ValuesOfView = SelectKey2Values("");
+    private static readonly string SelectKey2ValuesOfKey1 = SelectKey2Values(ByKey1);
+
+    /// <summary>The most key2 values a listing merges; a view with more is listed by sorting its rows.</summary>
+    internal const int MaxMergedKey2Values = 32;
+
+    /// <summary>Listings merged from one listing per key2 value, by the number of values (1 to
+    /// <see cref="MaxMergedKey2Values"/>); without and with key1.</summary>
+    private static readonly string[][] MergedQueries = [MergedTexts(""), MergedTexts(ByKey1)];
     private const string CountView =
         "SELECT key2, (sort_at / $bucket) * $bucket, count(*) FROM view_rows WHERE view = $view AND sort_at >= $since";
     private const string CountViewGroups = " GROUP BY 1, 2";
@@ -163,25 +176,67 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
-        var sql = (query.Key1, query.Key2) switch
-        {
-            (null, null) => QueryView,
-            (not null, null) => QueryViewByKey1,
-            (null, not null) => QueryViewByKey2,
-            _ => QueryViewByKeys,
-        };
+        return database.ReadAsync(
+            scope => query.Key2 is null
+                ? QueryMerged(scope, query)
+                : ReadPage(Bind(scope, query.Key1 is null ? QueryViewByKey2 : QueryViewByKeys, query), query),
+            cancellationToken);
+    }
 
-        return database.ReadAsync(scope =>
+    /// <summary>A listing without a key2: the view's indexes all lead with key2 after the view (and key1), so the page
+    /// merges one index-ordered listing per key2 value, read in one snapshot with the values.</summary>
+    private static ViewPage QueryMerged(SqliteReadScope scope, ViewQuery query)
+    {
+        scope.Command("BEGIN").ExecuteNonQuery();
+        var values = new List<string>();
+        using (var reader = scope.Command(query.Key1 is null ? SelectKey2ValuesOfView : SelectKey2ValuesOfKey1)
+                   .With("$view", query.View).With("$key1", query.Key1).ExecuteReader())
         {
-            var command = scope.Command(sql)
-                .With("$view", query.View)
-                .With("$key1", query.Key1)
-                .With("$key2", query.Key2)
-                .With("$afterAt", query.After?.SortAt.ToUnixTimeMilliseconds() ?? long.MaxValue)
-                .With("$afterKey", query.After?.GrainKey ?? "")
-                .With("$limit", query.Limit + 1);
-            using var reader = command.ExecuteReader();
-            var rows = new List<ViewResultRow>(query.Limit + 1);
+            while (reader.Read())
+            {
+                values.Add(reader.GetString(0));
+            }
+        }
+
+        var sql = values.Count switch
+        {
+            0 => null,
+            > MaxMergedKey2Values => query.Key1 is null ? QueryView : QueryViewByKey1,
+            _ => MergedQueries[query.Key1 is null ? 0 : 1][values.Count - 1],
+        };
+        var page = new ViewPage([], null);
+        if (sql is not null)
+        {
+            var command = Bind(scope, sql, query);
+            if (values.Count <= MaxMergedKey2Values)
+            {
+                for (var i = 0; i < values.Count; i++)
+                {
+                    command.With(Key2Parameter(i), values[i]);
+                }
+            }
+
+            page = ReadPage(command, query);
+        }
+
+        scope.Command("COMMIT").ExecuteNonQuery();
+        return page;
+    }
+
+    private static SqliteCommand Bind(SqliteReadScope scope, string sql, ViewQuery query) =>
+        scope.Command(sql)
+            .With("$view", query.View)
+            .With("$key1", query.Key1)
+            .With("$key2", query.Key2)
+            .With("$afterAt", query.After?.SortAt.ToUnixTimeMilliseconds() ?? long.MaxValue)
+            .With("$afterKey", query.After?.GrainKey ?? "")
+            .With("$limit", query.Limit + 1);
+
+    private static ViewPage ReadPage(SqliteCommand command, ViewQuery query)
+    {
+        var rows = new List<ViewResultRow>(query.Limit + 1);
+        using (var reader = command.ExecuteReader())
+        {
             while (reader.Read())
             {
                 rows.Add(new ViewResultRow(
@@ -192,17 +247,37 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
                     reader.GetUnixMilliseconds(4),
                     reader.GetString(5)));
             }
+        }
 
-            ViewCursor? next = null;
-            if (rows.Count > query.Limit)
-            {
-                rows.RemoveAt(rows.Count - 1);
-                next = new ViewCursor(rows[^1].SortAt, rows[^1].GrainKey);
-            }
+        ViewCursor? next = null;
+        if (rows.Count > query.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = new ViewCursor(rows[^1].SortAt, rows[^1].GrainKey);
+        }
 
-            return new ViewPage(rows, next);
-        }, cancellationToken);
+        return new ViewPage(rows, next);
     }
+
+    /// <summary>A view's key2 values (of its rows with key1 <c>$key1</c> when <paramref name="byKey1"/> says so), a seek
+    /// in an index each instead of a read of every row.</summary>
+    private static string SelectKey2Values(string byKey1) => $"""
+        WITH RECURSIVE found(key2) AS (
+            SELECT (SELECT min(key2) FROM view_rows WHERE view = $view{byKey1})
+            UNION ALL
+            SELECT (SELECT min(key2) FROM view_rows WHERE view = $view{byKey1} AND key2 > found.key2) FROM found WHERE found.key2 IS NOT NULL)
+        SELECT key2 FROM found WHERE key2 IS NOT NULL
+        """;
+
+    private static string Key2Parameter(int index) => string.Create(CultureInfo.InvariantCulture, $"$key2_{index}");
+
+    /// <summary>SQLite reads a compound query ordered like its arms by merging them, each through its index: a page
+    /// costs its own rows and one more per arm.</summary>
+    private static string[] MergedTexts(string byKey1) =>
+    [
+        .. Enumerable.Range(1, MaxMergedKey2Values).Select(count => string.Join(" UNION ALL ", Enumerable.Range(0, count)
+            .Select(i => SelectViewRows + byKey1 + " AND key2 = " + Key2Parameter(i) + ViewPageAfter)) + ViewPageOrder),
+    ];
 
     /// <summary>Runs in the writer's transaction. Returns the new ETag, or (not applied) the stored one.</summary>
     private static (bool Applied, string? Etag) Write(SqliteWriteScope scope, StateWrite write, EncodedRows rows, long updatedAt)

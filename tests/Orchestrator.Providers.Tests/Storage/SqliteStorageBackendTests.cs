@@ -105,7 +105,7 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
         using var connection = OpenFreshConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT group_concat(version) FROM schema_version";
-        Assert.Equal("1,2,3,4,5", command.ExecuteScalar());
+        Assert.Equal("1,2,3,4,5,6", command.ExecuteScalar());
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
     }
@@ -169,6 +169,57 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
         await using var migrated = await OpenAsync(new SqliteStorageOptions(path));
 
         await AssertAuditRecordsMovedAsync(migrated, DateTimeOffset.FromUnixTimeMilliseconds(1000), DateTimeOffset.FromUnixTimeMilliseconds(2000));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_KeepsTwoAscendingViewIndexes_AndListsTheFifthSchemasRowsAsBefore()
+    {
+        var path = OlderDatabase("fifth-schema.db", version: 5, """
+            INSERT INTO view_rows (view, grain_type, grain_key, key1, key2, sort_at, payload)
+            VALUES ('runs', 'run', 'r1', 'wf-a', 'running', 1000, '{}'), ('runs', 'run', 'r2', 'wf-b', 'completed', 2000, '{}'),
+                   ('runs', 'run', 'r3', 'wf-a', 'failed', 3000, '{}'), ('runs', 'run', 'r4', 'wf-a', 'completed', 3000, '{}');
+            """);
+
+        await using (var migrated = await OpenAsync(new SqliteStorageOptions(path)))
+        {
+            Assert.Equal(["r4", "r3", "r2", "r1"], (await migrated.Queries.QueryViewAsync(new ViewQuery("runs", null, null, 10), Ct)).Rows.Select(r => r.GrainKey));
+            Assert.Equal(["r4", "r3", "r1"], (await migrated.Queries.QueryViewAsync(new ViewQuery("runs", "wf-a", null, 10), Ct)).Rows.Select(r => r.GrainKey));
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'view_rows' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var indexes = new List<(string, string)>();
+        while (reader.Read())
+        {
+            indexes.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Assert.Equal(
+            [
+                ("view_rows_by_grain", "CREATE INDEX view_rows_by_grain ON view_rows (grain_type, grain_key, view)"),
+                ("view_rows_by_key2", "CREATE INDEX view_rows_by_key2 ON view_rows (view, key2, sort_at, grain_key)"),
+                ("view_rows_by_keys", "CREATE INDEX view_rows_by_keys ON view_rows (view, key1, key2, sort_at, grain_key)"),
+            ],
+            indexes);
+    }
+
+    [Fact]
+    public async Task QueryViewAsync_ListsNewestFirst_WhenAViewHasMoreKey2ValuesThanAListingMerges()
+    {
+        var count = SqliteStateStore.MaxMergedKey2Values + 3;
+        for (var i = 0; i < count; i++)
+        {
+            await WriteAsync(GrainId.Create("item", $"i{i:00}"), "{}", null, new ViewRow("tagged", "all", $"tag-{i % (count - 1)}", DateTimeOffset.FromUnixTimeMilliseconds(1000 + i), "{}"));
+        }
+
+        var first = await Backend.Queries.QueryViewAsync(new ViewQuery("tagged", null, null, count - 5), Ct);
+        var rest = await Backend.Queries.QueryViewAsync(new ViewQuery("tagged", "all", null, count, first.Next), Ct);
+
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"i{i:00}"), first.Rows.Concat(rest.Rows).Select(r => r.GrainKey));
+        Assert.Null(rest.Next);
     }
 
     [Fact]

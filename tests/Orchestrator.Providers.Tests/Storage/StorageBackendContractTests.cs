@@ -244,6 +244,45 @@ public abstract partial class StorageBackendContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryViewAsync_PagesEveryKey2TogetherNewestFirst_WhenRowsOfManyKey2ValuesInterleave()
+    {
+        // Twelve runs over four statuses and two workflows, some sharing a time across statuses.
+        string[] statuses = ["cancelled", "done", "failed", "running"];
+        var expected = new List<(DateTimeOffset At, string Key, string Workflow)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var key = $"m{i:00}";
+            var at = T0.AddMinutes(i / 2);
+            var workflow = i % 3 == 0 ? "wf-b" : "wf-a";
+            await WriteAsync(GrainId.Create("run", key), "{}", null, Row("runs", workflow, statuses[i * 7 % 4], at));
+            expected.Add((at, key, workflow));
+        }
+
+        var newestFirst = expected.OrderByDescending(r => r.At).ThenByDescending(r => r.Key, StringComparer.Ordinal).ToList();
+        foreach (var limit in new[] { 1, 2, 5, 12, 20 })
+        {
+            Assert.Equal(newestFirst.Select(r => r.Key), await AllPagesAsync(null, limit));
+            Assert.Equal(newestFirst.Where(r => r.Workflow == "wf-a").Select(r => r.Key), await AllPagesAsync("wf-a", limit));
+        }
+
+        async Task<List<string>> AllPagesAsync(string? workflow, int limit)
+        {
+            var keys = new List<string>();
+            ViewCursor? cursor = null;
+            do
+            {
+                var page = await QueryAsync(new ViewQuery("runs", workflow, null, limit, cursor));
+                Assert.InRange(page.Rows.Count, 1, limit);
+                keys.AddRange(Keys(page));
+                cursor = page.Next;
+            }
+            while (cursor is not null);
+
+            return keys;
+        }
+    }
+
+    [Fact]
     public async Task UpsertRow_ReplacesReminderWithNewEtag_WhenNameExists()
     {
         var first = await Backend.Reminders.UpsertRow(Reminder(Run1, "retry", T0, TimeSpan.FromMinutes(1)));
