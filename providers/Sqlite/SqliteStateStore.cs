@@ -109,7 +109,8 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         var rows = new EncodedRows(
             SqliteText.Encode(write.Payload),
             write.Journal is { } journal ? JournalRows(journal) : [],
-            write.Parts is { } parts ? [.. parts.Select(part => (part.Key, part.Payload is null ? null : SqliteText.Encode(part.Payload)))] : []);
+            write.Parts is { } parts ? [.. parts.Select(part => (part.Key, part.Payload is null ? null : SqliteText.Encode(part.Payload)))] : [],
+            write.Views is { } views ? [.. views.Select(view => SqliteText.Encode(view.Payload))] : []);
         var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, rows, updatedAt), cancellationToken).ConfigureAwait(false);
         return applied
             ? etag!
@@ -245,7 +246,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
                     reader.GetString(2),
                     reader.GetString(3),
                     reader.GetUnixMilliseconds(4),
-                    reader.GetString(5)));
+                    SqliteText.Read(reader, 5)));
             }
         }
 
@@ -308,7 +309,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
         if (write.Views is { } views)
         {
-            ReplaceViews(scope, write.Grain, views);
+            ReplaceViews(scope, write.Grain, views, rows.ViewPayloads);
         }
 
         InsertJournalRows(scope, write.Grain, rows.Journal);
@@ -387,19 +388,20 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         InsertJournalRows(scope, grain, JournalRows(kept));
     }
 
-    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views)
+    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views, object[] payloads)
     {
         foreach (var view in views.Select(row => row.View).Distinct(StringComparer.Ordinal))
         {
             scope.Command(DeleteGrainView).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$view", view).ExecuteNonQuery();
         }
 
-        foreach (var row in views)
+        for (var i = 0; i < views.Count; i++)
         {
+            var row = views[i];
             scope.Command(InsertViewRow)
                 .With("$view", row.View).With("$type", grain.GrainType).With("$key", grain.GrainKey)
                 .With("$key1", row.Key1).With("$key2", row.Key2)
-                .With("$sortAt", row.SortAt.ToUnixTimeMilliseconds()).With("$payload", row.Payload)
+                .With("$sortAt", row.SortAt.ToUnixTimeMilliseconds()).With("$payload", payloads[i])
                 .ExecuteNonQuery();
         }
     }
@@ -412,7 +414,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <summary>A write's payloads as they are bound: each a text or its compressed BLOB (<see cref="SqliteText"/>); a
     /// part's null deletes it.</summary>
-    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, (string Key, object? Payload)[] Parts);
+    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, (string Key, object? Payload)[] Parts, object[] ViewPayloads);
 
     /// <summary>One row of <c>grain_journal</c> as it is bound (see <see cref="SqliteJournalRows"/>).</summary>
     private sealed record JournalRow(long Sequence, object Payload, long? LastSequence, string? Entries);

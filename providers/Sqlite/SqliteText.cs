@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Orchestrator.Providers.Sqlite;
 
-/// <summary>Large texts (grain states, their parts, journal rows) are stored compressed: a text of at least
+/// <summary>Large texts (grain states, their parts, journal rows, view rows' payloads) are stored compressed: a text of at least
 /// <see cref="CompressFrom"/> characters is stored as a BLOB — a format byte (<see cref="Brotli"/>), its UTF-8 length
 /// (four bytes, little-endian), then the Brotli-compressed UTF-8 — and a shorter one (or one that does not shrink) as
 /// TEXT. Readers take either, so rows written as TEXT before stay readable. What a commit writes, and syncs, shrinks with

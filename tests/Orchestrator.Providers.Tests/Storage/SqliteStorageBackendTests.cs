@@ -260,6 +260,27 @@ public sealed class SqliteStorageBackendTests : StorageBackendContractTests
     }
 
     [Fact]
+    public async Task LargeViewPayloads_AreStoredCompressed_AndListedAsWritten_BesideSmallOnes()
+    {
+        var large = "{\"nodes\":[" + string.Join(",", Enumerable.Range(0, 80).Select(i => $"{{\"node\":\"t{i:00}\",\"ms\":{i * 7}}}")) + "]}";
+        var small = "{\"status\":\"completed\"}";
+        await WriteAsync(GrainId.Create("run", "timed"), "{}", null,
+            new ViewRow("run-timings", "wf", "completed", T0, large), new ViewRow("runs", "wf", "completed", T0, small));
+
+        Assert.Equal(large, Assert.Single((await Backend.Queries.QueryViewAsync(new ViewQuery("run-timings", "wf", null, 10), Ct)).Rows).Payload);
+        Assert.Equal(small, Assert.Single((await Backend.Queries.QueryViewAsync(new ViewQuery("runs", null, "completed", 10), Ct)).Rows).Payload);
+        using var connection = OpenFreshConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT view, typeof(payload), length(payload) FROM view_rows WHERE grain_key = 'timed' ORDER BY view";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(("run-timings", "blob"), (reader.GetString(0), reader.GetString(1)));
+        Assert.True(reader.GetInt64(2) < large.Length / 3, $"stored in {reader.GetInt64(2)} bytes");
+        Assert.True(reader.Read());
+        Assert.Equal(("runs", "text"), (reader.GetString(0), reader.GetString(1)));
+    }
+
+    [Fact]
     public async Task AWrite_LeavesTheViewRowsItsStateObjectWroteAsTheyAre_UntilTheyChange_OrAWriteFails()
     {
         var grain = GrainId.Create("run", "steps");
