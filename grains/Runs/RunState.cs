@@ -38,7 +38,11 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     private JsonNode? _inputCopy;
     private bool _stateStored;
     private bool _inputStored;
-    private (bool State, bool Input) _writingWhole;
+
+    /// <summary>Whether storage holds a state part: until a run's state has a value, it stores none (a missing part
+    /// reads as the empty state), which spares most runs a row.</summary>
+    private bool _statePartStored;
+    private (bool State, bool StatePart, bool Input) _writingWhole;
 
     /// <summary>By node: the element list as last stored, and how many chunks of it are stored.</summary>
     private readonly Dictionary<string, (List<ItemRunState>? Items, int Chunks)> _storedItems = new(StringComparer.Ordinal);
@@ -181,8 +185,8 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     {
         var parts = new List<StatePart>();
         // A run's input is set once, when it starts; a run without one has nothing to store.
-        _writingWhole = (!_stateStored, !_inputStored && Input is not null);
-        if (_writingWhole.State)
+        _writingWhole = (!_stateStored, !_stateStored && (State.Count > 0 || _statePartStored), !_inputStored && Input is not null);
+        if (_writingWhole.StatePart)
         {
             parts.Add(new StatePart(StatePartKey, JsonSerializer.Serialize(State, json)));
         }
@@ -234,6 +238,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     public void PartsWritten()
     {
         _stateStored |= _writingWhole.State;
+        _statePartStored |= _writingWhole.StatePart;
         _inputStored |= _writingWhole.Input;
         _writingWhole = default;
         foreach (var (node, items, chunks, written) in _writing ?? [])
@@ -264,6 +269,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
     {
         ArgumentNullException.ThrowIfNull(parts);
         _storedItems.Clear();
+        _statePartStored = false;
         var byNode = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
@@ -274,6 +280,7 @@ public sealed class RunState : IQueryViewSource, IJournalSource, IPartedState
                 {
                     State = value?.AsObject() ?? [];
                     _stateStored = true;
+                    _statePartStored = true;
                 }
                 else
                 {

@@ -143,6 +143,29 @@ public sealed class RunStatePartsTests
         Assert.Empty(read.Nodes["fan"].Items!);
     }
 
+    [Fact]
+    public void ChangedParts_StoreNoStatePart_UntilTheStateHasAValue_ThenEveryChangeEvenBackToEmpty()
+    {
+        var run = new RunState { RunId = "r2", Workflow = "wf", Status = RunStatus.Running };
+        Assert.Empty(run.ChangedParts(Json));
+        run.PartsWritten();
+
+        // Read back without a state part: the empty state, and still nothing to write.
+        var read = JsonSerializer.Deserialize<RunState>(JsonSerializer.Serialize(run, Json), Json)!;
+        read.PartsRead([], Json);
+        Assert.Empty(read.State);
+        Assert.Empty(read.ChangedParts(Json));
+        read.PartsWritten();
+
+        read.SetStateValue("n", 1);
+        Assert.Equal(("state", "{\"n\":1}"), Assert.Single(read.ChangedParts(Json)) is var part ? (part.Key, part.Payload) : default);
+        read.PartsWritten();
+
+        // Once a part is stored, emptying the state writes it too.
+        read.State = [];
+        Assert.Equal(("state", "{}"), Assert.Single(read.ChangedParts(Json)) is var emptied ? (emptied.Key, emptied.Payload) : default);
+    }
+
     private static RunState Run(int width)
     {
         var run = new RunState { RunId = "r1", Workflow = "wf", Status = RunStatus.Running, State = new JsonObject { ["width"] = 7 } };
