@@ -56,10 +56,10 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     private const string ViewPageOrder = " ORDER BY sort_at DESC, grain_key DESC LIMIT $limit";
     private const string ViewPageTail = ViewPageAfter + ViewPageOrder;
     private const string QueryView = SelectViewRows + ViewPageTail;
-    private const string QueryViewByKey1 = SelectViewRows + " AND key1 = $key1" + ViewPageTail;
+    private const string ByKey1 = " AND key1 = $key1";
+    private const string QueryViewByKey1 = SelectViewRows + ByKey1 + ViewPageTail;
     private const string QueryViewByKey2 = SelectViewRows + " AND key2 = $key2" + ViewPageTail;
 
-    private const string ByKey1 = " AND key1 = $key1";
     private static readonly string SelectKey2ValuesOfView = SelectKey2Values("");
     private static readonly string SelectKey2ValuesOfKey1 = SelectKey2Values(ByKey1);
 
@@ -67,8 +67,8 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
     internal const int MaxMergedKey2Values = 32;
 
     /// <summary>Listings merged from one listing per key2 value, by the number of values (1 to
-    /// <see cref="MaxMergedKey2Values"/>); without and with key1.</summary>
-    private static readonly string[][] MergedQueries = [MergedTexts(""), MergedTexts(ByKey1)];
+    /// <see cref="MaxMergedKey2Values"/>), without and with key1; each made when first used.</summary>
+    private static readonly string?[][] MergedQueries = [new string?[MaxMergedKey2Values], new string?[MaxMergedKey2Values]];
     private const string CountView =
         "SELECT key2, (sort_at / $bucket) * $bucket, count(*) FROM view_rows WHERE view = $view AND sort_at >= $since";
     private const string CountViewGroups = " GROUP BY 1, 2";
@@ -203,7 +203,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         {
             0 => null,
             > MaxMergedKey2Values => query.Key1 is null ? QueryView : QueryViewByKey1,
-            _ => MergedQueries[query.Key1 is null ? 0 : 1][values.Count - 1],
+            _ => MergedQueries[query.Key1 is null ? 0 : 1][values.Count - 1] ??= MergedText(query.Key1 is null ? "" : ByKey1, values.Count),
         };
         var page = new ViewPage([], null);
         if (sql is not null)
@@ -274,11 +274,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <summary>SQLite reads a compound query ordered like its arms by merging them, each through its index: a page
     /// costs its own rows and one more per arm.</summary>
-    private static string[] MergedTexts(string byKey1) =>
-    [
-        .. Enumerable.Range(1, MaxMergedKey2Values).Select(count => string.Join(" UNION ALL ", Enumerable.Range(0, count)
-            .Select(i => SelectViewRows + byKey1 + " AND key2 = " + Key2Parameter(i) + ViewPageAfter)) + ViewPageOrder),
-    ];
+    private static string MergedText(string byKey1, int count) =>
+        string.Join(" UNION ALL ", Enumerable.Range(0, count).Select(i => SelectViewRows + byKey1 + " AND key2 = " + Key2Parameter(i) + ViewPageAfter))
+        + ViewPageOrder;
 
     /// <summary>Runs in the writer's transaction. Returns the new ETag, or (not applied) the stored one.</summary>
     private static (bool Applied, string? Etag) Write(SqliteWriteScope scope, StateWrite write, EncodedRows rows, long updatedAt)
