@@ -60,7 +60,6 @@ public sealed class PostgresStorageBackend : IStorageBackend, ICommitCounting
     /// <inheritdoc/>
     public CommitStatistics Commits => _database.Commits;
 
-
     /// <inheritdoc/>
     /// <exception cref="PostgresUnavailableException">The server did not answer within the startup timeout, or refused
     /// the connection (authentication, unknown database).</exception>

@@ -110,7 +110,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             SqliteText.Encode(write.Payload),
             write.Journal is { } journal ? JournalRows(journal) : [],
             write.Parts is { } parts ? [.. parts.Select(part => (part.Key, part.Payload is null ? null : SqliteText.Encode(part.Payload)))] : [],
-            write.Views is { } views ? [.. views.Select(view => SqliteText.Encode(view.Payload))] : []);
+            write.Views is { } views ? [.. views.Select(view => (view, SqliteText.Encode(view.Payload)))] : []);
         var (applied, etag) = await database.WriteAsync(scope => Write(scope, write, rows, updatedAt), cancellationToken).ConfigureAwait(false);
         return applied
             ? etag!
@@ -199,22 +199,21 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             }
         }
 
+        var byKey1 = query.Key1 is not null;
         var sql = values.Count switch
         {
             0 => null,
-            > MaxMergedKey2Values => query.Key1 is null ? QueryView : QueryViewByKey1,
-            _ => MergedQueries[query.Key1 is null ? 0 : 1][values.Count - 1] ??= MergedText(query.Key1 is null ? "" : ByKey1, values.Count),
+            > MaxMergedKey2Values => byKey1 ? QueryViewByKey1 : QueryView,
+            _ => MergedQueries[byKey1 ? 1 : 0][values.Count - 1] ??= MergedText(byKey1 ? ByKey1 : "", values.Count),
         };
         var page = new ViewPage([], null);
         if (sql is not null)
         {
+            // The sorting fallback has no parameter per value; binding them anyway is harmless.
             var command = Bind(scope, sql, query);
-            if (values.Count <= MaxMergedKey2Values)
+            for (var i = 0; i < values.Count; i++)
             {
-                for (var i = 0; i < values.Count; i++)
-                {
-                    command.With(Key2Parameter(i), values[i]);
-                }
+                command.With(Key2Parameter(i), values[i]);
             }
 
             page = ReadPage(command, query);
@@ -307,7 +306,7 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
         if (write.Views is { } views)
         {
-            ReplaceViews(scope, write.Grain, views, rows.ViewPayloads);
+            ReplaceViews(scope, write.Grain, views, rows.Views);
         }
 
         InsertJournalRows(scope, write.Grain, rows.Journal);
@@ -386,20 +385,19 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         InsertJournalRows(scope, grain, JournalRows(kept));
     }
 
-    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views, object[] payloads)
+    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views, (ViewRow Row, object Payload)[] encoded)
     {
         foreach (var view in views.Select(row => row.View).Distinct(StringComparer.Ordinal))
         {
             scope.Command(DeleteGrainView).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$view", view).ExecuteNonQuery();
         }
 
-        for (var i = 0; i < views.Count; i++)
+        foreach (var (row, payload) in encoded)
         {
-            var row = views[i];
             scope.Command(InsertViewRow)
                 .With("$view", row.View).With("$type", grain.GrainType).With("$key", grain.GrainKey)
                 .With("$key1", row.Key1).With("$key2", row.Key2)
-                .With("$sortAt", row.SortAt.ToUnixTimeMilliseconds()).With("$payload", payloads[i])
+                .With("$sortAt", row.SortAt.ToUnixTimeMilliseconds()).With("$payload", payload)
                 .ExecuteNonQuery();
         }
     }
@@ -412,7 +410,8 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
 
     /// <summary>A write's payloads as they are bound: each a text or its compressed BLOB (<see cref="SqliteText"/>); a
     /// part's null deletes it.</summary>
-    private sealed record EncodedRows(object Payload, List<JournalRow> Journal, (string Key, object? Payload)[] Parts, object[] ViewPayloads);
+    private sealed record EncodedRows(
+        object Payload, List<JournalRow> Journal, (string Key, object? Payload)[] Parts, (ViewRow Row, object Payload)[] Views);
 
     /// <summary>One row of <c>grain_journal</c> as it is bound (see <see cref="SqliteJournalRows"/>).</summary>
     private sealed record JournalRow(long Sequence, object Payload, long? LastSequence, string? Entries);

@@ -55,7 +55,6 @@ public sealed class SqliteStorageBackend : IStorageBackend, ICommitCounting
     /// <inheritdoc/>
     public CommitStatistics Commits => _database.Commits;
 
-
     /// <inheritdoc/>
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

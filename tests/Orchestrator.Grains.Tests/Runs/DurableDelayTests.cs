@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Runs;
+using Orchestrator.Grains.Tests.Loops;
 using Orchestrator.Testing;
 
 namespace Orchestrator.Grains.Tests.Runs;
@@ -29,7 +30,7 @@ public sealed class DurableDelayTests
         Assert.Equal(NodeStatus.Running, run.Nodes["wait"].Status);
         Assert.Equal(startedAt + TimeSpan.FromHours(1), run.Nodes["wait"].WaitsUntil);
         Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
-        await UntilNoRunIsActiveAsync(host);
+        await host.UntilNoRunIsActiveAsync(TimeSpan.FromSeconds(10), "the waiting run is still activated 10 s after its start");
 
         // Called before its time, it goes on waiting for the same end: nothing was interrupted, nothing is written.
         clock.Advance(TimeSpan.FromMinutes(30));
@@ -107,17 +108,13 @@ public sealed class DurableDelayTests
         await host.PutAsync(LongWait);
         var startedAt = clock.GetUtcNow();
         var run = await host.StartRunAsync("long-wait");
-        await UntilNoRunIsActiveAsync(host);
+        await host.UntilNoRunIsActiveAsync(TimeSpan.FromSeconds(10), "the waiting run is still activated 10 s after its start");
         await host.ForgetRemindersAsync(run.RunId);
 
         await host.RestartAsync();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await host.RemindersAsync(run.RunId)).Contains("delays"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the waiting run's reminder was not registered again within 10 s of the restart");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        await LoopTesting.EventuallyAsync(
+            "the waiting run's reminder registered again after the restart", () => host.RemindersAsync(run.RunId)!, reminders => reminders.Contains("delays"));
 
         clock.Advance(TimeSpan.FromHours(1));
         await EndsOnceAtItsTimeAsync(host, run.RunId, startedAt + TimeSpan.FromHours(1));
@@ -150,15 +147,5 @@ public sealed class DurableDelayTests
         Assert.Equal(1, finished.Nodes["wait"].Attempts);
         Assert.Equal(dueAt, finished.Nodes["wait"].FinishedAt);
         return finished;
-    }
-
-    private static async Task UntilNoRunIsActiveAsync(EngineHost host)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await host.RunActivationsAsync() > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the waiting run is still activated 10 s after its start");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
     }
 }

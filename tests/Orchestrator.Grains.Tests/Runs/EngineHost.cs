@@ -90,6 +90,18 @@ internal sealed class EngineHost : IAsyncDisposable
         (await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
             .Where(s => s.GrainType.StartsWith("Orchestrator.Runs.RunGrain,", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
 
+    /// <summary>Waits until no run is activated in the silo (idle or finished runs leave on their own), failing after
+    /// <paramref name="bound"/> with <paramref name="why"/>.</summary>
+    public async Task UntilNoRunIsActiveAsync(TimeSpan bound, string why)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (await RunActivationsAsync() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, why);
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
     /// <summary>The names of the run's (or another grain's) registered durable reminders.</summary>
     public async Task<IEnumerable<string>> RemindersAsync(string key, string grainType = "run") =>
         (await Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create(grainType, key))).Reminders.Select(r => r.ReminderName);

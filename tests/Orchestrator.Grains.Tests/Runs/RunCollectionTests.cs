@@ -34,12 +34,7 @@ public sealed class RunCollectionTests
         Assert.Equal(RunStatus.Completed, started.Status);
 
         // No collection is forced: without leaving at once, the run would stay activated for its two idle minutes.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await host.RunActivationsAsync() > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the finished run is still activated 10 s after its end");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        await host.UntilNoRunIsActiveAsync(TimeSpan.FromSeconds(10), "the finished run is still activated 10 s after its end");
 
         var read = await host.Run(started.RunId).GetAsync();
         Assert.Equal(RunStatus.Completed, read.Status);

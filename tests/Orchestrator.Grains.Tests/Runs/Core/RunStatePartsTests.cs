@@ -158,12 +158,14 @@ public sealed class RunStatePartsTests
         read.PartsWritten();
 
         read.SetStateValue("n", 1);
-        Assert.Equal(("state", "{\"n\":1}"), Assert.Single(read.ChangedParts(Json)) is var part ? (part.Key, part.Payload) : default);
+        var set = Assert.Single(read.ChangedParts(Json));
+        Assert.Equal(("state", "{\"n\":1}"), (set.Key, set.Payload));
         read.PartsWritten();
 
         // Once a part is stored, emptying the state writes it too.
         read.State = [];
-        Assert.Equal(("state", "{}"), Assert.Single(read.ChangedParts(Json)) is var emptied ? (emptied.Key, emptied.Payload) : default);
+        var emptied = Assert.Single(read.ChangedParts(Json));
+        Assert.Equal(("state", "{}"), (emptied.Key, emptied.Payload));
     }
 
     private static RunState Run(int width)
