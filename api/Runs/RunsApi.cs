@@ -123,11 +123,11 @@ public static class RunsApi
         {
             if (!waitForEnd)
             {
-                var started = await grains.GetGrain<IRunGrain>(runId).StartAsync(command);
+                var started = await grains.GetGrainByKey<IRunGrain>(runId).StartAsync(command);
                 return TypedResults.Accepted(location, new StartRunResponse(started.RunId));
             }
 
-            var grain = grains.GetGrain<IRunGrain>(runId);
+            var grain = grains.GetGrainByKey<IRunGrain>(runId);
             var run = await grain.StartAsync(command);
             if (!run.Status.IsFinished())
             {

@@ -103,7 +103,7 @@ internal sealed class RunGrain(
         }
 
         // One small call per run; the definition itself crosses a grain call once per version and silo.
-        var version = await Factory.GetGrain<IWorkflowEngineGrain>(command.Workflow).ResolveForRunAsync(command.Version);
+        var version = await Factory.GetGrainByKey<IWorkflowEngineGrain>(command.Workflow).ResolveForRunAsync(command.Version);
         _machine = new RunStateMachine(await definitions.GetAsync(Factory, version.Name, version.Version), options, Random.Shared);
         await ApplyAsync(new RunCommand.Start(
             this.GetPrimaryKeyString(), version.Name, version.Version, command.Input, command.IdempotencyKey, command.Parent, command.TriggeredBy,

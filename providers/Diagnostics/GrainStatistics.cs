@@ -12,8 +12,9 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Orchestrator.Grains";
 
-    private readonly ConcurrentDictionary<string, TypeCounters> _byType = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<IGrainContext, string> _live = new();
+    // Keyed by Orleans' own grain type (its hash is kept with it), so that a call makes no string of its type's name.
+    private readonly ConcurrentDictionary<GrainType, TypeCounters> _byType = new();
+    private readonly ConcurrentDictionary<IGrainContext, TypeCounters> _live = new();
     private readonly Counter<long> _calls;
     private readonly Counter<long> _failedCalls;
     private readonly Histogram<double> _callDuration;
@@ -44,17 +45,15 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
         }
         finally
         {
-            var grainType = context.TargetId.Type.ToString()!;
-            if (!IsSystem(grainType))
+            if (Counters(context.TargetId.Type) is { } counters)
             {
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                Counters(grainType).Call(elapsed.TotalMilliseconds, failed);
-                var tag = new KeyValuePair<string, object?>("grain.type", grainType);
-                _calls.Add(1, tag);
-                _callDuration.Record(elapsed.TotalSeconds, tag);
+                counters.Call(elapsed.TotalMilliseconds, failed);
+                _calls.Add(1, counters.Tag);
+                _callDuration.Record(elapsed.TotalSeconds, counters.Tag);
                 if (failed)
                 {
-                    _failedCalls.Add(1, tag);
+                    _failedCalls.Add(1, counters.Tag);
                 }
             }
         }
@@ -62,31 +61,31 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
 
     public void OnAdded(IActivationWorkingSetMember member)
     {
-        if (member is IGrainContext grain && grain.GrainId.Type.ToString() is { } type && !IsSystem(type) && _live.TryAdd(grain, type))
+        if (member is IGrainContext grain && Counters(grain.GrainId.Type) is { } counters && _live.TryAdd(grain, counters))
         {
-            Counters(type).Activated();
-            _activations.Add(1, new KeyValuePair<string, object?>("grain.type", type));
+            counters.Activated();
+            _activations.Add(1, counters.Tag);
         }
     }
 
     public void OnDeactivated(IActivationWorkingSetMember member)
     {
-        if (member is IGrainContext grain && _live.TryRemove(grain, out var type))
+        if (member is IGrainContext grain && _live.TryRemove(grain, out var counters))
         {
-            Counters(type).Deactivated();
-            _activations.Add(-1, new KeyValuePair<string, object?>("grain.type", type));
+            counters.Deactivated();
+            _activations.Add(-1, counters.Tag);
         }
     }
 
     public IReadOnlyList<GrainTypeStatistics> GetByGrainType() =>
-        [.. _byType.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Value.Snapshot(pair.Key))];
+        [.. _byType.Values.Where(counters => !counters.IsSystem).OrderBy(counters => counters.Name, StringComparer.Ordinal).Select(counters => counters.Snapshot())];
 
-    /// <summary>Orleans' own system targets (<c>sys.svc…</c>) are not the application's grains.</summary>
-    private static bool IsSystem(string grainType) => grainType.StartsWith("sys.", StringComparison.Ordinal);
+    /// <summary>The counters of <paramref name="grainType"/>, or null for Orleans' own system targets (<c>sys.svc…</c>),
+    /// which are not the application's grains.</summary>
+    private TypeCounters? Counters(GrainType grainType) =>
+        _byType.GetOrAdd(grainType, static type => new TypeCounters(type.ToString()!)) is { IsSystem: false } counters ? counters : null;
 
-    private TypeCounters Counters(string grainType) => _byType.GetOrAdd(grainType, static _ => new TypeCounters());
-
-    private sealed class TypeCounters
+    private sealed class TypeCounters(string name)
     {
         private readonly Lock _lock = new();
         private int _activations;
@@ -95,6 +94,13 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
         private long _failed;
         private double _totalMilliseconds;
         private double _maxMilliseconds;
+
+        public string Name { get; } = name;
+
+        public bool IsSystem { get; } = name.StartsWith("sys.", StringComparison.Ordinal);
+
+        /// <summary>The metric tag naming the type, made once.</summary>
+        public KeyValuePair<string, object?> Tag { get; } = new("grain.type", name);
 
         public void Activated()
         {
@@ -124,12 +130,12 @@ internal sealed class GrainStatistics : IIncomingGrainCallFilter, IActivationWor
             }
         }
 
-        public GrainTypeStatistics Snapshot(string grainType)
+        public GrainTypeStatistics Snapshot()
         {
             lock (_lock)
             {
                 return new GrainTypeStatistics(
-                    grainType, _activations, _created, _calls, _failed,
+                    Name, _activations, _created, _calls, _failed,
                     _calls == 0 ? 0 : Math.Round(_totalMilliseconds / _calls, 3), Math.Round(_maxMilliseconds, 3));
             }
         }
