@@ -362,10 +362,10 @@ internal sealed class TargetSuite(LoadBenchOptions options, SiloClient client, S
                 var added = (during - before) / 1e6;
                 var addedSettled = ((settled.Rss ?? during) - before) / 1e6;
                 var left = (end - before) / 1e6;
-                Target("waiting-runs-rss", $"+{added:0.0} MB",
+                Target("waiting-runs-rss", $"{added:+0.0;-0.0} MB",
                     $"target <= 60 MB: {Verdict(added <= 60)}; silo RSS {Mb(before)} MB idle -> {Mb(during)} MB with {started:N0} runs waiting {idled.TotalSeconds + Settle.TotalSeconds:0} s "
-                    + $"({added * 1e6 / Math.Max(1, started) / 1e3:0.0} kB per run; +{addedSettled:0.0} MB after {Settle.TotalSeconds:0} s, before idle runs were collected)");
-                Target("finished-runs-rss", $"{(left >= 0 ? "+" : "")}{left:0.0} MB",
+                    + $"({added * 1e6 / Math.Max(1, started) / 1e3:0.0} kB per run; {addedSettled:+0.0;-0.0} MB after {Settle.TotalSeconds:0} s, before idle runs were collected)");
+                Target("finished-runs-rss", $"{left:+0.0;-0.0} MB",
                     $"target <= 20 MB: {Verdict(left <= 20)}; silo RSS {Mb(end)} MB {collected.TotalSeconds:0} s after all were cancelled, against {Mb(before)} MB idle before");
             }
             else
