@@ -304,9 +304,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
             return (false, StoredEtag(scope, write.Grain, write.StateName));
         }
 
-        if (write.Views is { } views)
+        if (write.Views is not null)
         {
-            ReplaceViews(scope, write.Grain, views, rows.Views);
+            ReplaceViews(scope, write.Grain, rows.Views);
         }
 
         InsertJournalRows(scope, write.Grain, rows.Journal);
@@ -385,9 +385,9 @@ internal sealed class SqliteStateStore(SqliteDatabase database) : IStateStore
         InsertJournalRows(scope, grain, JournalRows(kept));
     }
 
-    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, IReadOnlyList<ViewRow> views, (ViewRow Row, object Payload)[] encoded)
+    private static void ReplaceViews(SqliteWriteScope scope, StateKey grain, (ViewRow Row, object Payload)[] encoded)
     {
-        foreach (var view in views.Select(row => row.View).Distinct(StringComparer.Ordinal))
+        foreach (var view in encoded.Select(row => row.Row.View).Distinct(StringComparer.Ordinal))
         {
             scope.Command(DeleteGrainView).With("$type", grain.GrainType).With("$key", grain.GrainKey).With("$view", view).ExecuteNonQuery();
         }
