@@ -11,7 +11,11 @@ namespace Orchestrator.Reminders;
 /// periodic, so the backstop is registered with <see cref="RepeatPeriod"/> and removed once the grain has handled a tick,
 /// unless the handling armed it again; a tick that fell due while its silo was down fires within a period of the
 /// restart. A handling that fails keeps its reminder, delivered again after a back-off. Handlers must be idempotent: the
-/// timer and the backstop may both deliver, and a failed handling is repeated.</summary>
+/// timer and the backstop may both deliver, and a failed handling is repeated.
+/// <para>A grain may defer the backstops of some reminders (<see cref="DefersBackstop"/>) when something else brings it
+/// back after a crash (runs: the recovery sweeps on start and when a silo leaves): their timers stand alone while the
+/// activation lives, and the backstops of those still armed are registered when it ends. A run's timeout or a short
+/// retry that is handled, or disarmed, within its activation then costs no write at all.</para></summary>
 internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemindable
 {
     /// <summary>How often a one-shot reminder fires again until its grain has handled it; the silo's minimum reminder
@@ -27,6 +31,10 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     private readonly Dictionary<string, (DateTimeOffset DueAt, ITimer Timer)> _armed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _standAlone = new(StringComparer.Ordinal);
+    // Armed by this activation with their backstops deferred to its end (DefersBackstop): no row was written for them.
+    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
+    // Known to have a backstop row: registered by this activation, or found by RestoreAsync.
+    private readonly HashSet<string> _backed = new(StringComparer.Ordinal);
     private TimeProvider? _clock;
 
     private ILogger? _logger;
@@ -45,6 +53,16 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     /// <summary>Handles a tick of the reminder named <paramref name="reminderName"/>; it is removed afterwards unless the
     /// handling armed it again, and delivered again after a back-off when the handling throws.</summary>
     protected abstract Task OnReminderAsync(string reminderName);
+
+    /// <summary>True when the durable backstop of <paramref name="reminderName"/> may wait until this activation ends:
+    /// only for a grain that is activated again after a crash by something other than its reminders. False by default.</summary>
+    protected virtual bool DefersBackstop(string reminderName) => false;
+
+    /// <summary>Called when a deferred backstop could not be registered as the activation ended; the grain should see to
+    /// being activated again (whose activation restores what its state counts on).</summary>
+    protected virtual void OnDeferredBackstopLost(string reminderName)
+    {
+    }
 
     /// <inheritdoc/>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -89,16 +107,37 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     internal static TimeSpan RetryDelay(int failures) => Backoff.Doubling(BackstopDelay, MaxRetryDelay, failures);
 
     /// <inheritdoc/>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The backstops stay registered: they deliver what the timers would have.
+        // The backstops stay registered: they deliver what the timers would have. Those deferred are registered now.
+        var now = Clock.GetUtcNow();
+        foreach (var reminderName in _deferred.ToArray())
+        {
+            if (!_armed.TryGetValue(reminderName, out var armed))
+            {
+                continue;
+            }
+
+            var due = armed.DueAt > now ? armed.DueAt - now : TimeSpan.Zero;
+            try
+            {
+                await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                // The deactivation's time ran out, or the reminder service refused.
+                LogDeferredBackstopLost(Logger, e, reminderName, this.GetGrainId());
+                OnDeferredBackstopLost(reminderName);
+            }
+        }
+
+        _deferred.Clear();
         foreach (var (_, timer) in _armed.Values)
         {
             timer.Dispose();
         }
 
         _armed.Clear();
-        return Task.CompletedTask;
     }
 
     /// <summary>Arms (or moves) the one-shot reminder <paramref name="reminderName"/> to fire after <paramref name="due"/>.
@@ -113,9 +152,24 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
         }
 
         ArmTimer(reminderName, due);
+        if (!_backed.Contains(reminderName) && DefersBackstop(reminderName))
+        {
+            // A row from an activation this one does not know of may still exist: it fires, is handled (handlers are
+            // idempotent) and is removed then.
+            _deferred.Add(reminderName);
+            return;
+        }
+
+        await RegisterBackstopAsync(reminderName, due);
+    }
+
+    private async Task RegisterBackstopAsync(string reminderName, TimeSpan due)
+    {
+        _deferred.Remove(reminderName);
         try
         {
             await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);
+            _backed.Add(reminderName);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -147,13 +201,16 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
             LogBackstopUnread(Logger, e, reminderName, this.GetGrainId());
         }
 
+        // Registered at once even when deferred: a state that counts on a reminder without its row is the mark of a
+        // crash (or a refusal) that this activation repairs.
+        ArmTimer(reminderName, due);
         if (stored is null)
         {
-            await ArmAsync(reminderName, due);
+            await RegisterBackstopAsync(reminderName, due);
         }
         else
         {
-            ArmTimer(reminderName, due);
+            _backed.Add(reminderName);
         }
     }
 
@@ -174,6 +231,13 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
     protected async Task DisarmAsync(string reminderName)
     {
         Forget(reminderName);
+        if (_deferred.Remove(reminderName))
+        {
+            // Only its timer was armed: there is no row to remove.
+            return;
+        }
+
+        _backed.Remove(reminderName);
         if (await this.GetReminder(reminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -212,6 +276,9 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} was not registered; its timer stands alone")]
     private static partial void LogBackstopRefused(ILogger logger, Exception exception, string reminder, GrainId grain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The deferred backstop of reminder {Reminder} of {Grain} was not registered as its activation ended; the grain is woken to register it")]
+    private static partial void LogDeferredBackstopLost(ILogger logger, Exception exception, string reminder, GrainId grain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The durable backstop of reminder {Reminder} of {Grain} could not be read; it is registered again")]
     private static partial void LogBackstopUnread(ILogger logger, Exception exception, string reminder, GrainId grain);

@@ -94,6 +94,15 @@ internal sealed class RunGrain(
 
     public void Dispose() => _abandoned.Dispose();
 
+    /// <summary>The run's timeout and its retries wait on timers alone while the run is activated: most runs end, or
+    /// retry, long before those fall due, and every running run is activated again after a crash (the recovery sweeps on
+    /// start and when a silo leaves), which registers what its state counts on. Durable delays are registered at once:
+    /// their run leaves memory as soon as they are armed.</summary>
+    protected override bool DefersBackstop(string reminderName) => reminderName != RunReminders.Delays;
+
+    /// <inheritdoc/>
+    protected override void OnDeferredBackstopLost(string reminderName) => wakeUps.Schedule(this.GetPrimaryKeyString());
+
     public async Task<RunSnapshot> StartAsync(StartRun command)
     {
         ArgumentNullException.ThrowIfNull(command);

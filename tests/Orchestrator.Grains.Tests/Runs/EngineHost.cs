@@ -102,6 +102,19 @@ internal sealed class EngineHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Has Orleans collect the idle activations until no run is activated, failing after <paramref name="bound"/>
+    /// with <paramref name="why"/>.</summary>
+    public async Task CollectIdleRunsAsync(TimeSpan bound, string why)
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + bound;
+        while (await RunActivationsAsync() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, why);
+            await management.ForceActivationCollection(TimeSpan.Zero);
+        }
+    }
+
     /// <summary>The names of the run's (or another grain's) registered durable reminders.</summary>
     public async Task<IEnumerable<string>> RemindersAsync(string key, string grainType = "run") =>
         (await Silo.Services.GetRequiredService<IReminderTable>().ReadRows(GrainId.Create(grainType, key))).Reminders.Select(r => r.ReminderName);

@@ -117,6 +117,11 @@ public sealed class RetryAndLifecycleTests
             var run = await host.StartRunAsync("counts-on-reminders");
             await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled);
             string[] expected = ["delays", "retry|call", "run-timeout"];
+
+            // While the run is activated its timeout and its retry ride timers alone; their backstops are registered
+            // when the activation ends.
+            Assert.Equal(["delays"], await host.RemindersAsync(run.RunId));
+            await host.CollectIdleRunsAsync(TimeSpan.FromSeconds(20), "the run waiting on its retry is still activated");
             Assert.Equal(expected, (await host.RemindersAsync(run.RunId)).Order());
 
             await host.ForgetRemindersAsync(run.RunId);
