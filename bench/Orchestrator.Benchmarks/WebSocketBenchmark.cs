@@ -126,10 +126,11 @@ internal static class WebSocketBenchmark
         Console.WriteLine(
             $"  {what,-36} engine {watched.EngineRate:N0} events/s watched vs {alone.EngineRate:N0} unwatched ({(slowdown - 1) * 100:+0;-0} %); " +
             $"{watched.Deliveries:N0} deliveries, live {watched.LiveRate:N0}/s; latency p50 {P(latencies, 50):0.0} ms, p99 {P(latencies, 99):0.0} ms, " +
-            $"max {P(latencies, 100):0.0} ms; gaps {watched.Gaps}");
+            $"max {P(latencies, 100):0.0} ms; gaps {watched.Gaps}; GC while watched: {watched.Gen2Collections} gen2, pauses {watched.GcPauseMs:0} ms in all, longest seen {watched.LongestGcPauseMs:0.0} ms");
     }
 
-    private sealed record Measurement(double EngineRate, long Deliveries, double LiveRate, double[] Latencies, int Gaps);
+    private sealed record Measurement(
+        double EngineRate, long Deliveries, double LiveRate, double[] Latencies, int Gaps, int Gen2Collections, double GcPauseMs, double LongestGcPauseMs);
 
     /// <summary>Starts <paramref name="runs"/> runs, opens <paramref name="subscribersPerRun"/> sockets on each while they
     /// wait, and reads every socket to its run's end (or, unwatched, waits for every run's end). The engine's rate is the
@@ -158,7 +159,9 @@ internal static class WebSocketBenchmark
             }
 
             var connected = DateTimeOffset.UtcNow;
+            using var gc = GcWatch.Start();
             var results = subscribersPerRun == 0 ? [] : await Task.WhenAll(sockets.Select(s => ReceiveUntilEndAsync(s, connected)));
+            var (gen2, pauseMs, longestMs) = gc.Stop();
             var snapshots = await Task.WhenAll(ids.Select(id => WaitForEndAsync(grains.GetGrain<IRunGrain>(id))));
             if (connected > snapshots.Min(s => s.StartedAt!.Value) + startDelay)
             {
@@ -180,7 +183,10 @@ internal static class WebSocketBenchmark
                 results.Sum(r => (long)r.Received),
                 latencies.Length / Math.Max(liveSeconds, 0.001),
                 latencies,
-                results.Sum(r => r.Gaps));
+                results.Sum(r => r.Gaps),
+                gen2,
+                pauseMs,
+                longestMs);
         }
         finally
         {
@@ -310,5 +316,53 @@ internal static class WebSocketBenchmark
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The collector's work over a measurement: gen2 collections, the total of its pauses, and the longest
+    /// pause among the collections it can still see (the runtime keeps the last one of each kind).</summary>
+    private sealed class GcWatch : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private int _gen2;
+        private TimeSpan _paused;
+        private double _longestMs;
+        private int _lastIndexSeen;
+        private Timer? _sampler;
+
+        public static GcWatch Start()
+        {
+            var watch = new GcWatch { _gen2 = GC.CollectionCount(2), _paused = GC.GetTotalPauseDuration() };
+            watch._lastIndexSeen = (int)GC.GetGCMemoryInfo(GCKind.Any).Index;
+            // The runtime keeps the pause durations of the last collection only: look at it often enough to see each.
+            watch._sampler = new Timer(_ => watch.Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+            return watch;
+        }
+
+        public (int Gen2, double PauseMs, double LongestMs) Stop()
+        {
+            Dispose();
+            Sample();
+            return (GC.CollectionCount(2) - _gen2, (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds, _longestMs);
+        }
+
+        public void Dispose() => _sampler?.Dispose();
+
+        private void Sample()
+        {
+            lock (_lock)
+            {
+                var info = GC.GetGCMemoryInfo(GCKind.Any);
+                if (info.Index == _lastIndexSeen)
+                {
+                    return;
+                }
+
+                _lastIndexSeen = (int)info.Index;
+                foreach (var pause in info.PauseDurations)
+                {
+                    _longestMs = Math.Max(_longestMs, pause.TotalMilliseconds);
+                }
+            }
+        }
     }
 }
