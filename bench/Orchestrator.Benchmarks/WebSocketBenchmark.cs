@@ -326,13 +326,13 @@ internal static class WebSocketBenchmark
         private int _gen2;
         private TimeSpan _paused;
         private double _longestMs;
-        private int _lastIndexSeen;
+        private long _lastIndexSeen;
         private Timer? _sampler;
 
         public static GcWatch Start()
         {
             var watch = new GcWatch { _gen2 = GC.CollectionCount(2), _paused = GC.GetTotalPauseDuration() };
-            watch._lastIndexSeen = (int)GC.GetGCMemoryInfo(GCKind.Any).Index;
+            watch._lastIndexSeen = GC.GetGCMemoryInfo(GCKind.Any).Index;
             // The runtime keeps the pause durations of the last collection only: look at it often enough to see each.
             watch._sampler = new Timer(_ => watch.Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
             return watch;
@@ -357,7 +357,7 @@ internal static class WebSocketBenchmark
                     return;
                 }
 
-                _lastIndexSeen = (int)info.Index;
+                _lastIndexSeen = info.Index;
                 foreach (var pause in info.PauseDurations)
                 {
                     _longestMs = Math.Max(_longestMs, pause.TotalMilliseconds);

@@ -165,7 +165,6 @@ internal abstract partial class OneShotReminderGrain : OrchestratorGrain, IRemin
 
     private async Task RegisterBackstopAsync(string reminderName, TimeSpan due)
     {
-        _deferred.Remove(reminderName);
         try
         {
             await this.RegisterOrUpdateReminder(reminderName, due + BackstopDelay, RepeatPeriod);

@@ -13,14 +13,12 @@ public sealed class DeferredBackstopTests
     {
         var clock = new FakeClock();
         await using var host = await EngineHost.StartAsync(clock);
-        await host.PutAsync("""
+        var run = await StartUntilItsRetryIsScheduledAsync(host, """
             name: quick-with-timeout
             timeout: 1h
             nodes:
               call: { type: fail, times: 1, retry: { maxAttempts: 2, initialDelay: 5s } }
             """);
-        var run = await host.StartRunAsync("quick-with-timeout");
-        await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled);
 
         // Waiting on its retry, with its timeout an hour away: both on timers, no row.
         Assert.Empty(await host.RemindersAsync(run.RunId));
@@ -39,14 +37,12 @@ public sealed class DeferredBackstopTests
     {
         var clock = new FakeClock();
         await using var host = await EngineHost.StartAsync(clock);
-        await host.PutAsync("""
+        var run = await StartUntilItsRetryIsScheduledAsync(host, """
             name: outlived-activation
             timeout: 10m
             nodes:
               call: { type: fail, times: 5, retry: { maxAttempts: 6, initialDelay: 1h } }
             """);
-        var run = await host.StartRunAsync("outlived-activation");
-        await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled);
         Assert.Empty(await host.RemindersAsync(run.RunId));
 
         await host.CollectIdleRunsAsync(TimeSpan.FromSeconds(20), "the run waiting on its retry is still activated");
@@ -62,5 +58,15 @@ public sealed class DeferredBackstopTests
         Assert.Equal(RunStatus.Failed, ended.Status);
         Assert.Contains("timed out", ended.Error, StringComparison.Ordinal);
         Assert.Equal(1, ended.Nodes["call"].Attempts);
+    }
+
+    /// <summary>Puts <paramref name="yaml"/> (a workflow whose node fails and retries) and starts a run of it, returned
+    /// once its first retry is scheduled.</summary>
+    private static async Task<RunSnapshot> StartUntilItsRetryIsScheduledAsync(EngineHost host, string yaml)
+    {
+        var workflow = await host.PutAsync(yaml);
+        var run = await host.StartRunAsync(workflow.Name);
+        await host.WaitForAsync(run.RunId, e => e.Type == RunEventTypes.NodeRetryScheduled);
+        return run;
     }
 }

@@ -92,26 +92,21 @@ internal sealed class EngineHost : IAsyncDisposable
 
     /// <summary>Waits until no run is activated in the silo (idle or finished runs leave on their own), failing after
     /// <paramref name="bound"/> with <paramref name="why"/>.</summary>
-    public async Task UntilNoRunIsActiveAsync(TimeSpan bound, string why)
-    {
-        var deadline = DateTime.UtcNow + bound;
-        while (await RunActivationsAsync() > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, why);
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    public Task UntilNoRunIsActiveAsync(TimeSpan bound, string why) =>
+        WhileRunsAreActiveAsync(bound, why, () => Task.Delay(TimeSpan.FromMilliseconds(50)));
 
     /// <summary>Has Orleans collect the idle activations until no run is activated, failing after <paramref name="bound"/>
     /// with <paramref name="why"/>.</summary>
-    public async Task CollectIdleRunsAsync(TimeSpan bound, string why)
+    public Task CollectIdleRunsAsync(TimeSpan bound, string why) =>
+        WhileRunsAreActiveAsync(bound, why, () => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero));
+
+    private async Task WhileRunsAreActiveAsync(TimeSpan bound, string why, Func<Task> meanwhile)
     {
-        var management = Grains.GetGrain<IManagementGrain>(0);
         var deadline = DateTime.UtcNow + bound;
         while (await RunActivationsAsync() > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, why);
-            await management.ForceActivationCollection(TimeSpan.Zero);
+            await meanwhile();
         }
     }
 
